@@ -1,0 +1,196 @@
+//! Shortest paths between two nodes, over edges in either direction, by bidirectional
+//! breadth-first search. Constraints (relations, avoided nodes, layers) prune the search itself,
+//! so a path that breaks them is never explored.
+
+use std::collections::BTreeSet;
+
+use petgraph::Direction;
+
+use crate::graph::KnowledgeGraph;
+use crate::model::{EdgeIx, NodeIx};
+
+/// What a path may use. Empty sets mean "anything".
+#[derive(Debug, Clone, Default)]
+pub struct Constraints {
+    pub rels: BTreeSet<String>,
+    pub avoid: BTreeSet<NodeIx>,
+    /// Layers that inner nodes must be in (the endpoints are exempt).
+    pub layers: BTreeSet<String>,
+    /// At most this many edges.
+    pub max_len: Option<usize>,
+}
+
+/// One edge of a path, walked from `from` to `to`; `forward` says whether that is the edge's
+/// own direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub edge: EdgeIx,
+    pub from: NodeIx,
+    pub to: NodeIx,
+    pub forward: bool,
+}
+
+pub type Path = Vec<Step>;
+
+/// Result of a search: the paths found (sorted) and whether enumeration stopped at `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub paths: Vec<Path>,
+    pub truncated: bool,
+}
+
+const UNSEEN: usize = usize::MAX;
+/// Enumerate at most this many shortest paths before sorting; beyond it the result says
+/// `truncated`.
+pub const ENUMERATION_CAP: usize = 10_000;
+
+struct Search<'a> {
+    g: &'a KnowledgeGraph,
+    c: &'a Constraints,
+    source: NodeIx,
+    target: NodeIx,
+}
+
+impl Search<'_> {
+    /// The usable edges at `node`: (edge, neighbour, walked forward?), sorted by neighbour id,
+    /// relation and edge.
+    fn steps(&self, node: NodeIx) -> Vec<(EdgeIx, NodeIx, bool)> {
+        let mut out: Vec<(EdgeIx, NodeIx, bool)> = self
+            .g
+            .incident(node, Direction::Outgoing)
+            .into_iter()
+            .map(|(e, o)| (e, o, true))
+            .chain(self.g.incident(node, Direction::Incoming).into_iter().map(|(e, o)| (e, o, false)))
+            .filter(|&(e, o, _)| self.usable(e, o))
+            .collect();
+        out.sort_by(|a, b| {
+            (&self.g.node(a.1).id, &self.g.edge(a.0).rel, a.0).cmp(&(
+                &self.g.node(b.1).id,
+                &self.g.edge(b.0).rel,
+                b.0,
+            ))
+        });
+        out
+    }
+
+    fn usable(&self, edge: EdgeIx, next: NodeIx) -> bool {
+        let c = self.c;
+        if !c.rels.is_empty() && !c.rels.contains(&self.g.edge(edge).rel) {
+            return false;
+        }
+        if next == self.source || next == self.target {
+            return true;
+        }
+        !c.avoid.contains(&next) && (c.layers.is_empty() || c.layers.contains(&self.g.node(next).layer))
+    }
+
+    /// Expands one whole BFS layer; returns the new frontier.
+    fn expand(&self, frontier: &[NodeIx], dist: &mut [usize]) -> Vec<NodeIx> {
+        let mut next = Vec::new();
+        for &v in frontier {
+            for (_, w, _) in self.steps(v) {
+                if dist[w] == UNSEEN {
+                    dist[w] = dist[v] + 1;
+                    next.push(w);
+                }
+            }
+        }
+        next
+    }
+}
+
+/// All shortest paths from `source` to `target` (at most `limit`), or just the first one in the
+/// sorted order when `limit` is 1. Paths are sorted by the ids and relations along them.
+pub fn shortest_paths(
+    g: &KnowledgeGraph,
+    source: NodeIx,
+    target: NodeIx,
+    c: &Constraints,
+    limit: usize,
+) -> Paths {
+    let none = Paths { paths: Vec::new(), truncated: false };
+    if source == target || c.avoid.contains(&source) || c.avoid.contains(&target) {
+        return none;
+    }
+    let s = Search { g, c, source, target };
+    let n = g.node_count();
+    let (mut ds, mut dt) = (vec![UNSEEN; n], vec![UNSEEN; n]);
+    ds[source] = 0;
+    dt[target] = 0;
+    let (mut fs, mut ft) = (vec![source], vec![target]);
+    let (mut ks, mut kt) = (0, 0);
+    let max_len = c.max_len.unwrap_or(usize::MAX);
+    // Grow the smaller side one whole layer at a time until the two searches touch.
+    let len = loop {
+        if fs.is_empty() || ft.is_empty() || ks + kt >= max_len {
+            return none;
+        }
+        let met = if fs.len() <= ft.len() {
+            fs = s.expand(&fs, &mut ds);
+            ks += 1;
+            fs.iter().filter(|&&v| dt[v] != UNSEEN).map(|&v| ds[v] + dt[v]).min()
+        } else {
+            ft = s.expand(&ft, &mut dt);
+            kt += 1;
+            ft.iter().filter(|&&v| ds[v] != UNSEEN).map(|&v| ds[v] + dt[v]).min()
+        };
+        if let Some(l) = met {
+            break l;
+        }
+    };
+    if len > max_len {
+        return none;
+    }
+    // Every shortest path has, at position p = min(ks, len), a node whose distances from both
+    // ends are known; paths are the joins of the halves through those nodes.
+    let p = ks.min(len);
+    let middles: Vec<NodeIx> = (0..n).filter(|&v| ds[v] == p && dt[v] == len - p).collect();
+    let mut paths = Vec::new();
+    'join: for m in middles {
+        let tails = halves(&s, m, &dt, false);
+        for head in halves(&s, m, &ds, true) {
+            for tail in &tails {
+                if paths.len() == ENUMERATION_CAP {
+                    break 'join;
+                }
+                let mut path = head.clone();
+                path.extend(tail.iter().cloned());
+                paths.push(path);
+            }
+        }
+    }
+    let truncated = paths.len() > limit;
+    let key = |p: &Path| -> Vec<(String, String)> {
+        p.iter().map(|st| (g.node(st.to).id.0.clone(), g.edge(st.edge).rel.clone())).collect()
+    };
+    paths.sort_by_cached_key(key);
+    paths.truncate(limit);
+    Paths { paths, truncated }
+}
+
+/// All paths between the end at distance 0 and `m`, along edges where the distance changes by
+/// one: from the source to `m` when `to_middle`, else from `m` to the target.
+fn halves(s: &Search, m: NodeIx, dist: &[usize], to_middle: bool) -> Vec<Path> {
+    if dist[m] == 0 {
+        return vec![Vec::new()];
+    }
+    let mut out = Vec::new();
+    for (e, w, forward) in s.steps(m) {
+        if dist[w] != UNSEEN && dist[w] + 1 == dist[m] {
+            for mut rest in halves(s, w, dist, to_middle) {
+                if out.len() == ENUMERATION_CAP {
+                    return out;
+                }
+                if to_middle {
+                    // rest runs source -> w; add w -> m.
+                    rest.push(Step { edge: e, from: w, to: m, forward: !forward });
+                } else {
+                    // rest runs w -> target; put m -> w in front.
+                    rest.insert(0, Step { edge: e, from: m, to: w, forward });
+                }
+                out.push(rest);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,38 @@
+//! `aikg impact NODE`: what depends on NODE through supply edges, tier by tier, and whether each
+//! dependant keeps a supply route that avoids NODE.
+
+use super::{Ctx, Result};
+use crate::analysis::{impact, supply::SupplyView};
+use crate::table::{Output, Table};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The node that fails: id, name, Chinese name, alias or ticker
+    node: String,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let g = &ctx.graph;
+    let failed = ctx.node(&args.node)?;
+    let view = SupplyView::new(g);
+    let mut t = Table::new(&["tier", "id", "name", "kind", "layer", "rel", "supplied by", "other route"]);
+    for d in impact(g, &view, failed) {
+        let n = g.node(d.tiered.node);
+        t.push(vec![
+            d.tiered.tier.into(),
+            (&n.id.0).into(),
+            (&n.name).into(),
+            (&n.kind).into(),
+            (&n.layer).into(),
+            (&g.edge(d.tiered.via_edge).rel).into(),
+            (&g.node(d.tiered.via_node).id.0).into(),
+            match d.has_alternative {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "unknown (supply cycle)",
+            }
+            .into(),
+        ]);
+    }
+    ctx.emit(&Output::Table(t))
+}

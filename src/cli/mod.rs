@@ -1,0 +1,308 @@
+//! The command line: argument parsing, loading the dataset, writing results and errors. This is
+//! the only module that touches files, standard output or standard error.
+
+mod check;
+mod impact;
+mod list;
+mod neighbors;
+mod path;
+mod search;
+mod show;
+mod stats;
+mod tiers;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::analysis::supply::Flow;
+use crate::diag::{did_you_mean, render as render_diag, Diagnostic, Texts};
+use crate::graph::{KnowledgeGraph, ResolveError};
+use crate::load::{load, LoadError, Loaded};
+use crate::model::NodeIx;
+use crate::render::{render, Format, Style};
+use crate::table::Output;
+
+const AFTER_HELP: &str = "\
+Nodes can be named by id, name, Chinese name, alias or ticker, in any case.
+Output is a table on a terminal and tab-separated values when piped; --format changes it.
+Exit codes: 0 success (an empty result too), 2 bad input, 1 any other failure.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aikg",
+    version,
+    about = "A knowledge graph of the AI x crypto industry chain, from lithography to tokens",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    /// Load the dataset from DIR (schema.toml, sources.toml, layer files) instead of the built-in one
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+
+    /// Output format [default: table on a terminal, tsv when piped]
+    #[arg(long, global = true, value_enum)]
+    format: Option<Format>,
+
+    /// When to use colour in tables
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Counts per layer, kind and relation; sources; provenance coverage
+    Stats(stats::Args),
+    /// List the nodes that match the filters
+    List(list::Args),
+    /// Every field of one node, its properties, claims, sources and edges
+    Show(show::Args),
+    /// Fuzzy search over ids, names, Chinese names, aliases and tickers
+    Search(search::Args),
+    /// Nodes within N hops of a node
+    Neighbors(neighbors::Args),
+    /// Suppliers of a node, tier by tier (tier 1 = direct suppliers)
+    Upstream(tiers::Args),
+    /// Customers of a node, tier by tier (tier 1 = direct customers)
+    Downstream(tiers::Args),
+    /// Shortest path(s) between two nodes, with constraints applied during the search
+    Path(path::Args),
+    /// What depends on a node, tier by tier, and whether each dependant has another route
+    Impact(impact::Args),
+    /// Validate the data; list warnings and disputed claims
+    Check(check::Args),
+}
+
+/// A failure to report: the full text for standard error and the exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub text: String,
+}
+
+impl CliError {
+    /// Bad input: usage, unknown names, invalid data or queries. Exit code 2.
+    pub fn bad_input(message: impl AsRef<str>) -> Self {
+        CliError { code: 2, text: format!("error: {}\n", message.as_ref()) }
+    }
+
+    /// Any other failure (I/O). Exit code 1.
+    pub fn failure(message: impl AsRef<str>) -> Self {
+        CliError { code: 1, text: format!("error: {}\n", message.as_ref()) }
+    }
+
+    pub fn with_help(mut self, help: &str) -> Self {
+        self.text.push_str(&format!("  = help: {help}\n"));
+        self
+    }
+}
+
+pub type Result<T> = std::result::Result<T, CliError>;
+
+/// What every command gets: the graph and how to print.
+pub struct Ctx {
+    pub graph: KnowledgeGraph,
+    pub texts: Texts,
+    pub warnings: Vec<Diagnostic>,
+    format: Format,
+    style: Style,
+}
+
+impl Ctx {
+    /// Resolves a node typed by a person, or explains why it cannot.
+    pub fn node(&self, input: &str) -> Result<NodeIx> {
+        self.graph.resolve(input).map_err(|e| self.resolve_error(e))
+    }
+
+    fn resolve_error(&self, e: ResolveError) -> CliError {
+        let g = &self.graph;
+        let describe = |ix: &NodeIx| {
+            let n = g.node(*ix);
+            format!("`{}` ({}, {})", n.id, n.name, n.kind)
+        };
+        match e {
+            ResolveError::Unknown { input, closest } => {
+                let err = CliError::bad_input(format!("no node is called `{input}`"));
+                let names: Vec<String> = closest.iter().map(describe).collect();
+                match names.as_slice() {
+                    [] => err.with_help("try `aikg search TEXT`"),
+                    [one] => err.with_help(&format!("did you mean {one}?")),
+                    many => err.with_help(&format!("did you mean one of {}?", many.join(", "))),
+                }
+            }
+            ResolveError::Ambiguous { input, candidates } => {
+                let mut text =
+                    format!("error: `{input}` names {} nodes; use one of these ids:\n", candidates.len());
+                for ix in &candidates {
+                    let n = g.node(*ix);
+                    text.push_str(&format!("  {:<24} {} ({}, {})\n", n.id.0, n.name, n.kind, n.layer));
+                }
+                CliError { code: 2, text }
+            }
+        }
+    }
+
+    /// Checks a comma-separated filter against the allowed values.
+    pub fn check_values(&self, flag: &str, values: &[String], allowed: &[&str]) -> Result<()> {
+        for v in values {
+            if !allowed.contains(&v.as_str()) {
+                let close = crate::diag::closest(v, allowed.iter().copied(), 3);
+                let err = CliError::bad_input(format!("unknown {flag} `{v}`"));
+                return Err(match did_you_mean(&close) {
+                    Some(h) => err.with_help(&h),
+                    None => err.with_help(&format!("one of: {}", allowed.join(", "))),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn emit(&self, output: &Output) -> Result<()> {
+        write_stdout(render(output, self.format, self.style).as_bytes())
+    }
+}
+
+/// Writes to standard output; a closed pipe (`aikg list | head`) is a success.
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(CliError::failure(format!("cannot write to standard output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The entry point: parse, run, report.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = io::stderr().write_all(e.text.as_bytes());
+            ExitCode::from(e.code)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let stdout_tty = io::stdout().is_terminal();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stdout_tty && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let format = cli.format.unwrap_or(if stdout_tty { Format::Table } else { Format::Tsv });
+    let width = if stdout_tty { terminal_width() } else { None };
+    let texts = match &cli.data {
+        Some(dir) => read_dir(dir)?,
+        None => Texts {
+            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+        },
+    };
+    let Loaded { dataset, warnings } =
+        load(&texts).map_err(|e| load_error(e, &texts, cli.data.as_deref()))?;
+    let ctx =
+        Ctx { graph: KnowledgeGraph::new(dataset), texts, warnings, format, style: Style { color, width } };
+    match cli.command {
+        Command::Stats(a) => stats::run(&ctx, a),
+        Command::List(a) => list::run(&ctx, a),
+        Command::Show(a) => show::run(&ctx, a),
+        Command::Search(a) => search::run(&ctx, a),
+        Command::Neighbors(a) => neighbors::run(&ctx, a),
+        Command::Upstream(a) => tiers::run(&ctx, a, Flow::Upstream),
+        Command::Downstream(a) => tiers::run(&ctx, a, Flow::Downstream),
+        Command::Path(a) => path::run(&ctx, a),
+        Command::Impact(a) => impact::run(&ctx, a),
+        Command::Check(a) => check::run(&ctx, a),
+    }
+}
+
+fn terminal_width() -> Option<u16> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
+}
+
+/// Reads every `*.toml` file of a dataset folder, sorted by name.
+fn read_dir(dir: &Path) -> Result<Texts> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        let err = CliError::bad_input(format!("cannot open the dataset folder `{}`: {e}", dir.display()));
+        err.with_help("--data takes a folder with schema.toml, sources.toml and layer files")
+    })?;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| CliError::failure(format!("cannot list `{}`: {e}", dir.display())))?;
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "toml") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let bytes = std::fs::read(&path)
+            .map_err(|e| CliError::failure(format!("cannot read `{}`: {e}", path.display())))?;
+        let text = String::from_utf8(bytes).map_err(|e| not_utf8(&path, &e))?;
+        files.push((path.display().to_string(), text));
+    }
+    Ok(Texts { files })
+}
+
+/// A located error for a file that is not UTF-8, pointing at the first bad byte.
+fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> CliError {
+    let at = e.utf8_error().valid_up_to();
+    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+    // The lossy text keeps every valid byte before the first invalid one in place.
+    let d =
+        Diagnostic::error(0, at..at + 1, "the file is not UTF-8 text").with_help("save the file as UTF-8");
+    CliError { code: 2, text: render_diag(&d, &path.display().to_string(), &text) }
+}
+
+fn load_error(e: LoadError, texts: &Texts, dir: Option<&Path>) -> CliError {
+    match e {
+        LoadError::MissingFile(name) => {
+            let place = dir.map_or("the built-in dataset".to_string(), |d| format!("`{}`", d.display()));
+            CliError::bad_input(format!("{place} has no {name}"))
+                .with_help("a dataset folder holds schema.toml, sources.toml and one file per layer")
+        }
+        LoadError::Invalid(diags) => {
+            let mut text = render_diags(&diags, texts);
+            let n = diags.len();
+            text.push_str(&format!("error: the dataset has {n} error{}\n", if n == 1 { "" } else { "s" }));
+            CliError { code: 2, text }
+        }
+    }
+}
+
+fn render_diags(diags: &[Diagnostic], texts: &Texts) -> String {
+    diags
+        .iter()
+        .map(|d| {
+            let (name, text) = &texts.files[d.file];
+            render_diag(d, name, text) + "\n"
+        })
+        .collect()
+}
+
+/// Splits comma-separated flag values: `--layer cloud,data`.
+pub fn split_list(values: &[String]) -> Vec<String> {
+    values.iter().flat_map(|v| v.split(',')).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+}

@@ -1,0 +1,65 @@
+//! `aikg neighbors NODE`: the nodes within N hops, each with the edge that first reached it.
+
+use super::{split_list, Ctx, Result};
+use crate::graph::Dir;
+use crate::table::{Output, Table};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The node: id, name, Chinese name, alias or ticker
+    node: String,
+    /// How many hops to go
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
+    depth: u32,
+    /// Follow outgoing edges, incoming edges, or both
+    #[arg(long, value_enum, default_value_t = Direction::Both)]
+    direction: Direction,
+    /// Follow only these relations (comma-separated)
+    #[arg(long, value_name = "REL")]
+    rel: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Direction {
+    Out,
+    In,
+    Both,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let g = &ctx.graph;
+    let start = ctx.node(&args.node)?;
+    let rels = split_list(&args.rel);
+    let known: Vec<&str> = g.dataset.schema.relations.iter().map(|r| r.id.as_str()).collect();
+    ctx.check_values("relation", &rels, &known)?;
+    let dir = match args.direction {
+        Direction::Out => Dir::Out,
+        Direction::In => Dir::In,
+        Direction::Both => Dir::Both,
+    };
+    let reached = g.neighbors(start, args.depth as usize, dir, &|e| rels.is_empty() || rels.contains(&e.rel));
+    let mut t = Table::new(&["depth", "id", "name", "kind", "layer", "via", "from"]);
+    for r in reached {
+        let n = g.node(r.node);
+        let (via, from) = match r.via {
+            Some((e, prev)) => {
+                let edge = g.edge(e);
+                // The arrow shows the edge's own direction relative to the new node.
+                let arrow =
+                    if edge.to == r.node { format!("-{}->", edge.rel) } else { format!("<-{}-", edge.rel) };
+                (arrow.into(), (&g.node(prev).id.0).into())
+            }
+            None => (crate::table::Cell::Null, crate::table::Cell::Null),
+        };
+        t.push(vec![
+            r.depth.into(),
+            (&n.id.0).into(),
+            (&n.name).into(),
+            (&n.kind).into(),
+            (&n.layer).into(),
+            via,
+            from,
+        ]);
+    }
+    ctx.emit(&Output::Table(t))
+}

@@ -1,0 +1,137 @@
+//! `aikg show NODE`: everything the dataset knows about one node.
+
+use super::{Ctx, Result};
+use crate::model::{Claim, Edge, SourceId};
+use crate::table::{Cell, Output, Section, Table};
+use petgraph::Direction;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The node: id, name, Chinese name, alias or ticker
+    node: String,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let ix = ctx.node(&args.node)?;
+    ctx.emit(&Output::Report(show(ctx, ix)))
+}
+
+fn sources_cell(ids: &[SourceId]) -> Cell {
+    Cell::List(ids.iter().map(|s| Cell::from(&s.0)).collect())
+}
+
+fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
+    let g = &ctx.graph;
+    let n = g.node(ix);
+    let mut fields = Table::new(&["field", "value"]);
+    let mut field = |k: &str, v: Cell| {
+        if v != Cell::Null && v != Cell::List(vec![]) {
+            fields.push(vec![k.into(), v]);
+        }
+    };
+    field("id", (&n.id.0).into());
+    field("name", (&n.name).into());
+    field("name_zh", n.name_zh.as_ref().into());
+    field("kind", (&n.kind).into());
+    field("layer", (&n.layer).into());
+    field("segment", n.segment.as_ref().into());
+    field("aliases", n.aliases.as_slice().into());
+    field("tags", n.tags.as_slice().into());
+    field("summary", n.summary.as_ref().into());
+    field("sources", sources_cell(&n.sources));
+    field("defined at", format!("{}:{}", n.origin.file, n.origin.line).into());
+    let mut sections = vec![Section { title: "node".into(), table: fields }];
+
+    if !n.props.is_empty() {
+        let mut props = Table::new(&["property", "value"]);
+        for (k, v) in &n.props {
+            props.push(vec![k.into(), v.into()]);
+        }
+        sections.push(Section { title: "properties".into(), table: props });
+    }
+
+    let out = g.incident(ix, Direction::Outgoing);
+    let inc = g.incident(ix, Direction::Incoming);
+    let mut claims = Table::new(&["about", "property", "recorded", "claimed", "sources", "note"]);
+    push_claims(&mut claims, "node", &n.claims, |p| n.props.get(p).map(Cell::from).unwrap_or(Cell::Null));
+    for &(e, _) in out.iter().chain(&inc) {
+        let edge = g.edge(e);
+        let about = format!("{} -{}-> {}", g.node(edge.from).id, edge.rel, g.node(edge.to).id);
+        push_claims(&mut claims, &about, &edge.claims, |p| edge_field(edge, p));
+    }
+    if !claims.rows.is_empty() {
+        sections.push(Section { title: "disputed claims".into(), table: claims });
+    }
+
+    for (title, dir, list) in [("out", "to", &out), ("in", "from", &inc)] {
+        let mut t = Table::new(&["rel", dir, "name", "share_pct", "share_of", "as_of", "note", "sources"]);
+        for &(e, other) in list {
+            let edge = g.edge(e);
+            let o = g.node(other);
+            t.push(vec![
+                (&edge.rel).into(),
+                (&o.id.0).into(),
+                (&o.name).into(),
+                edge.share_pct.into(),
+                edge.share_of.as_ref().into(),
+                edge.as_of.as_ref().into(),
+                edge.note.as_ref().into(),
+                sources_cell(&edge.sources),
+            ]);
+        }
+        if !t.rows.is_empty() {
+            sections.push(Section { title: format!("edges {title}"), table: t });
+        }
+    }
+
+    // Every source cited by the node, its claims and its edges, with URLs.
+    let mut cited: Vec<&SourceId> =
+        n.sources.iter().chain(n.claims.iter().flat_map(|c| &c.sources)).collect();
+    for &(e, _) in out.iter().chain(&inc) {
+        let edge = g.edge(e);
+        cited.extend(&edge.sources);
+        cited.extend(edge.claims.iter().flat_map(|c| &c.sources));
+    }
+    cited.sort();
+    cited.dedup();
+    let mut sources = Table::new(&["source", "publisher", "date", "title", "url"]);
+    for id in cited {
+        if let Some(s) = g.dataset.source(id) {
+            sources.push(vec![
+                (&s.id.0).into(),
+                s.publisher.as_ref().into(),
+                s.date.as_ref().into(),
+                (&s.title).into(),
+                (&s.url).into(),
+            ]);
+        }
+    }
+    sections.push(Section { title: "sources".into(), table: sources });
+    sections
+}
+
+fn push_claims(t: &mut Table, about: &str, claims: &[Claim], recorded: impl Fn(&str) -> Cell) {
+    for c in claims {
+        t.push(vec![
+            about.into(),
+            (&c.prop).into(),
+            recorded(&c.prop),
+            (&c.value).into(),
+            sources_cell(&c.sources),
+            c.note.as_ref().into(),
+        ]);
+    }
+}
+
+/// The recorded value of an edge field or property, for comparing with a claim.
+fn edge_field(e: &Edge, prop: &str) -> Cell {
+    match prop {
+        "share_pct" => e.share_pct.into(),
+        "share_of" => e.share_of.as_ref().into(),
+        "as_of" => e.as_of.as_ref().into(),
+        "since" => e.since.as_ref().into(),
+        "until" => e.until.as_ref().into(),
+        "confidence" => e.confidence.as_ref().into(),
+        other => e.props.get(other).map(Cell::from).unwrap_or(Cell::Null),
+    }
+}

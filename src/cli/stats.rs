@@ -1,0 +1,111 @@
+//! `aikg stats`: what the dataset holds and how well it is sourced.
+
+use std::collections::BTreeMap;
+
+use super::{Ctx, Result};
+use crate::model::Supply;
+use crate::table::{Cell, Output, Section, Table};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
+    ctx.emit(&Output::Report(stats(ctx)))
+}
+
+fn stats(ctx: &Ctx) -> Vec<Section> {
+    let d = &ctx.graph.dataset;
+    let claims = d.nodes.iter().map(|n| n.claims.len()).sum::<usize>()
+        + d.edges.iter().map(|e| e.claims.len()).sum::<usize>();
+    let mut totals = Table::new(&["item", "count"]);
+    for (item, count) in [
+        ("nodes", d.nodes.len()),
+        ("edges", d.edges.len()),
+        ("sources", d.sources.len()),
+        ("disputed claims", claims),
+        ("layers", d.schema.layers.len()),
+        ("kinds", d.schema.kinds.len()),
+        ("relations", d.schema.relations.len()),
+    ] {
+        totals.push(vec![item.into(), count.into()]);
+    }
+
+    let mut layers = Table::new(&["layer", "name", "name_zh", "nodes", "segments"]);
+    for l in &d.schema.layers {
+        let in_layer = d.nodes.iter().filter(|n| n.layer == l.id);
+        let mut per_segment: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut count = 0usize;
+        for n in in_layer {
+            count += 1;
+            if let Some(s) = &n.segment {
+                *per_segment.entry(s.as_str()).or_default() += 1;
+            }
+        }
+        // Segments in schema order, with their counts.
+        let segments: Vec<Cell> = l
+            .segments
+            .iter()
+            .filter_map(|s| per_segment.get(s.as_str()).map(|c| Cell::from(format!("{s} {c}"))))
+            .collect();
+        layers.push(vec![
+            (&l.id).into(),
+            (&l.name).into(),
+            l.name_zh.as_ref().into(),
+            count.into(),
+            Cell::List(segments),
+        ]);
+    }
+
+    let mut kinds = Table::new(&["kind", "nodes"]);
+    for k in &d.schema.kinds {
+        kinds.push(vec![(&k.id).into(), d.nodes.iter().filter(|n| n.kind == k.id).count().into()]);
+    }
+
+    let mut relations = Table::new(&["relation", "supply", "edges", "with share"]);
+    for r in &d.schema.relations {
+        let of_rel = d.edges.iter().filter(|e| e.rel == r.id);
+        let (n, shares) =
+            of_rel.fold((0usize, 0usize), |(n, s), e| (n + 1, s + usize::from(e.share_pct.is_some())));
+        let supply = match r.supply {
+            Some(Supply::Forward) => "forward",
+            Some(Supply::Reverse) => "reverse",
+            None => "",
+        };
+        relations.push(vec![(&r.id).into(), supply.into(), n.into(), shares.into()]);
+    }
+
+    let pct = |part: usize, whole: usize| -> Cell {
+        if whole == 0 {
+            Cell::Null
+        } else {
+            Cell::Float((part as f64 * 1000.0 / whole as f64).round() / 10.0)
+        }
+    };
+    let nodes = d.nodes.len();
+    let edges = d.edges.len();
+    let mut provenance = Table::new(&["measure", "count", "of", "percent"]);
+    let mut row = |measure: &str, part: usize, whole: usize| {
+        provenance.push(vec![measure.into(), part.into(), whole.into(), pct(part, whole)]);
+    };
+    row("nodes citing a source", d.nodes.iter().filter(|n| !n.sources.is_empty()).count(), nodes);
+    row("edges citing a source", d.edges.iter().filter(|e| !e.sources.is_empty()).count(), edges);
+    row("nodes with a Chinese name", d.nodes.iter().filter(|n| n.name_zh.is_some()).count(), nodes);
+    row("nodes with a summary", d.nodes.iter().filter(|n| n.summary.is_some()).count(), nodes);
+    row("edges with a share figure", d.edges.iter().filter(|e| e.share_pct.is_some()).count(), edges);
+    row(
+        "edges with a date",
+        d.edges.iter().filter(|e| e.as_of.is_some() || e.since.is_some()).count(),
+        edges,
+    );
+    let cited: std::collections::BTreeSet<_> =
+        d.nodes.iter().flat_map(|n| &n.sources).chain(d.edges.iter().flat_map(|e| &e.sources)).collect();
+    row("sources cited", cited.len(), d.sources.len());
+
+    vec![
+        Section { title: "totals".into(), table: totals },
+        Section { title: "layers".into(), table: layers },
+        Section { title: "kinds".into(), table: kinds },
+        Section { title: "relations".into(), table: relations },
+        Section { title: "provenance".into(), table: provenance },
+    ]
+}

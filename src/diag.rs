@@ -1,0 +1,185 @@
+//! Diagnostics that point into a text: a data file or a query.
+//!
+//! One renderer for every located error, so data errors and query errors look the same:
+//!
+//! ```text
+//! error: unknown relation `SUPPLYS`
+//!   --> data/hardware.toml:12:7
+//!    |
+//! 12 | rel = "SUPPLYS"
+//!    |       ^^^^^^^^^
+//!    = help: did you mean `SUPPLIES`?
+//! ```
+
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// A message tied to a byte range of a named text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// Index into the list of texts the diagnostic refers to (see [`Texts`]).
+    pub file: usize,
+    pub span: Range<usize>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: usize, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, message: message.into(), file, span, help: None }
+    }
+
+    pub fn warning(file: usize, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, span, message) }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds "did you mean …?" naming the candidates closest to `input`; when none is close and
+    /// the candidates are few, lists them all.
+    pub fn suggest<'a>(self, input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        let all: Vec<&str> = candidates.into_iter().collect();
+        match did_you_mean(&closest(input, all.iter().copied(), 3)) {
+            Some(h) => self.with_help(h),
+            None if !all.is_empty() && all.len() <= 12 => {
+                self.with_help(format!("expected one of: {}", all.join(", ")))
+            }
+            None => self,
+        }
+    }
+}
+
+/// "did you mean `a`?" or "did you mean one of `a`, `b`?", or nothing.
+pub fn did_you_mean(close: &[String]) -> Option<String> {
+    match close {
+        [] => None,
+        [one] => Some(format!("did you mean `{one}`?")),
+        many => Some(format!(
+            "did you mean one of {}?",
+            many.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// The named texts that diagnostics point into.
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    pub files: Vec<(String, String)>,
+}
+
+/// 1-based line and column (in characters) of a byte offset, and the line's byte range.
+pub fn locate(text: &str, offset: usize) -> (usize, usize, Range<usize>) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[..line_start].matches('\n').count() + 1;
+    let column = text[line_start..offset].chars().count() + 1;
+    (line, column, line_start..line_end)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Renders one diagnostic against the text it points into.
+pub fn render(d: &Diagnostic, name: &str, text: &str) -> String {
+    let (line, column, range) = locate(text, d.span.start);
+    let source_line = text[range.clone()].trim_end_matches('\r');
+    let gutter = line.to_string().len();
+    let pad = " ".repeat(gutter);
+    // The caret covers the span on its first line, at least one character.
+    let start = floor_char_boundary(text, d.span.start.min(text.len()));
+    let end = floor_char_boundary(text, d.span.end.clamp(start, range.end));
+    let lead: String = text[range.start..start].chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let width = text[start..end].chars().count().max(1);
+    let mut out = format!(
+        "{}: {}\n{pad}--> {name}:{line}:{column}\n{pad} |\n{line} | {source_line}\n{pad} | {lead}{}\n",
+        d.severity,
+        d.message,
+        "^".repeat(width)
+    );
+    if let Some(help) = &d.help {
+        out.push_str(&format!("{pad} = help: {help}\n"));
+    }
+    out
+}
+
+/// The up to `max` candidates closest to `input` (Jaro-Winkler, case-insensitive), best first,
+/// ties broken by name.
+pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<String> {
+    let needle = input.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&needle, &c.to_lowercase()), c))
+        .filter(|(s, _)| *s >= 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(max).map(|(_, c)| c.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_and_columns_in_characters() {
+        let text = "a = 1\n名字 = \"x\"\n";
+        let at = text.find('=').unwrap();
+        assert_eq!(locate(text, at).0, 1);
+        let second = text.rfind('=').unwrap();
+        let (line, col, _) = locate(text, second);
+        assert_eq!((line, col), (2, 4));
+    }
+
+    #[test]
+    fn renders_caret_under_span() {
+        let text = "x = 1\nrel = \"SUPPLYS\"\n";
+        let start = text.find("\"SUPPLYS\"").unwrap();
+        let d = Diagnostic::error(0, start..start + 9, "unknown relation `SUPPLYS`")
+            .suggest("SUPPLYS", ["SUPPLIES", "USES"]);
+        let out = render(&d, "data/x.toml", text);
+        assert_eq!(
+            out,
+            "error: unknown relation `SUPPLYS`\n --> data/x.toml:2:7\n  |\n2 | rel = \"SUPPLYS\"\n  |       ^^^^^^^^^\n  = help: did you mean `SUPPLIES`?\n"
+        );
+    }
+
+    #[test]
+    fn span_past_end_and_inside_a_character_do_not_panic() {
+        let text = "名字";
+        let d = Diagnostic::error(0, 1..99, "x");
+        assert!(render(&d, "f", text).contains("1:1"));
+        let empty = Diagnostic::error(0, 0..0, "empty");
+        assert!(render(&empty, "f", "").contains("f:1:1"));
+    }
+
+    #[test]
+    fn closest_ranks_and_filters() {
+        let c = closest("nvidai", ["nvidia", "amd", "nvlink"], 3);
+        assert_eq!(c[0], "nvidia");
+        assert!(!c.contains(&"amd".to_string()));
+    }
+}

@@ -1,0 +1,257 @@
+//! [`Dataset`] -> [`KnowledgeGraph`]: a petgraph graph over the validated nodes and edges, an id
+//! index, name resolution and traversals.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use crate::diag::closest;
+use crate::model::*;
+
+/// The graph. Node weights are indices into `dataset.nodes`, edge weights into `dataset.edges`;
+/// nodes are added in dataset order, so `NodeIndex::new(i)` is node `i`.
+pub struct KnowledgeGraph {
+    pub dataset: Dataset,
+    graph: StableDiGraph<NodeIx, EdgeIx>,
+    /// Node id -> node.
+    ids: HashMap<String, NodeIx>,
+    /// Lowercased id, name, Chinese name, alias and ticker -> the nodes that carry it.
+    names: BTreeMap<String, BTreeSet<NodeIx>>,
+}
+
+/// Which edges a traversal follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Out,
+    In,
+    Both,
+}
+
+/// A node typed by a person did not name exactly one node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResolveError {
+    Unknown { input: String, closest: Vec<NodeIx> },
+    Ambiguous { input: String, candidates: Vec<NodeIx> },
+}
+
+/// One node reached by a traversal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reached {
+    pub node: NodeIx,
+    pub depth: usize,
+    /// The edge through which the node was first reached, and the node it came from.
+    pub via: Option<(EdgeIx, NodeIx)>,
+}
+
+impl KnowledgeGraph {
+    pub fn new(dataset: Dataset) -> Self {
+        let mut graph = StableDiGraph::with_capacity(dataset.nodes.len(), dataset.edges.len());
+        for ix in 0..dataset.nodes.len() {
+            graph.add_node(ix);
+        }
+        for (ix, e) in dataset.edges.iter().enumerate() {
+            graph.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ix);
+        }
+        let ids = dataset.nodes.iter().enumerate().map(|(ix, n)| (n.id.0.clone(), ix)).collect();
+        let mut names: BTreeMap<String, BTreeSet<NodeIx>> = BTreeMap::new();
+        for (ix, n) in dataset.nodes.iter().enumerate() {
+            for key in node_keys(n) {
+                names.entry(key.to_lowercase()).or_default().insert(ix);
+            }
+        }
+        KnowledgeGraph { dataset, graph, ids, names }
+    }
+
+    pub fn node(&self, ix: NodeIx) -> &Node {
+        &self.dataset.nodes[ix]
+    }
+
+    pub fn edge(&self, ix: EdgeIx) -> &Edge {
+        &self.dataset.edges[ix]
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.dataset.nodes.len()
+    }
+
+    /// Finds the node a person meant: an id, name, Chinese name, alias or ticker, any case.
+    /// An exact id wins over every other match.
+    pub fn resolve(&self, input: &str) -> Result<NodeIx, ResolveError> {
+        let key = input.trim().to_lowercase();
+        if let Some(&ix) = self.ids.get(&key) {
+            return Ok(ix);
+        }
+        match self.names.get(&key) {
+            Some(set) if set.len() == 1 => Ok(*set.iter().next().expect("len is 1")),
+            Some(set) => Err(ResolveError::Ambiguous {
+                input: input.to_string(),
+                candidates: self.sorted_by_id(set.iter().copied()),
+            }),
+            None => {
+                let near = closest(&key, self.names.keys().map(String::as_str), 8);
+                let mut seen = BTreeSet::new();
+                let closest: Vec<NodeIx> = near
+                    .iter()
+                    .flat_map(|k| self.names[k].iter().copied())
+                    .filter(|ix| seen.insert(*ix))
+                    .take(5)
+                    .collect();
+                Err(ResolveError::Unknown { input: input.to_string(), closest })
+            }
+        }
+    }
+
+    fn sorted_by_id(&self, ixs: impl Iterator<Item = NodeIx>) -> Vec<NodeIx> {
+        let mut v: Vec<NodeIx> = ixs.collect();
+        v.sort_by(|a, b| self.node(*a).id.cmp(&self.node(*b).id));
+        v
+    }
+
+    /// The edges at a node in one direction, as (edge, other node), sorted by the other node's
+    /// id, then relation, then edge index.
+    pub fn incident(&self, node: NodeIx, dir: Direction) -> Vec<(EdgeIx, NodeIx)> {
+        let mut out: Vec<(EdgeIx, NodeIx)> = self
+            .graph
+            .edges_directed(NodeIndex::new(node), dir)
+            .map(|e| {
+                let other = match dir {
+                    Direction::Outgoing => e.target(),
+                    Direction::Incoming => e.source(),
+                };
+                (*e.weight(), other.index())
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (&self.node(a.1).id, &self.edge(a.0).rel, a.0).cmp(&(
+                &self.node(b.1).id,
+                &self.edge(b.0).rel,
+                b.0,
+            ))
+        });
+        out
+    }
+
+    /// Breadth-first search from `start` up to `depth` hops, following edges in `dir` whose
+    /// relation passes `follow`. Returns every reached node except `start`, by depth then id. Each
+    /// node is reported once, with the first edge that reached it in a deterministic order.
+    pub fn neighbors(
+        &self,
+        start: NodeIx,
+        depth: usize,
+        dir: Dir,
+        follow: &dyn Fn(&Edge) -> bool,
+    ) -> Vec<Reached> {
+        let mut seen = vec![false; self.node_count()];
+        seen[start] = true;
+        let mut frontier = vec![start];
+        let mut out = Vec::new();
+        for d in 1..=depth {
+            let mut next: Vec<Reached> = Vec::new();
+            for &node in &frontier {
+                let mut steps = Vec::new();
+                if dir != Dir::In {
+                    steps.extend(self.incident(node, Direction::Outgoing));
+                }
+                if dir != Dir::Out {
+                    steps.extend(self.incident(node, Direction::Incoming));
+                }
+                for (edge, other) in steps {
+                    if !seen[other] && follow(self.edge(edge)) {
+                        seen[other] = true;
+                        next.push(Reached { node: other, depth: d, via: Some((edge, node)) });
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            next.sort_by(|a, b| self.node(a.node).id.cmp(&self.node(b.node).id));
+            frontier = next.iter().map(|r| r.node).collect();
+            out.extend(next);
+        }
+        out
+    }
+
+    /// Number of edges at a node, both directions.
+    pub fn degree(&self, node: NodeIx) -> usize {
+        self.graph.neighbors_undirected(NodeIndex::new(node)).count()
+    }
+}
+
+/// Every string a person may type to name a node.
+pub fn node_keys(n: &Node) -> impl Iterator<Item = &str> {
+    let ticker = match n.props.get("ticker") {
+        Some(Value::Str(t)) => Some(t.as_str()),
+        _ => None,
+    };
+    std::iter::once(n.id.0.as_str())
+        .chain(std::iter::once(n.name.as_str()))
+        .chain(n.name_zh.as_deref())
+        .chain(n.aliases.iter().map(String::as_str))
+        .chain(ticker)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Texts;
+
+    fn mini() -> KnowledgeGraph {
+        let files = [
+            ("schema.toml", include_str!("../tests/fixtures/mini/schema.toml")),
+            ("sources.toml", include_str!("../tests/fixtures/mini/sources.toml")),
+            ("chain.toml", include_str!("../tests/fixtures/mini/chain.toml")),
+        ];
+        let texts = Texts { files: files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+        let loaded = crate::load::load(&texts).expect("the mini fixture is valid");
+        KnowledgeGraph::new(loaded.dataset)
+    }
+
+    fn id(g: &KnowledgeGraph, ix: NodeIx) -> &str {
+        &g.node(ix).id.0
+    }
+
+    #[test]
+    fn resolves_ids_names_chinese_names_and_tickers_in_any_case() {
+        let g = mini();
+        for input in ["x1", "X1", " x1 ", "X1 加速器"] {
+            assert_eq!(id(&g, g.resolve(input).unwrap()), "x1", "{input}");
+        }
+        assert_eq!(id(&g, g.resolve("fabco").unwrap()), "fabco");
+        assert_eq!(id(&g, g.resolve("GPU NET").unwrap()), "gpunet");
+    }
+
+    #[test]
+    fn ambiguous_and_unknown_names_are_errors() {
+        let g = mini();
+        match g.resolve("fab") {
+            Err(ResolveError::Ambiguous { candidates, .. }) => {
+                let ids: Vec<&str> = candidates.iter().map(|c| id(&g, *c)).collect();
+                assert_eq!(ids, ["fabco", "x1"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        match g.resolve("fabc0") {
+            Err(ResolveError::Unknown { closest, .. }) => assert_eq!(id(&g, closest[0]), "fabco"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn neighbors_follow_direction_depth_and_filter() {
+        let g = mini();
+        let fab = g.resolve("fabco").unwrap();
+        let all = |_: &Edge| true;
+        let out: Vec<(&str, usize)> =
+            g.neighbors(fab, 5, Dir::Out, &all).iter().map(|r| (id(&g, r.node), r.depth)).collect();
+        assert_eq!(out, [("x1", 1)]);
+        let both: Vec<(&str, usize)> =
+            g.neighbors(fab, 5, Dir::Both, &all).iter().map(|r| (id(&g, r.node), r.depth)).collect();
+        assert_eq!(both, [("x1", 1), ("gpunet", 2)]);
+        assert!(g.neighbors(fab, 1, Dir::In, &all).is_empty());
+        let only_uses = |e: &Edge| e.rel == "USES";
+        assert!(g.neighbors(fab, 5, Dir::Both, &only_uses).is_empty());
+    }
+}

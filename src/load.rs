@@ -1,0 +1,887 @@
+//! Data files -> [`Dataset`], validating everything once.
+//!
+//! The loader never stops at the first problem: it parses every file, then checks every node and
+//! edge, and returns all the diagnostics it found, each pointing at the offending token. A TOML
+//! syntax error or a field the format does not know stops the checks of that one file only.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Texts};
+use crate::model::*;
+
+/// A set of data files could not be turned into a dataset.
+#[derive(Debug)]
+pub enum LoadError {
+    /// A required file is not in the set.
+    MissingFile(&'static str),
+    /// Located problems, in file and position order.
+    Invalid(Vec<Diagnostic>),
+}
+
+/// A dataset and the lint warnings found while loading it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub const SCHEMA_FILE: &str = "schema.toml";
+pub const SOURCES_FILE: &str = "sources.toml";
+
+const SOURCE_KINDS: &[&str] = &[
+    "report",
+    "news",
+    "filing",
+    "paper",
+    "website",
+    "docs",
+    "blog",
+    "wiki",
+    "dataset",
+    "press-release",
+    "social",
+];
+const CONFIDENCES: &[&str] = &["reported", "estimated"];
+const STYLES: &[&str] = &["solid", "dashed", "dotted", "bold"];
+const SHAPES: &[&str] = &[
+    "box",
+    "box3d",
+    "cds",
+    "circle",
+    "component",
+    "cylinder",
+    "diamond",
+    "doublecircle",
+    "ellipse",
+    "folder",
+    "hexagon",
+    "house",
+    "note",
+    "octagon",
+    "oval",
+    "parallelogram",
+    "pentagon",
+    "rect",
+    "septagon",
+    "tab",
+    "trapezium",
+];
+/// Kinds that may stand alone with no edge.
+const MAY_BE_ORPHAN: &[&str] = &["Concept", "Event", "Person"];
+
+// ----------------------------------------------------------------------------------------------
+// The file formats, as written. Spans are kept on everything an error may point at.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSchema {
+    #[serde(default)]
+    layer: Vec<RawLayer>,
+    #[serde(default)]
+    kind: Vec<RawKind>,
+    #[serde(default)]
+    relation: Vec<RawRelation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLayer {
+    id: Spanned<String>,
+    name: String,
+    name_zh: Option<String>,
+    color: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    segments: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKind {
+    id: Spanned<String>,
+    shape: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    props: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRelation {
+    id: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    supply: Option<Spanned<String>>,
+    from: Vec<Spanned<String>>,
+    to: Vec<Spanned<String>>,
+    style: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSources {
+    #[serde(default)]
+    source: Vec<RawSource>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    id: Spanned<String>,
+    title: String,
+    publisher: Option<String>,
+    url: Spanned<String>,
+    date: Option<Spanned<String>>,
+    kind: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLayerFile {
+    #[serde(default)]
+    node: Vec<Spanned<RawNode>>,
+    #[serde(default)]
+    edge: Vec<Spanned<RawEdge>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    layer: Spanned<String>,
+    segment: Option<Spanned<String>>,
+    name: Spanned<String>,
+    name_zh: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    summary: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    sources: Vec<Spanned<String>>,
+    #[serde(default)]
+    props: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
+    claim: Vec<Spanned<RawClaim>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdge {
+    from: Spanned<String>,
+    to: Spanned<String>,
+    rel: Spanned<String>,
+    #[serde(default)]
+    sources: Vec<Spanned<String>>,
+    share_pct: Option<Spanned<f64>>,
+    share_of: Option<String>,
+    as_of: Option<Spanned<String>>,
+    since: Option<Spanned<String>>,
+    until: Option<Spanned<String>>,
+    confidence: Option<Spanned<String>>,
+    note: Option<String>,
+    #[serde(default)]
+    props: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
+    claim: Vec<Spanned<RawClaim>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClaim {
+    prop: Spanned<String>,
+    value: Spanned<toml::Value>,
+    #[serde(default)]
+    sources: Vec<Spanned<String>>,
+    note: Option<String>,
+}
+
+// ----------------------------------------------------------------------------------------------
+
+/// Collects diagnostics for one load.
+struct Checker {
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn error(&mut self, file: usize, span: Range<usize>, msg: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::error(file, span, msg));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.severity == crate::diag::Severity::Error)
+    }
+
+    fn warn(&mut self, file: usize, span: Range<usize>, msg: impl Into<String>) {
+        self.diags.push(Diagnostic::warning(file, span, msg));
+    }
+
+    /// Parses one file; a syntax or shape error becomes a diagnostic and `None`.
+    fn parse<T: for<'de> Deserialize<'de>>(&mut self, file: usize, text: &str) -> Option<T> {
+        match toml::from_str::<T>(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                self.error(file, span, e.message().trim_end().to_string());
+                None
+            }
+        }
+    }
+
+    /// Checks a slug id; returns whether it is well formed.
+    fn slug(&mut self, file: usize, id: &Spanned<String>, what: &str) -> bool {
+        if is_slug(id.get_ref()) {
+            return true;
+        }
+        self.error(file, id.span(), format!("malformed {what} id `{}`", id.get_ref())).help =
+            Some("ids are lowercase kebab slugs: a-z, 0-9 and single dashes, like `sk-hynix`".into());
+        false
+    }
+
+    fn date(&mut self, file: usize, value: &Option<Spanned<String>>, field: &str) {
+        if let Some(v) = value {
+            if !is_date(v.get_ref()) {
+                self.error(file, v.span(), format!("`{field}` is not a date: `{}`", v.get_ref())).help =
+                    Some("write YYYY, YYYY-MM or YYYY-MM-DD".into());
+            }
+        }
+    }
+
+    /// Checks that each cited source exists; errors if none is cited.
+    fn sources(
+        &mut self,
+        file: usize,
+        cited: &[Spanned<String>],
+        known: &BTreeMap<SourceId, Source>,
+        item_span: Range<usize>,
+        what: &str,
+    ) -> Vec<SourceId> {
+        if cited.is_empty() {
+            self.error(file, item_span, format!("{what} cites no source")).help =
+                Some("add `sources = [\"<id>\"]` naming an entry of sources.toml".into());
+        }
+        let mut out = Vec::new();
+        for s in cited {
+            let id = SourceId(s.get_ref().clone());
+            if known.contains_key(&id) {
+                out.push(id);
+            } else {
+                let d = Diagnostic::error(file, s.span(), format!("unknown source `{}`", s.get_ref()))
+                    .suggest(s.get_ref(), known.keys().map(|k| k.0.as_str()));
+                self.diags.push(d);
+            }
+        }
+        out
+    }
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 80
+        && s.split('-').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+pub fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+    let value = |p: &str| p.parse::<u32>().unwrap_or(0);
+    match parts.as_slice() {
+        [y] => num(y, 4),
+        [y, m] => num(y, 4) && num(m, 2) && (1..=12).contains(&value(m)),
+        [y, m, d] => {
+            num(y, 4)
+                && num(m, 2)
+                && num(d, 2)
+                && (1..=12).contains(&value(m))
+                && (1..=31).contains(&value(d))
+        }
+        _ => false,
+    }
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// Loads a dataset from its files (`schema.toml`, `sources.toml` and the layer files).
+pub fn load(texts: &Texts) -> Result<Loaded, LoadError> {
+    let find = |name: &'static str| {
+        texts.files.iter().position(|(path, _)| base_name(path) == name).ok_or(LoadError::MissingFile(name))
+    };
+    let schema_file = find(SCHEMA_FILE)?;
+    let sources_file = find(SOURCES_FILE)?;
+    let mut ck = Checker { diags: Vec::new() };
+
+    let schema = ck
+        .parse::<RawSchema>(schema_file, &texts.files[schema_file].1)
+        .map(|raw| check_schema(&mut ck, schema_file, raw));
+    let sources = ck
+        .parse::<RawSources>(sources_file, &texts.files[sources_file].1)
+        .map(|raw| check_sources(&mut ck, sources_file, raw))
+        .unwrap_or_default();
+    let layer_files: Vec<(usize, RawLayerFile)> = (0..texts.files.len())
+        .filter(|&i| i != schema_file && i != sources_file)
+        .filter_map(|i| ck.parse::<RawLayerFile>(i, &texts.files[i].1).map(|f| (i, f)))
+        .collect();
+
+    // Layer files are checked against the schema, so a broken schema stops here: checking
+    // against it would only add errors that are consequences of the first.
+    let schema = match schema {
+        Some(s) if !ck.has_errors() => s,
+        _ => return Err(LoadError::Invalid(sorted(ck.diags, schema_file, sources_file))),
+    };
+    let dataset = check_graph(&mut ck, texts, schema, sources, &layer_files);
+    let (errors, warnings): (Vec<_>, Vec<_>) = sorted(ck.diags, schema_file, sources_file)
+        .into_iter()
+        .partition(|d| d.severity == crate::diag::Severity::Error);
+    if errors.is_empty() {
+        Ok(Loaded { dataset, warnings })
+    } else {
+        Err(LoadError::Invalid(errors))
+    }
+}
+
+/// Orders diagnostics as a reader fixes them: the schema first, then the sources, then each
+/// layer file, each from top to bottom.
+fn sorted(mut diags: Vec<Diagnostic>, schema_file: usize, sources_file: usize) -> Vec<Diagnostic> {
+    let rank = |file: usize| match file {
+        f if f == schema_file => 0,
+        f if f == sources_file => 1,
+        _ => 2,
+    };
+    diags.sort_by(|a, b| {
+        (rank(a.file), a.file, a.span.start, a.severity, &a.message).cmp(&(
+            rank(b.file),
+            b.file,
+            b.span.start,
+            b.severity,
+            &b.message,
+        ))
+    });
+    diags
+}
+
+fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
+    let mut schema = Schema::default();
+    let mut seen = BTreeSet::new();
+    for l in raw.layer {
+        if !seen.insert(l.id.get_ref().clone()) {
+            ck.error(file, l.id.span(), format!("duplicate layer `{}`", l.id.get_ref()));
+        }
+        ck.slug(file, &l.id, "layer");
+        if !is_color(l.color.get_ref()) {
+            ck.error(file, l.color.span(), format!("`{}` is not a colour", l.color.get_ref())).help =
+                Some("write #RRGGBB, like \"#dbe9f6\"".into());
+        }
+        schema.layers.push(Layer {
+            id: l.id.into_inner(),
+            name: l.name,
+            name_zh: l.name_zh,
+            color: l.color.into_inner(),
+            description: l.description,
+            segments: l.segments,
+        });
+    }
+    seen.clear();
+    for k in raw.kind {
+        if !seen.insert(k.id.get_ref().clone()) {
+            ck.error(file, k.id.span(), format!("duplicate kind `{}`", k.id.get_ref()));
+        }
+        if !SHAPES.contains(&k.shape.get_ref().as_str()) {
+            let d = Diagnostic::error(file, k.shape.span(), format!("unknown shape `{}`", k.shape.get_ref()))
+                .suggest(k.shape.get_ref(), SHAPES.iter().copied());
+            ck.diags.push(d);
+        }
+        let mut props = BTreeMap::new();
+        for (key, ty) in k.props {
+            match PropType::ALL.iter().find(|(n, _)| n == ty.get_ref()) {
+                Some((_, t)) => {
+                    props.insert(key.into_inner(), *t);
+                }
+                None => {
+                    let names = PropType::ALL.iter().map(|(n, _)| *n);
+                    let d = Diagnostic::error(
+                        file,
+                        ty.span(),
+                        format!("unknown property type `{}`", ty.get_ref()),
+                    )
+                    .suggest(ty.get_ref(), names);
+                    ck.diags.push(d);
+                }
+            }
+        }
+        schema.kinds.push(Kind {
+            id: k.id.into_inner(),
+            shape: k.shape.into_inner(),
+            description: k.description,
+            props,
+        });
+    }
+    seen.clear();
+    let kind_ids: Vec<String> = schema.kinds.iter().map(|k| k.id.clone()).collect();
+    for r in raw.relation {
+        if !seen.insert(r.id.get_ref().clone()) {
+            ck.error(file, r.id.span(), format!("duplicate relation `{}`", r.id.get_ref()));
+        }
+        let supply = match r.supply.as_ref().map(|s| s.get_ref().as_str()) {
+            None => None,
+            Some("forward") => Some(Supply::Forward),
+            Some("reverse") => Some(Supply::Reverse),
+            Some(other) => {
+                let span = r.supply.as_ref().map_or(r.id.span(), |s| s.span());
+                ck.error(file, span, format!("unknown supply direction `{other}`")).help =
+                    Some("write \"forward\" (from supplies to) or \"reverse\" (from depends on to)".into());
+                None
+            }
+        };
+        for k in r.from.iter().chain(&r.to) {
+            if !kind_ids.contains(k.get_ref()) {
+                let d = Diagnostic::error(file, k.span(), format!("unknown kind `{}`", k.get_ref()))
+                    .suggest(k.get_ref(), kind_ids.iter().map(String::as_str));
+                ck.diags.push(d);
+            }
+        }
+        if !STYLES.contains(&r.style.get_ref().as_str()) {
+            let d = Diagnostic::error(
+                file,
+                r.style.span(),
+                format!("unknown line style `{}`", r.style.get_ref()),
+            )
+            .suggest(r.style.get_ref(), STYLES.iter().copied());
+            ck.diags.push(d);
+        }
+        schema.relations.push(Relation {
+            id: r.id.into_inner(),
+            description: r.description,
+            supply,
+            from: r.from.into_iter().map(Spanned::into_inner).collect(),
+            to: r.to.into_iter().map(Spanned::into_inner).collect(),
+            style: r.style.into_inner(),
+        });
+    }
+    schema
+}
+
+fn is_color(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn check_sources(ck: &mut Checker, file: usize, raw: RawSources) -> BTreeMap<SourceId, Source> {
+    let mut out = BTreeMap::new();
+    for s in raw.source {
+        ck.slug(file, &s.id, "source");
+        let url = s.url.get_ref();
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+            ck.error(file, s.url.span(), format!("`{url}` is not an http(s) URL"));
+        }
+        ck.date(file, &s.date, "date");
+        if !SOURCE_KINDS.contains(&s.kind.get_ref().as_str()) {
+            let d =
+                Diagnostic::error(file, s.kind.span(), format!("unknown source kind `{}`", s.kind.get_ref()))
+                    .suggest(s.kind.get_ref(), SOURCE_KINDS.iter().copied());
+            ck.diags.push(d);
+        }
+        let id = SourceId(s.id.get_ref().clone());
+        if out.contains_key(&id) {
+            ck.error(file, s.id.span(), format!("duplicate source `{id}`"));
+            continue;
+        }
+        out.insert(
+            id.clone(),
+            Source {
+                id,
+                title: s.title,
+                publisher: s.publisher,
+                url: s.url.into_inner(),
+                date: s.date.map(Spanned::into_inner),
+                kind: s.kind.into_inner(),
+            },
+        );
+    }
+    out
+}
+
+fn check_graph(
+    ck: &mut Checker,
+    texts: &Texts,
+    schema: Schema,
+    sources: BTreeMap<SourceId, Source>,
+    files: &[(usize, RawLayerFile)],
+) -> Dataset {
+    let line_of = |file: usize, span: &Range<usize>| Origin {
+        file: texts.files[file].0.clone(),
+        line: crate::diag::locate(&texts.files[file].1, span.start).0,
+    };
+
+    // Pass 1: node ids, so that edges anywhere can refer to nodes anywhere.
+    let mut index: HashMap<String, NodeIx> = HashMap::new();
+    let mut first_seen: HashMap<String, Origin> = HashMap::new();
+    let mut nodes = Vec::new();
+    let mut node_spans = Vec::new();
+    for (file, raw) in files {
+        for n in &raw.node {
+            let id = n.get_ref().id.get_ref();
+            if let Some(first) = first_seen.get(id) {
+                ck.error(*file, n.get_ref().id.span(), format!("duplicate node id `{id}`")).help =
+                    Some(format!("first defined at {}:{}", first.file, first.line));
+                continue;
+            }
+            first_seen.insert(id.clone(), line_of(*file, &n.get_ref().id.span()));
+            index.insert(id.clone(), nodes.len());
+            nodes.push(check_node(ck, *file, n, &schema, &sources, line_of(*file, &n.span())));
+            node_spans.push((*file, n.get_ref().id.span()));
+        }
+    }
+
+    // Pass 2: edges.
+    let mut edges = Vec::new();
+    let mut seen_edges: HashMap<(NodeIx, NodeIx, String, Option<String>), Origin> = HashMap::new();
+    let mut all_ids: Vec<&str> = index.keys().map(String::as_str).collect();
+    all_ids.sort_unstable();
+    for (file, raw) in files {
+        for e in &raw.edge {
+            let span = e.span();
+            let origin = line_of(*file, &span);
+            let e = e.get_ref();
+            let mut endpoint = |id: &Spanned<String>| -> Option<NodeIx> {
+                let found = index.get(id.get_ref()).copied();
+                if found.is_none() {
+                    let d = Diagnostic::error(*file, id.span(), format!("no node has id `{}`", id.get_ref()))
+                        .suggest(id.get_ref(), all_ids.iter().copied());
+                    ck.diags.push(d);
+                }
+                found
+            };
+            let from = endpoint(&e.from);
+            let to = endpoint(&e.to);
+            let rel = schema.relation(e.rel.get_ref());
+            if rel.is_none() {
+                let names = schema.relations.iter().map(|r| r.id.as_str());
+                let d =
+                    Diagnostic::error(*file, e.rel.span(), format!("unknown relation `{}`", e.rel.get_ref()))
+                        .suggest(e.rel.get_ref(), names);
+                ck.diags.push(d);
+            }
+            let cited = ck.sources(*file, &e.sources, &sources, span.clone(), "edge");
+            check_edge_fields(ck, *file, e);
+            let claims = check_claims(ck, *file, &e.claim, &sources);
+            let props = check_free_props(ck, *file, &e.props);
+            let (Some(from), Some(to), Some(rel)) = (from, to, rel) else {
+                continue;
+            };
+            let (fk, tk) = (&nodes[from].kind, &nodes[to].kind);
+            let kinds_known = schema.kind(fk).is_some() && schema.kind(tk).is_some();
+            if kinds_known && (!rel.from.contains(fk) || !rel.to.contains(tk)) {
+                ck.error(*file, e.rel.span(), format!("{} is not allowed from a {fk} to a {tk}", rel.id))
+                    .help =
+                    Some(format!("{} goes from {} to {}", rel.id, rel.from.join("|"), rel.to.join("|")));
+            }
+            if from == to {
+                ck.error(*file, e.to.span(), format!("edge from `{}` to itself", e.to.get_ref()));
+            }
+            let key = (from, to, rel.id.clone(), e.as_of.as_ref().map(|s| s.get_ref().clone()));
+            if let Some(first) = seen_edges.get(&key) {
+                ck.error(
+                    *file,
+                    e.rel.span(),
+                    format!("duplicate edge {} -{}-> {}", e.from.get_ref(), rel.id, e.to.get_ref()),
+                )
+                .help = Some(format!(
+                    "first defined at {}:{}; give one an `as_of` date if both figures stand",
+                    first.file, first.line
+                ));
+                continue;
+            }
+            seen_edges.insert(key, origin.clone());
+            edges.push(Edge {
+                from,
+                to,
+                rel: rel.id.clone(),
+                sources: cited,
+                share_pct: e.share_pct.as_ref().map(|s| *s.get_ref()),
+                share_of: e.share_of.clone(),
+                as_of: e.as_of.as_ref().map(|s| s.get_ref().clone()),
+                since: e.since.as_ref().map(|s| s.get_ref().clone()),
+                until: e.until.as_ref().map(|s| s.get_ref().clone()),
+                confidence: e.confidence.as_ref().map(|s| s.get_ref().clone()),
+                note: e.note.clone(),
+                props,
+                claims,
+                origin,
+            });
+        }
+    }
+
+    // Lints: orphans and unused sources.
+    let mut degree = vec![0usize; nodes.len()];
+    for e in &edges {
+        degree[e.from] += 1;
+        degree[e.to] += 1;
+    }
+    for (ix, node) in nodes.iter().enumerate() {
+        if degree[ix] == 0 && !MAY_BE_ORPHAN.contains(&node.kind.as_str()) {
+            let (file, span) = node_spans[ix].clone();
+            ck.warn(file, span, format!("{} `{}` has no edges", node.kind, node.id));
+        }
+    }
+    let mut used: BTreeSet<&SourceId> = BTreeSet::new();
+    for n in &nodes {
+        used.extend(&n.sources);
+        n.claims.iter().for_each(|c| used.extend(&c.sources));
+    }
+    for e in &edges {
+        used.extend(&e.sources);
+        e.claims.iter().for_each(|c| used.extend(&c.sources));
+    }
+    let unused: Vec<SourceId> = sources.keys().filter(|s| !used.contains(s)).cloned().collect();
+    if !unused.is_empty() {
+        let file = texts.files.iter().position(|(p, _)| base_name(p) == SOURCES_FILE).unwrap_or(0);
+        let text = &texts.files[file].1;
+        for id in unused {
+            let needle = format!("\"{}\"", id.0);
+            let at = text.find(&needle).unwrap_or(0);
+            ck.warn(file, at..at + needle.len(), format!("source `{id}` is never cited"));
+        }
+    }
+
+    Dataset { schema, sources, nodes, edges }
+}
+
+fn check_node(
+    ck: &mut Checker,
+    file: usize,
+    n: &Spanned<RawNode>,
+    schema: &Schema,
+    sources: &BTreeMap<SourceId, Source>,
+    origin: Origin,
+) -> Node {
+    let n = n.get_ref();
+    ck.slug(file, &n.id, "node");
+    if n.name.get_ref().trim().is_empty() {
+        ck.error(file, n.name.span(), "empty name");
+    }
+    let kind = schema.kind(n.kind.get_ref());
+    if kind.is_none() {
+        let names = schema.kinds.iter().map(|k| k.id.as_str());
+        let d = Diagnostic::error(file, n.kind.span(), format!("unknown kind `{}`", n.kind.get_ref()))
+            .suggest(n.kind.get_ref(), names);
+        ck.diags.push(d);
+    }
+    match schema.layer(n.layer.get_ref()) {
+        None => {
+            let names = schema.layers.iter().map(|l| l.id.as_str());
+            let d = Diagnostic::error(file, n.layer.span(), format!("unknown layer `{}`", n.layer.get_ref()))
+                .suggest(n.layer.get_ref(), names);
+            ck.diags.push(d);
+        }
+        Some(layer) => match &n.segment {
+            None if !layer.segments.is_empty() => {
+                ck.error(file, n.id.span(), format!("node `{}` has no segment", n.id.get_ref())).help =
+                    Some(format!("layer `{}` has segments: {}", layer.id, layer.segments.join(", ")));
+            }
+            Some(seg) if !layer.segments.contains(seg.get_ref()) => {
+                let d = Diagnostic::error(
+                    file,
+                    seg.span(),
+                    format!("layer `{}` has no segment `{}`", layer.id, seg.get_ref()),
+                )
+                .suggest(seg.get_ref(), layer.segments.iter().map(String::as_str));
+                ck.diags.push(d);
+            }
+            _ => {}
+        },
+    }
+    let cited = ck.sources(file, &n.sources, sources, n.id.span(), &format!("node `{}`", n.id.get_ref()));
+    let mut props = BTreeMap::new();
+    if let Some(kind) = kind {
+        for (key, value) in &n.props {
+            match kind.props.get(key.get_ref()) {
+                None => {
+                    let names = kind.props.keys().map(String::as_str);
+                    let d = Diagnostic::error(
+                        file,
+                        key.span(),
+                        format!("kind {} has no property `{}`", kind.id, key.get_ref()),
+                    )
+                    .suggest(key.get_ref(), names);
+                    ck.diags.push(d);
+                }
+                Some(ty) => match typed(value.get_ref(), *ty) {
+                    Some(v) => {
+                        props.insert(key.get_ref().clone(), v);
+                    }
+                    None => {
+                        ck.error(
+                            file,
+                            value.span(),
+                            format!(
+                                "property `{}` must be {} {}, found {}",
+                                key.get_ref(),
+                                article(ty.name()),
+                                ty.name(),
+                                value.get_ref().type_str()
+                            ),
+                        );
+                    }
+                },
+            }
+        }
+    }
+    let claims = check_claims(ck, file, &n.claim, sources);
+    Node {
+        id: NodeId(n.id.get_ref().clone()),
+        kind: n.kind.get_ref().clone(),
+        layer: n.layer.get_ref().clone(),
+        segment: n.segment.as_ref().map(|s| s.get_ref().clone()),
+        name: n.name.get_ref().clone(),
+        name_zh: n.name_zh.clone(),
+        aliases: n.aliases.clone(),
+        summary: n.summary.clone(),
+        tags: n.tags.clone(),
+        sources: cited,
+        props,
+        claims,
+        origin,
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn check_edge_fields(ck: &mut Checker, file: usize, e: &RawEdge) {
+    ck.date(file, &e.as_of, "as_of");
+    ck.date(file, &e.since, "since");
+    ck.date(file, &e.until, "until");
+    if let Some(share) = &e.share_pct {
+        let v = *share.get_ref();
+        if !(0.0..=100.0).contains(&v) {
+            ck.error(file, share.span(), format!("share_pct {v} is outside 0..100"));
+        }
+        if e.share_of.is_none() {
+            ck.error(file, share.span(), "share_pct without share_of").help =
+                Some("say what the share measures: share_of = \"global HBM revenue\"".into());
+        }
+    }
+    if let Some(c) = &e.confidence {
+        if !CONFIDENCES.contains(&c.get_ref().as_str()) {
+            ck.error(file, c.span(), format!("unknown confidence `{}`", c.get_ref())).help =
+                Some("write \"reported\" or \"estimated\"".into());
+        }
+    }
+}
+
+fn check_claims(
+    ck: &mut Checker,
+    file: usize,
+    raw: &[Spanned<RawClaim>],
+    sources: &BTreeMap<SourceId, Source>,
+) -> Vec<Claim> {
+    raw.iter()
+        .filter_map(|c| {
+            let span = c.span();
+            let c = c.get_ref();
+            let cited = ck.sources(file, &c.sources, sources, span, "claim");
+            let value = match scalar(c.value.get_ref()) {
+                Some(v) => v,
+                None => {
+                    ck.error(file, c.value.span(), "a claim's value must be a string, number or boolean");
+                    return None;
+                }
+            };
+            Some(Claim { prop: c.prop.get_ref().clone(), value, sources: cited, note: c.note.clone() })
+        })
+        .collect()
+}
+
+fn check_free_props(
+    ck: &mut Checker,
+    file: usize,
+    raw: &BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for (k, v) in raw {
+        match scalar(v.get_ref()) {
+            Some(value) => {
+                out.insert(k.get_ref().clone(), value);
+            }
+            None => {
+                ck.error(
+                    file,
+                    v.span(),
+                    format!("property `{}` must be a string, number or boolean", k.get_ref()),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn scalar(v: &toml::Value) -> Option<Value> {
+    match v {
+        toml::Value::String(s) => Some(Value::Str(s.clone())),
+        toml::Value::Integer(i) => Some(Value::Int(*i)),
+        toml::Value::Float(f) if f.is_finite() => Some(Value::Float(*f)),
+        toml::Value::Boolean(b) => Some(Value::Bool(*b)),
+        _ => None,
+    }
+}
+
+/// Converts a TOML value to the declared property type, or `None` if it does not fit.
+fn typed(v: &toml::Value, ty: PropType) -> Option<Value> {
+    match (ty, v) {
+        (PropType::String, toml::Value::String(s)) => Some(Value::Str(s.clone())),
+        (PropType::Integer, toml::Value::Integer(i)) => Some(Value::Int(*i)),
+        (PropType::Number, toml::Value::Integer(i)) => Some(Value::Int(*i)),
+        (PropType::Number, toml::Value::Float(f)) if f.is_finite() => Some(Value::Float(*f)),
+        (PropType::Boolean, toml::Value::Boolean(b)) => Some(Value::Bool(*b)),
+        (PropType::Date, toml::Value::String(s)) if is_date(s) => Some(Value::Str(s.clone())),
+        (PropType::Date, toml::Value::Integer(y)) if (1000..=9999).contains(y) => {
+            Some(Value::Str(y.to_string()))
+        }
+        (PropType::Strings, toml::Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(|s| Value::Str(s.to_string())))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::List),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("sk-hynix"));
+        assert!(is_slug("gpt-4o"));
+        for bad in ["", "SK", "a--b", "-a", "a-", "a_b", "a b", "台积电"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        for good in ["2024", "2024-03", "2024-03-14"] {
+            assert!(is_date(good), "{good}");
+        }
+        for bad in ["24", "2024-13", "2024-3", "2024-03-32", "March 2024", "2024-03-14-01"] {
+            assert!(!is_date(bad), "{bad}");
+        }
+    }
+}

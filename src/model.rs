@@ -1,0 +1,233 @@
+//! The validated dataset: schema, sources, nodes and edges.
+//!
+//! Everything here has passed [`crate::load`]: ids are unique, references resolve, kinds and
+//! relations are allowed. Code downstream of the loader trusts these invariants.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+/// A node id: a lowercase kebab slug, unique in the dataset.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct NodeId(pub String);
+
+/// A source id, from `sources.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct SourceId(pub String);
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for SourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Index of a node in [`Dataset::nodes`]; also its index in the graph.
+pub type NodeIx = usize;
+/// Index of an edge in [`Dataset::edges`].
+pub type EdgeIx = usize;
+
+/// A typed property value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<Value>),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Str(s) => f.write_str(s),
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The declared type of a property in the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PropType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Date,
+    Strings,
+}
+
+impl PropType {
+    pub const ALL: [(&'static str, PropType); 6] = [
+        ("string", PropType::String),
+        ("integer", PropType::Integer),
+        ("number", PropType::Number),
+        ("boolean", PropType::Boolean),
+        ("date", PropType::Date),
+        ("strings", PropType::Strings),
+    ];
+
+    pub fn name(self) -> &'static str {
+        PropType::ALL.iter().find(|(_, t)| *t == self).map_or("string", |(n, _)| n)
+    }
+}
+
+/// Which way supply flows along a relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Supply {
+    /// `from` supplies `to`: `from` is upstream.
+    Forward,
+    /// `from` depends on `to`: `to` is upstream.
+    Reverse,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Layer {
+    pub id: String,
+    pub name: String,
+    pub name_zh: Option<String>,
+    pub color: String,
+    pub description: String,
+    pub segments: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Kind {
+    pub id: String,
+    pub shape: String,
+    pub description: String,
+    pub props: BTreeMap<String, PropType>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Relation {
+    pub id: String,
+    pub description: String,
+    pub supply: Option<Supply>,
+    pub from: Vec<String>,
+    pub to: Vec<String>,
+    pub style: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Schema {
+    /// In upstream -> downstream order.
+    pub layers: Vec<Layer>,
+    pub kinds: Vec<Kind>,
+    pub relations: Vec<Relation>,
+}
+
+impl Schema {
+    pub fn layer(&self, id: &str) -> Option<&Layer> {
+        self.layers.iter().find(|l| l.id == id)
+    }
+    pub fn layer_rank(&self, id: &str) -> usize {
+        self.layers.iter().position(|l| l.id == id).unwrap_or(usize::MAX)
+    }
+    pub fn kind(&self, id: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.id == id)
+    }
+    pub fn relation(&self, id: &str) -> Option<&Relation> {
+        self.relations.iter().find(|r| r.id == id)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub id: SourceId,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: String,
+    pub date: Option<String>,
+    pub kind: String,
+}
+
+/// A value that a source asserts and others dispute, kept attributed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Claim {
+    pub prop: String,
+    pub value: Value,
+    pub sources: Vec<SourceId>,
+    pub note: Option<String>,
+}
+
+/// Where an item was defined: file name and 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub file: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    pub id: NodeId,
+    pub kind: String,
+    pub layer: String,
+    pub segment: Option<String>,
+    pub name: String,
+    pub name_zh: Option<String>,
+    pub aliases: Vec<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+    pub sources: Vec<SourceId>,
+    pub props: BTreeMap<String, Value>,
+    pub claims: Vec<Claim>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Edge {
+    pub from: NodeIx,
+    pub to: NodeIx,
+    pub rel: String,
+    pub sources: Vec<SourceId>,
+    pub share_pct: Option<f64>,
+    pub share_of: Option<String>,
+    pub as_of: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub confidence: Option<String>,
+    pub note: Option<String>,
+    pub props: BTreeMap<String, Value>,
+    pub claims: Vec<Claim>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// The whole validated dataset.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub schema: Schema,
+    pub sources: BTreeMap<SourceId, Source>,
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+impl Dataset {
+    pub fn source(&self, id: &SourceId) -> Option<&Source> {
+        self.sources.get(id)
+    }
+}

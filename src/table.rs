@@ -1,0 +1,132 @@
+//! Results as data: a [`Table`] of typed cells, or a [`Report`] of titled tables. Commands
+//! return these; renderers turn them into bytes.
+
+use serde::Serialize;
+
+use crate::model::Value;
+
+/// One cell. `Null` prints as empty (table, CSV) or `null` (JSON).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<Cell>),
+}
+
+impl Cell {
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(f) => format_float(*f),
+            Cell::Str(s) => s.clone(),
+            Cell::List(items) => items.iter().map(Cell::text).collect::<Vec<_>>().join(", "),
+        }
+    }
+}
+
+/// Floats print in their shortest round-trip form, with `.0` kept on whole numbers so that a
+/// float never reads as an integer.
+pub fn format_float(f: f64) -> String {
+    if f.is_finite() && f == f.trunc() && f.abs() < 1e16 {
+        format!("{f:.1}")
+    } else {
+        format!("{f}")
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Str(s.to_string())
+    }
+}
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Str(s)
+    }
+}
+impl From<&String> for Cell {
+    fn from(s: &String) -> Self {
+        Cell::Str(s.clone())
+    }
+}
+impl From<usize> for Cell {
+    fn from(n: usize) -> Self {
+        Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+impl From<i64> for Cell {
+    fn from(n: i64) -> Self {
+        Cell::Int(n)
+    }
+}
+impl From<f64> for Cell {
+    fn from(f: f64) -> Self {
+        Cell::Float(f)
+    }
+}
+impl From<bool> for Cell {
+    fn from(b: bool) -> Self {
+        Cell::Bool(b)
+    }
+}
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(o: Option<T>) -> Self {
+        o.map_or(Cell::Null, Into::into)
+    }
+}
+impl From<&Value> for Cell {
+    fn from(v: &Value) -> Self {
+        match v {
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::Int(i) => Cell::Int(*i),
+            Value::Float(f) => Cell::Float(*f),
+            Value::Str(s) => Cell::Str(s.clone()),
+            Value::List(items) => Cell::List(items.iter().map(Cell::from).collect()),
+        }
+    }
+}
+impl From<&[String]> for Cell {
+    fn from(items: &[String]) -> Self {
+        Cell::List(items.iter().map(Cell::from).collect())
+    }
+}
+
+/// Rows under named columns.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    pub fn new(columns: &[&str]) -> Self {
+        Table { columns: columns.iter().map(|c| c.to_string()).collect(), rows: Vec::new() }
+    }
+
+    /// Adds a row; it must have one cell per column.
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.columns.len(), "row width");
+        self.rows.push(row);
+    }
+}
+
+/// A titled table, one part of a [`Report`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub title: String,
+    pub table: Table,
+}
+
+/// What a command produces.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    Table(Table),
+    /// Several tables, e.g. `show` (fields, properties, edges) or `stats`.
+    Report(Vec<Section>),
+}

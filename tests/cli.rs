@@ -1,0 +1,123 @@
+//! CLI runs, snapshotted whole: exit code, stdout and stderr. Error paths included.
+
+mod common;
+
+use common::{run, run_with_backtrace, settings};
+
+macro_rules! cli_snapshot {
+    ($name:ident $(, $arg:expr)* $(,)?) => {
+        #[test]
+        fn $name() {
+            settings().bind(|| {
+                insta::assert_snapshot!(stringify!($name), run(&[$($arg),*]));
+            });
+        }
+    };
+}
+
+const MINI: &str = "tests/fixtures/mini";
+
+// Every output format, on a tiny fixed dataset, for a table and for a report.
+cli_snapshot!(format_table, "--data", MINI, "--format", "table", "list");
+cli_snapshot!(format_json, "--data", MINI, "--format", "json", "list");
+cli_snapshot!(format_jsonl, "--data", MINI, "--format", "jsonl", "list");
+cli_snapshot!(format_csv, "--data", MINI, "--format", "csv", "list");
+cli_snapshot!(format_tsv, "--data", MINI, "--format", "tsv", "list");
+cli_snapshot!(format_markdown, "--data", MINI, "--format", "markdown", "list");
+cli_snapshot!(format_default_when_piped_is_tsv, "--data", MINI, "list", "--kind", "Chip");
+cli_snapshot!(report_table, "--data", MINI, "--format", "table", "show", "x1");
+cli_snapshot!(report_json, "--data", MINI, "--format", "json", "show", "x1");
+cli_snapshot!(report_jsonl, "--data", MINI, "--format", "jsonl", "show", "x1");
+cli_snapshot!(report_csv, "--data", MINI, "--format", "csv", "show", "x1");
+cli_snapshot!(report_markdown, "--data", MINI, "--format", "markdown", "show", "x1");
+cli_snapshot!(color_always_bolds_headers, "--data", MINI, "--format", "table", "--color", "always", "list");
+cli_snapshot!(mini_stats, "--data", MINI, "--format", "table", "stats");
+cli_snapshot!(mini_check, "--data", MINI, "--format", "table", "check");
+
+// Commands on the built-in dataset.
+cli_snapshot!(stats, "--format", "table", "stats");
+cli_snapshot!(check, "--format", "table", "check", "--strict");
+cli_snapshot!(check_claims, "--format", "table", "check", "--claims");
+cli_snapshot!(list_crypto_compute, "--format", "table", "list", "--layer", "crypto", "--segment", "compute");
+cli_snapshot!(list_chips_markdown, "--format", "markdown", "list", "--kind", "Chip");
+cli_snapshot!(show_h100, "--format", "table", "show", "h100");
+cli_snapshot!(show_by_chinese_name, "--format", "table", "show", "台积电");
+cli_snapshot!(show_by_ticker_any_case, "--format", "tsv", "show", "nvda");
+cli_snapshot!(show_gpt4_claims, "--format", "table", "show", "GPT-4");
+cli_snapshot!(search_hynix, "--format", "table", "search", "hynix");
+cli_snapshot!(search_chinese, "--format", "table", "search", "台积");
+cli_snapshot!(
+    neighbors_io_net,
+    "--format",
+    "table",
+    "neighbors",
+    "io.net",
+    "--depth",
+    "2",
+    "--direction",
+    "out"
+);
+cli_snapshot!(
+    neighbors_rel_filter,
+    "--format",
+    "table",
+    "neighbors",
+    "h100",
+    "--direction",
+    "in",
+    "--rel",
+    "MANUFACTURES,DESIGNS"
+);
+
+// Error paths.
+cli_snapshot!(error_unknown_node, "show", "nvidai");
+cli_snapshot!(error_unknown_node_no_match, "show", "zzzzqqq");
+cli_snapshot!(error_ambiguous_name, "--data", MINI, "show", "fab");
+cli_snapshot!(error_bad_flag, "list", "--layr", "crypto");
+cli_snapshot!(error_unknown_layer_value, "list", "--layer", "crypt");
+cli_snapshot!(error_unknown_relation_value, "neighbors", "h100", "--rel", "SUPPLY");
+cli_snapshot!(error_depth_out_of_range, "neighbors", "h100", "--depth", "0");
+cli_snapshot!(error_missing_data_dir, "--data", "tests/no-such-dir", "stats");
+cli_snapshot!(error_broken_data_file, "--data", "tests/bad-data/toml-syntax", "show", "x1");
+cli_snapshot!(error_no_command);
+cli_snapshot!(help, "--help");
+
+#[test]
+fn rust_backtrace_changes_nothing() {
+    for args in [
+        &["show", "nvidai"][..],
+        &["--data", "tests/bad-data/many-errors", "check"],
+        &["--data", MINI, "list"],
+    ] {
+        assert_eq!(run(args), run_with_backtrace(args), "{args:?}");
+    }
+}
+
+#[test]
+fn same_command_same_bytes() {
+    let args = ["--format", "json", "neighbors", "h100", "--depth", "2"];
+    assert_eq!(run(&args), run(&args));
+}
+
+#[test]
+fn every_format_of_every_command_succeeds() {
+    for format in ["table", "json", "jsonl", "csv", "tsv", "markdown"] {
+        for cmd in [
+            &["stats"][..],
+            &["list"],
+            &["show", "h100"],
+            &["search", "gpu"],
+            &["neighbors", "tsmc"],
+            &["check"],
+        ] {
+            let mut args = vec!["--format", format];
+            args.extend_from_slice(cmd);
+            let out = run(&args);
+            assert!(out.contains("exit: 0"), "{args:?}: {out}");
+            if format == "json" {
+                let stdout = out.split("--- stdout\n").nth(1).unwrap().split("--- stderr\n").next().unwrap();
+                serde_json::from_str::<serde_json::Value>(stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! Shared helpers for the integration tests: run the real binary, capture everything.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::Command;
+
+/// insta settings that write every snapshot into the top-level `snapshots/` folder.
+pub fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s
+}
+
+/// Runs `aikg` with `args` from the crate root, with no stdin and an environment that does not
+/// depend on the machine (no backtraces, no colour variables, no terminal width), and returns
+/// the exit code, stdout and stderr as one text.
+pub fn run(args: &[&str]) -> String {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_aikg"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the aikg binary runs");
+    format!(
+        "$ aikg {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        out.status.code().map_or("signal".to_string(), |c| c.to_string()),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Like [`run`] but with RUST_BACKTRACE=1 set, to prove the output does not change.
+pub fn run_with_backtrace(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_aikg"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RUST_BACKTRACE", "1")
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the aikg binary runs");
+    format!(
+        "$ aikg {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        out.status.code().map_or("signal".to_string(), |c| c.to_string()),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
