@@ -200,7 +200,9 @@ pub struct Node {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Edge {
+    #[serde(skip)]
     pub from: NodeIx,
+    #[serde(skip)]
     pub to: NodeIx,
     pub rel: String,
     pub sources: Vec<SourceId>,

@@ -40,6 +40,12 @@ pub fn format_float(f: f64) -> String {
     }
 }
 
+/// `x` rounded to `places` decimals, for display of derived figures.
+pub fn round(x: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (x * f).round() / f
+}
+
 impl From<&str> for Cell {
     fn from(s: &str) -> Self {
         Cell::Str(s.to_string())

@@ -121,3 +121,106 @@ fn every_format_of_every_command_succeeds() {
         }
     }
 }
+
+// Supply analytics on a small fixture whose answers can be checked by hand (see its header).
+const SUPPLY: &str = "tests/fixtures/supply";
+cli_snapshot!(supply_upstream, "--data", SUPPLY, "--format", "table", "upstream", "net-1");
+cli_snapshot!(
+    supply_downstream_depth,
+    "--data",
+    SUPPLY,
+    "--format",
+    "table",
+    "downstream",
+    "litho",
+    "--depth",
+    "2"
+);
+cli_snapshot!(supply_impact, "--data", SUPPLY, "--format", "table", "impact", "fab-a");
+cli_snapshot!(supply_chokepoints, "--data", SUPPLY, "--format", "table", "chokepoints");
+cli_snapshot!(supply_concentration, "--data", SUPPLY, "--format", "table", "concentration");
+cli_snapshot!(supply_path_all, "--data", SUPPLY, "--format", "table", "path", "chip-1", "litho", "--all");
+cli_snapshot!(
+    supply_path_single_notes_others,
+    "--data",
+    SUPPLY,
+    "--format",
+    "table",
+    "path",
+    "chip-1",
+    "litho"
+);
+cli_snapshot!(
+    supply_path_avoid,
+    "--data",
+    SUPPLY,
+    "--format",
+    "table",
+    "path",
+    "chip-1",
+    "litho",
+    "--avoid",
+    "fab-a"
+);
+cli_snapshot!(
+    supply_path_rel_filter_none,
+    "--data",
+    SUPPLY,
+    "--format",
+    "table",
+    "path",
+    "net-1",
+    "net-2",
+    "--rel",
+    "USES"
+);
+cli_snapshot!(
+    supply_path_max_len,
+    "--data",
+    SUPPLY,
+    "--format",
+    "table",
+    "path",
+    "net-1",
+    "net-2",
+    "--max-len",
+    "3"
+);
+cli_snapshot!(supply_rank_betweenness, "--data", SUPPLY, "--format", "table", "rank", "--by", "betweenness");
+cli_snapshot!(supply_rank_pagerank, "--data", SUPPLY, "--format", "table", "rank", "--by", "pagerank");
+cli_snapshot!(
+    supply_rank_degree,
+    "--data",
+    SUPPLY,
+    "--format",
+    "table",
+    "rank",
+    "--by",
+    "degree",
+    "--top",
+    "3"
+);
+cli_snapshot!(
+    supply_path_upstream_all,
+    "--data",
+    SUPPLY,
+    "--format",
+    "table",
+    "path",
+    "net-1",
+    "litho",
+    "--upstream",
+    "--all"
+);
+cli_snapshot!(
+    supply_path_upstream_wrong_way,
+    "--data",
+    SUPPLY,
+    "--format",
+    "table",
+    "path",
+    "litho",
+    "net-1",
+    "--upstream"
+);
+cli_snapshot!(supply_export_json, "--data", SUPPLY, "export", "--to", "json");

@@ -1,5 +1,8 @@
 //! Supply-chain analytics over the graph: tiers, impact and paths.
 
+pub mod centrality;
+pub mod chokepoints;
+pub mod concentration;
 pub mod path;
 pub mod supply;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use petgraph::Direction;
 
 use crate::graph::KnowledgeGraph;
-use crate::model::{EdgeIx, NodeIx};
+use crate::model::{EdgeIx, NodeIx, Supply};
 
 /// What a path may use. Empty sets mean "anything".
 #[derive(Debug, Clone, Default)]
@@ -18,6 +18,17 @@ pub struct Constraints {
     pub layers: BTreeSet<String>,
     /// At most this many edges.
     pub max_len: Option<usize>,
+    /// Only supply edges, each step going from a node to one of its suppliers: the path shows
+    /// how the start depends on the end.
+    pub upstream: bool,
+}
+
+/// Which neighbours a search step may move to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Toward {
+    Any,
+    Suppliers,
+    Customers,
 }
 
 /// One edge of a path, walked from `from` to `to`; `forward` says whether that is the edge's
@@ -52,16 +63,16 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    /// The usable edges at `node`: (edge, neighbour, walked forward?), sorted by neighbour id,
-    /// relation and edge.
-    fn steps(&self, node: NodeIx) -> Vec<(EdgeIx, NodeIx, bool)> {
+    /// The usable edges at `node` towards `toward`: (edge, neighbour, walked forward?), sorted by
+    /// neighbour id, relation and edge.
+    fn steps(&self, node: NodeIx, toward: Toward) -> Vec<(EdgeIx, NodeIx, bool)> {
         let mut out: Vec<(EdgeIx, NodeIx, bool)> = self
             .g
             .incident(node, Direction::Outgoing)
             .into_iter()
             .map(|(e, o)| (e, o, true))
             .chain(self.g.incident(node, Direction::Incoming).into_iter().map(|(e, o)| (e, o, false)))
-            .filter(|&(e, o, _)| self.usable(e, o))
+            .filter(|&(e, o, forward)| self.usable(e, o) && self.heads(e, forward, toward))
             .collect();
         out.sort_by(|a, b| {
             (&self.g.node(a.1).id, &self.g.edge(a.0).rel, a.0).cmp(&(
@@ -71,6 +82,31 @@ impl Search<'_> {
             ))
         });
         out
+    }
+
+    /// Whether walking `edge` (in its own direction when `forward`) moves towards `toward`.
+    fn heads(&self, edge: EdgeIx, forward: bool, toward: Toward) -> bool {
+        let supply = self.g.dataset.schema.relation(&self.g.edge(edge).rel).and_then(|r| r.supply);
+        // Walking forward along a forward-supply edge moves to a customer, and so on.
+        let to_customer = match supply {
+            Some(Supply::Forward) => forward,
+            Some(Supply::Reverse) => !forward,
+            None => return toward == Toward::Any,
+        };
+        match toward {
+            Toward::Any => true,
+            Toward::Customers => to_customer,
+            Toward::Suppliers => !to_customer,
+        }
+    }
+
+    /// The direction the search from the source moves in, and its opposite.
+    fn sides(&self) -> (Toward, Toward) {
+        if self.c.upstream {
+            (Toward::Suppliers, Toward::Customers)
+        } else {
+            (Toward::Any, Toward::Any)
+        }
     }
 
     fn usable(&self, edge: EdgeIx, next: NodeIx) -> bool {
@@ -85,10 +121,10 @@ impl Search<'_> {
     }
 
     /// Expands one whole BFS layer; returns the new frontier.
-    fn expand(&self, frontier: &[NodeIx], dist: &mut [usize]) -> Vec<NodeIx> {
+    fn expand(&self, frontier: &[NodeIx], dist: &mut [usize], toward: Toward) -> Vec<NodeIx> {
         let mut next = Vec::new();
         for &v in frontier {
-            for (_, w, _) in self.steps(v) {
+            for (_, w, _) in self.steps(v, toward) {
                 if dist[w] == UNSEEN {
                     dist[w] = dist[v] + 1;
                     next.push(w);
@@ -120,17 +156,18 @@ pub fn shortest_paths(
     let (mut fs, mut ft) = (vec![source], vec![target]);
     let (mut ks, mut kt) = (0, 0);
     let max_len = c.max_len.unwrap_or(usize::MAX);
+    let (forth, back) = s.sides();
     // Grow the smaller side one whole layer at a time until the two searches touch.
     let len = loop {
         if fs.is_empty() || ft.is_empty() || ks + kt >= max_len {
             return none;
         }
         let met = if fs.len() <= ft.len() {
-            fs = s.expand(&fs, &mut ds);
+            fs = s.expand(&fs, &mut ds, forth);
             ks += 1;
             fs.iter().filter(|&&v| dt[v] != UNSEEN).map(|&v| ds[v] + dt[v]).min()
         } else {
-            ft = s.expand(&ft, &mut dt);
+            ft = s.expand(&ft, &mut dt, back);
             kt += 1;
             ft.iter().filter(|&&v| ds[v] != UNSEEN).map(|&v| ds[v] + dt[v]).min()
         };
@@ -147,8 +184,8 @@ pub fn shortest_paths(
     let middles: Vec<NodeIx> = (0..n).filter(|&v| ds[v] == p && dt[v] == len - p).collect();
     let mut paths = Vec::new();
     'join: for m in middles {
-        let tails = halves(&s, m, &dt, false);
-        for head in halves(&s, m, &ds, true) {
+        let tails = halves(&s, m, &dt, false, forth);
+        for head in halves(&s, m, &ds, true, back) {
             for tail in &tails {
                 if paths.len() == ENUMERATION_CAP {
                     break 'join;
@@ -169,15 +206,16 @@ pub fn shortest_paths(
 }
 
 /// All paths between the end at distance 0 and `m`, along edges where the distance changes by
-/// one: from the source to `m` when `to_middle`, else from `m` to the target.
-fn halves(s: &Search, m: NodeIx, dist: &[usize], to_middle: bool) -> Vec<Path> {
+/// one and that lead `toward` from `m`: from the source to `m` when `to_middle`, else from `m`
+/// to the target.
+fn halves(s: &Search, m: NodeIx, dist: &[usize], to_middle: bool, toward: Toward) -> Vec<Path> {
     if dist[m] == 0 {
         return vec![Vec::new()];
     }
     let mut out = Vec::new();
-    for (e, w, forward) in s.steps(m) {
+    for (e, w, forward) in s.steps(m, toward) {
         if dist[w] != UNSEEN && dist[w] + 1 == dist[m] {
-            for mut rest in halves(s, w, dist, to_middle) {
+            for mut rest in halves(s, w, dist, to_middle, toward) {
                 if out.len() == ENUMERATION_CAP {
                     return out;
                 }

@@ -2,7 +2,7 @@
 //! warnings (lints) and, with `--claims`, the disputed claims the data records.
 
 use super::{render_diags, CliError, Ctx, Result};
-use crate::table::{Cell, Output, Table};
+use crate::table::{Output, Table};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,7 +17,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let d = &ctx.graph.dataset;
     if args.claims {
-        return ctx.emit(&Output::Table(claims(ctx)));
+        return ctx.emit(&Output::Table(super::claims::table(&ctx.graph, None)));
     }
     let mut t = Table::new(&["check", "count"]);
     for (k, v) in [
@@ -43,40 +43,4 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-fn claims(ctx: &Ctx) -> Table {
-    let g = &ctx.graph;
-    let mut t = Table::new(&["subject", "property", "recorded", "claimed", "sources", "note"]);
-    let src = |ids: &[crate::model::SourceId]| Cell::List(ids.iter().map(|s| Cell::from(&s.0)).collect());
-    for n in &g.dataset.nodes {
-        for c in &n.claims {
-            t.push(vec![
-                (&n.id.0).into(),
-                (&c.prop).into(),
-                n.props.get(&c.prop).map(Cell::from).unwrap_or(Cell::Null),
-                (&c.value).into(),
-                src(&c.sources),
-                c.note.as_ref().into(),
-            ]);
-        }
-    }
-    for e in &g.dataset.edges {
-        for c in &e.claims {
-            let subject = format!("{} -{}-> {}", g.node(e.from).id, e.rel, g.node(e.to).id);
-            let recorded = match c.prop.as_str() {
-                "share_pct" => e.share_pct.into(),
-                other => e.props.get(other).map(Cell::from).unwrap_or(Cell::Null),
-            };
-            t.push(vec![
-                subject.into(),
-                (&c.prop).into(),
-                recorded,
-                (&c.value).into(),
-                src(&c.sources),
-                c.note.as_ref().into(),
-            ]);
-        }
-    }
-    t
 }

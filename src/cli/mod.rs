@@ -2,10 +2,15 @@
 //! the only module that touches files, standard output or standard error.
 
 mod check;
+mod chokepoints;
+mod claims;
+mod concentration;
+mod export;
 mod impact;
 mod list;
 mod neighbors;
 mod path;
+mod rank;
 mod search;
 mod show;
 mod stats;
@@ -81,6 +86,14 @@ enum Command {
     Path(path::Args),
     /// What depends on a node, tier by tier, and whether each dependant has another route
     Impact(impact::Args),
+    /// Single points of failure: sole routes of supply, cut vertices, betweenness
+    Chokepoints(chokepoints::Args),
+    /// Herfindahl-Hirschman index and top shares per market, from share figures
+    Concentration(concentration::Args),
+    /// Rank nodes by degree, PageRank or betweenness
+    Rank(rank::Args),
+    /// The whole dataset in another format
+    Export(export::Args),
     /// Validate the data; list warnings and disputed claims
     Check(check::Args),
 }
@@ -185,6 +198,25 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename), or
+/// to standard output when there is no path. A failed run leaves no partial file.
+pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    let Some(path) = path else {
+        return write_stdout(bytes);
+    };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| CliError::bad_input(format!("`{}` is not a file path", path.display())))?;
+    let tmp = dir.join(format!(".{}.aikg-tmp-{}", name.to_string_lossy(), std::process::id()));
+    let fail = |e: io::Error| CliError::failure(format!("cannot write `{}`: {e}", path.display()));
+    std::fs::write(&tmp, bytes).map_err(fail)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        fail(e)
+    })
+}
+
 /// The entry point: parse, run, report.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -233,6 +265,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Downstream(a) => tiers::run(&ctx, a, Flow::Downstream),
         Command::Path(a) => path::run(&ctx, a),
         Command::Impact(a) => impact::run(&ctx, a),
+        Command::Chokepoints(a) => chokepoints::run(&ctx, a),
+        Command::Concentration(a) => concentration::run(&ctx, a),
+        Command::Rank(a) => rank::run(&ctx, a),
+        Command::Export(a) => export::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
     }
 }

@@ -26,6 +26,10 @@ pub struct Args {
     /// Pass only through nodes in these layers (comma-separated; the ends are exempt)
     #[arg(long, value_name = "LAYER")]
     layer: Vec<String>,
+    /// Follow supply edges only, each step from a node to one of its suppliers: how FROM
+    /// depends on TO
+    #[arg(long)]
+    upstream: bool,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -45,6 +49,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         avoid,
         layers: layers.into_iter().collect(),
         max_len: args.max_len.map(|m| m as usize),
+        upstream: args.upstream,
     };
     let limit = if args.all { ENUMERATION_CAP } else { 1 };
     let found = shortest_paths(g, from, to, &c, limit);

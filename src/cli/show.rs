@@ -1,7 +1,7 @@
 //! `aikg show NODE`: everything the dataset knows about one node.
 
 use super::{Ctx, Result};
-use crate::model::{Claim, Edge, SourceId};
+use crate::model::SourceId;
 use crate::table::{Cell, Output, Section, Table};
 use petgraph::Direction;
 
@@ -52,13 +52,7 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
 
     let out = g.incident(ix, Direction::Outgoing);
     let inc = g.incident(ix, Direction::Incoming);
-    let mut claims = Table::new(&["about", "property", "recorded", "claimed", "sources", "note"]);
-    push_claims(&mut claims, "node", &n.claims, |p| n.props.get(p).map(Cell::from).unwrap_or(Cell::Null));
-    for &(e, _) in out.iter().chain(&inc) {
-        let edge = g.edge(e);
-        let about = format!("{} -{}-> {}", g.node(edge.from).id, edge.rel, g.node(edge.to).id);
-        push_claims(&mut claims, &about, &edge.claims, |p| edge_field(edge, p));
-    }
+    let claims = super::claims::table(g, Some(ix));
     if !claims.rows.is_empty() {
         sections.push(Section { title: "disputed claims".into(), table: claims });
     }
@@ -108,30 +102,4 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
     }
     sections.push(Section { title: "sources".into(), table: sources });
     sections
-}
-
-fn push_claims(t: &mut Table, about: &str, claims: &[Claim], recorded: impl Fn(&str) -> Cell) {
-    for c in claims {
-        t.push(vec![
-            about.into(),
-            (&c.prop).into(),
-            recorded(&c.prop),
-            (&c.value).into(),
-            sources_cell(&c.sources),
-            c.note.as_ref().into(),
-        ]);
-    }
-}
-
-/// The recorded value of an edge field or property, for comparing with a claim.
-fn edge_field(e: &Edge, prop: &str) -> Cell {
-    match prop {
-        "share_pct" => e.share_pct.into(),
-        "share_of" => e.share_of.as_ref().into(),
-        "as_of" => e.as_of.as_ref().into(),
-        "since" => e.since.as_ref().into(),
-        "until" => e.until.as_ref().into(),
-        "confidence" => e.confidence.as_ref().into(),
-        other => e.props.get(other).map(Cell::from).unwrap_or(Cell::Null),
-    }
 }

@@ -13,6 +13,9 @@ use toml::Spanned;
 use crate::diag::{Diagnostic, Texts};
 use crate::model::*;
 
+mod raw;
+use raw::*;
+
 /// A set of data files could not be turned into a dataset.
 #[derive(Debug)]
 pub enum LoadError {
@@ -72,136 +75,6 @@ const SHAPES: &[&str] = &[
 ];
 /// Kinds that may stand alone with no edge.
 const MAY_BE_ORPHAN: &[&str] = &["Concept", "Event", "Person"];
-
-// ----------------------------------------------------------------------------------------------
-// The file formats, as written. Spans are kept on everything an error may point at.
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSchema {
-    #[serde(default)]
-    layer: Vec<RawLayer>,
-    #[serde(default)]
-    kind: Vec<RawKind>,
-    #[serde(default)]
-    relation: Vec<RawRelation>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLayer {
-    id: Spanned<String>,
-    name: String,
-    name_zh: Option<String>,
-    color: Spanned<String>,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    segments: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawKind {
-    id: Spanned<String>,
-    shape: Spanned<String>,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    props: BTreeMap<Spanned<String>, Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRelation {
-    id: Spanned<String>,
-    #[serde(default)]
-    description: String,
-    supply: Option<Spanned<String>>,
-    from: Vec<Spanned<String>>,
-    to: Vec<Spanned<String>>,
-    style: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSources {
-    #[serde(default)]
-    source: Vec<RawSource>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSource {
-    id: Spanned<String>,
-    title: String,
-    publisher: Option<String>,
-    url: Spanned<String>,
-    date: Option<Spanned<String>>,
-    kind: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLayerFile {
-    #[serde(default)]
-    node: Vec<Spanned<RawNode>>,
-    #[serde(default)]
-    edge: Vec<Spanned<RawEdge>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawNode {
-    id: Spanned<String>,
-    kind: Spanned<String>,
-    layer: Spanned<String>,
-    segment: Option<Spanned<String>>,
-    name: Spanned<String>,
-    name_zh: Option<String>,
-    #[serde(default)]
-    aliases: Vec<String>,
-    summary: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    sources: Vec<Spanned<String>>,
-    #[serde(default)]
-    props: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
-    #[serde(default)]
-    claim: Vec<Spanned<RawClaim>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEdge {
-    from: Spanned<String>,
-    to: Spanned<String>,
-    rel: Spanned<String>,
-    #[serde(default)]
-    sources: Vec<Spanned<String>>,
-    share_pct: Option<Spanned<f64>>,
-    share_of: Option<String>,
-    as_of: Option<Spanned<String>>,
-    since: Option<Spanned<String>>,
-    until: Option<Spanned<String>>,
-    confidence: Option<Spanned<String>>,
-    note: Option<String>,
-    #[serde(default)]
-    props: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
-    #[serde(default)]
-    claim: Vec<Spanned<RawClaim>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawClaim {
-    prop: Spanned<String>,
-    value: Spanned<toml::Value>,
-    #[serde(default)]
-    sources: Vec<Spanned<String>>,
-    note: Option<String>,
-}
 
 // ----------------------------------------------------------------------------------------------
 

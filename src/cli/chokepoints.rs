@@ -1,0 +1,73 @@
+//! `aikg chokepoints`: single points of failure in the supply graph, ranked, each with the
+//! reason it is listed.
+
+use super::{split_list, Ctx, Result};
+use crate::analysis::chokepoints::chokepoints;
+use crate::analysis::supply::SupplyView;
+use crate::table::{round, Cell, Output, Table};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only chokepoints in these layers (comma-separated)
+    #[arg(long, value_name = "LAYER")]
+    layer: Vec<String>,
+    /// At most this many rows
+    #[arg(long, value_name = "N")]
+    top: Option<usize>,
+}
+
+/// How many dominated nodes to name in the explanation.
+const NAMED: usize = 4;
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let g = &ctx.graph;
+    let layers = split_list(&args.layer);
+    let layer_ids: Vec<&str> = g.dataset.schema.layers.iter().map(|l| l.id.as_str()).collect();
+    ctx.check_values("layer", &layers, &layer_ids)?;
+    let view = SupplyView::new(g);
+    let mut t = Table::new(&[
+        "rank",
+        "id",
+        "name",
+        "layer",
+        "sole route to",
+        "downstream",
+        "cut vertex",
+        "betweenness",
+        "why",
+    ]);
+    let rows = chokepoints(g, &view)
+        .into_iter()
+        .filter(|c| layers.is_empty() || layers.contains(&g.node(c.node).layer))
+        .take(args.top.unwrap_or(usize::MAX));
+    for (i, c) in rows.enumerate() {
+        let n = g.node(c.node);
+        let mut why = Vec::new();
+        if !c.dominates.is_empty() {
+            let names: Vec<&str> = c.dominates.iter().take(NAMED).map(|d| g.node(*d).id.0.as_str()).collect();
+            let more = c.dominates.len().saturating_sub(NAMED);
+            why.push(format!(
+                "every supply route into {} node{} passes through it ({}{})",
+                c.dominates.len(),
+                if c.dominates.len() == 1 { "" } else { "s" },
+                names.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ));
+        }
+        if c.cut_vertex {
+            why.push("removing it splits the supply graph".to_string());
+        }
+        t.push(vec![
+            (i + 1).into(),
+            (&n.id.0).into(),
+            (&n.name).into(),
+            (&n.layer).into(),
+            c.dominates.len().into(),
+            c.downstream.into(),
+            (if c.cut_vertex { "yes" } else { "no" }).into(),
+            Cell::Float(round(c.betweenness, 6)),
+            why.join("; ").into(),
+        ]);
+    }
+    ctx.emit(&Output::Table(t))
+}

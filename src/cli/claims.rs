@@ -1,0 +1,50 @@
+//! The disputed-claims table, shared by `check --claims` (every claim) and `show` (the claims
+//! about one node and its edges): who says what, next to the value the data records.
+
+use crate::graph::KnowledgeGraph;
+use crate::model::{Claim, Edge, Node, NodeIx};
+use crate::table::{Cell, Table};
+
+/// Claims on every node and edge (`about: None`), or on one node and its edges.
+pub fn table(g: &KnowledgeGraph, about: Option<NodeIx>) -> Table {
+    let mut t = Table::new(&["subject", "property", "recorded", "claimed", "sources", "note"]);
+    let nodes: Vec<&Node> = match about {
+        Some(ix) => vec![g.node(ix)],
+        None => g.dataset.nodes.iter().collect(),
+    };
+    for n in nodes {
+        push(&mut t, &n.id.0, &n.claims, |p| n.props.get(p).map(Cell::from).unwrap_or(Cell::Null));
+    }
+    let edges = g.dataset.edges.iter().filter(|e| about.is_none_or(|ix| e.from == ix || e.to == ix));
+    for e in edges {
+        let subject = format!("{} -{}-> {}", g.node(e.from).id, e.rel, g.node(e.to).id);
+        push(&mut t, &subject, &e.claims, |p| recorded(e, p));
+    }
+    t
+}
+
+fn push(t: &mut Table, subject: &str, claims: &[Claim], recorded: impl Fn(&str) -> Cell) {
+    for c in claims {
+        t.push(vec![
+            subject.into(),
+            (&c.prop).into(),
+            recorded(&c.prop),
+            (&c.value).into(),
+            Cell::List(c.sources.iter().map(|s| Cell::from(&s.0)).collect()),
+            c.note.as_ref().into(),
+        ]);
+    }
+}
+
+/// The value an edge records for a field or property, to set beside a claim about it.
+fn recorded(e: &Edge, prop: &str) -> Cell {
+    match prop {
+        "share_pct" => e.share_pct.into(),
+        "share_of" => e.share_of.as_ref().into(),
+        "as_of" => e.as_of.as_ref().into(),
+        "since" => e.since.as_ref().into(),
+        "until" => e.until.as_ref().into(),
+        "confidence" => e.confidence.as_ref().into(),
+        other => e.props.get(other).map(Cell::from).unwrap_or(Cell::Null),
+    }
+}
