@@ -126,8 +126,8 @@ pub fn render(d: &Diagnostic, name: &str, text: &str) -> String {
     out
 }
 
-/// The up to `max` candidates closest to `input` (Jaro-Winkler, case-insensitive), best first,
-/// ties broken by name.
+/// The up to `max` candidates closest to `input` (Jaro-Winkler at least 0.8, case-insensitive,
+/// and within 0.04 of the best), best first, ties broken by name.
 pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<String> {
     let needle = input.to_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
@@ -137,7 +137,9 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>, m
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);
-    scored.into_iter().take(max).map(|(_, c)| c.to_string()).collect()
+    // Only the candidates about as close as the best one: a clear winner stands alone.
+    let best = scored.first().map_or(0.0, |s| s.0);
+    scored.into_iter().take_while(|s| s.0 >= best - 0.04).take(max).map(|(_, c)| c.to_string()).collect()
 }
 
 #[cfg(test)]

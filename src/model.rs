@@ -126,6 +126,8 @@ pub struct Relation {
     pub id: String,
     pub description: String,
     pub supply: Option<Supply>,
+    /// A downstream node needs at least one supplier of this relation per kind of supplier.
+    pub required: bool,
     pub from: Vec<String>,
     pub to: Vec<String>,
     pub style: String,

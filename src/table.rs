@@ -31,9 +31,13 @@ impl Cell {
 }
 
 /// Floats print in their shortest round-trip form, with `.0` kept on whole numbers so that a
-/// float never reads as an integer.
+/// float never reads as an integer; very large or very small magnitudes in scientific notation
+/// (`1.76e12`).
 pub fn format_float(f: f64) -> String {
-    if f.is_finite() && f == f.trunc() && f.abs() < 1e16 {
+    let a = f.abs();
+    if f.is_finite() && a != 0.0 && !(1e-4..1e12).contains(&a) {
+        format!("{f:e}")
+    } else if f.is_finite() && f == f.trunc() {
         format!("{f:.1}")
     } else {
         format!("{f}")

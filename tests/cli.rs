@@ -42,7 +42,7 @@ cli_snapshot!(list_crypto_compute, "--format", "table", "list", "--layer", "cryp
 cli_snapshot!(list_chips_markdown, "--format", "markdown", "list", "--kind", "Chip");
 cli_snapshot!(show_h100, "--format", "table", "show", "h100");
 cli_snapshot!(show_by_chinese_name, "--format", "table", "show", "台积电");
-cli_snapshot!(show_by_ticker_any_case, "--format", "tsv", "show", "nvda");
+cli_snapshot!(show_by_ticker_any_case, "--format", "tsv", "show", "crwv");
 cli_snapshot!(show_gpt4_claims, "--format", "table", "show", "GPT-4");
 cli_snapshot!(search_hynix, "--format", "table", "search", "hynix");
 cli_snapshot!(search_chinese, "--format", "table", "search", "台积");
@@ -101,22 +101,37 @@ fn same_command_same_bytes() {
 
 #[test]
 fn every_format_of_every_command_succeeds() {
+    let tables: &[&[&str]] = &[
+        &["list"],
+        &["search", "gpu"],
+        &["neighbors", "tsmc"],
+        &["upstream", "io-net"],
+        &["downstream", "asml", "--depth", "2"],
+        &["path", "io-net", "asml", "--upstream", "--all"],
+        &["impact", "sk-hynix"],
+        &["chokepoints"],
+        &["concentration"],
+        &["rank", "--by", "betweenness"],
+        &["check"],
+    ];
+    let reports: &[&[&str]] = &[&["stats"], &["show", "h100"]];
     for format in ["table", "json", "jsonl", "csv", "tsv", "markdown"] {
-        for cmd in [
-            &["stats"][..],
-            &["list"],
-            &["show", "h100"],
-            &["search", "gpu"],
-            &["neighbors", "tsmc"],
-            &["check"],
-        ] {
+        for cmd in tables.iter().chain(reports) {
             let mut args = vec!["--format", format];
             args.extend_from_slice(cmd);
             let out = run(&args);
             assert!(out.contains("exit: 0"), "{args:?}: {out}");
+            let stdout = out.split("--- stdout\n").nth(1).unwrap().split("--- stderr\n").next().unwrap();
             if format == "json" {
-                let stdout = out.split("--- stdout\n").nth(1).unwrap().split("--- stderr\n").next().unwrap();
                 serde_json::from_str::<serde_json::Value>(stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            }
+            if format == "csv" && tables.contains(cmd) {
+                // Every row as wide as the header: a strict reader rejects anything else.
+                let rows = csv::Reader::from_reader(stdout.as_bytes()).records().count();
+                for r in csv::Reader::from_reader(stdout.as_bytes()).records() {
+                    r.unwrap_or_else(|e| panic!("{args:?}: {e}"));
+                }
+                assert!(rows > 0, "{args:?}: no rows");
             }
         }
     }

@@ -1,6 +1,9 @@
 //! Single points of failure in the supply graph.
 //!
-//! Three signals, each explainable to a reader:
+//! Four signals, each explainable to a reader:
+//! - **cascade**: the nodes that break when X stops, in the model of [`Inputs`]: a node breaks
+//!   when it loses every supplier of one kind of input it needs (its only foundry, say), and
+//!   breakage spreads downstream. A node that breaks something is a sole supplier somewhere.
 //! - **dominance**: with a virtual root above every node that has no supplier, node X dominates
 //!   node Y when every supply route into Y passes through X. The nodes X dominates are what X
 //!   alone controls: lose X and they lose every route of supply.
@@ -11,13 +14,15 @@ use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex, UnGraph};
 
 use super::centrality::{betweenness, betweenness_scale, dependency_arcs};
-use super::supply::SupplyView;
+use super::supply::{Inputs, SupplyView};
 use crate::graph::KnowledgeGraph;
 use crate::model::NodeIx;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chokepoint {
     pub node: NodeIx,
+    /// Nodes that break when this one stops (cascade model), sorted by id.
+    pub breaks: Vec<NodeIx>,
     /// Nodes every supply route into which passes through this one, sorted by id.
     pub dominates: Vec<NodeIx>,
     /// All nodes downstream of this one.
@@ -74,8 +79,9 @@ pub fn cut_vertices(view: &SupplyView) -> Vec<bool> {
     cut
 }
 
-/// Every node that dominates another or is a cut vertex, ranked by how many nodes it dominates,
-/// then how many are downstream of it, then betweenness, then id.
+/// Every node that breaks another, dominates another or is a cut vertex, ranked by how many
+/// nodes break when it stops, then how many it dominates, how many are downstream of it,
+/// betweenness, and id.
 pub fn chokepoints(g: &KnowledgeGraph, view: &SupplyView) -> Vec<Chokepoint> {
     let n = g.node_count();
     let dominated = dominated(view);
@@ -83,13 +89,27 @@ pub fn chokepoints(g: &KnowledgeGraph, view: &SupplyView) -> Vec<Chokepoint> {
     let arcs = dependency_arcs(g, view);
     let scale = betweenness_scale(n);
     let bc = betweenness(&arcs);
+    let inputs = Inputs::new(g, view);
+    let by_id = |list: &mut Vec<NodeIx>| list.sort_by(|a, b| g.node(*a).id.cmp(&g.node(*b).id));
+    let breaks: Vec<Vec<NodeIx>> = (0..n)
+        .map(|v| {
+            if view.customers[v].is_empty() {
+                return Vec::new();
+            }
+            let broken = inputs.cascade(v);
+            let mut list: Vec<NodeIx> = (0..n).filter(|&w| w != v && broken[w]).collect();
+            by_id(&mut list);
+            list
+        })
+        .collect();
     let mut out: Vec<Chokepoint> = (0..n)
-        .filter(|&v| !dominated[v].is_empty() || cut[v])
+        .filter(|&v| !breaks[v].is_empty() || !dominated[v].is_empty() || cut[v])
         .map(|v| {
             let mut dominates = dominated[v].clone();
-            dominates.sort_by(|a, b| g.node(*a).id.cmp(&g.node(*b).id));
+            by_id(&mut dominates);
             Chokepoint {
                 node: v,
+                breaks: breaks[v].clone(),
                 dominates,
                 downstream: view.tiers(g, v, super::supply::Flow::Downstream, None).len(),
                 cut_vertex: cut[v],
@@ -98,9 +118,10 @@ pub fn chokepoints(g: &KnowledgeGraph, view: &SupplyView) -> Vec<Chokepoint> {
         })
         .collect();
     out.sort_by(|a, b| {
-        b.dominates
+        b.breaks
             .len()
-            .cmp(&a.dominates.len())
+            .cmp(&a.breaks.len())
+            .then(b.dominates.len().cmp(&a.dominates.len()))
             .then(b.downstream.cmp(&a.downstream))
             .then(b.betweenness.total_cmp(&a.betweenness))
             .then_with(|| g.node(a.node).id.cmp(&g.node(b.node).id))

@@ -110,3 +110,62 @@ impl SupplyView {
         reached
     }
 }
+
+/// The inputs of every node, for the cascade model. An input is a required relation (see the
+/// schema) together with the supplier's layer: a chip needs someone to make it, someone to
+/// design it and memory from the semiconductor layer; suppliers of one input are alternatives
+/// (a network that rents three GPU models keeps running while any one of them is made).
+pub struct Inputs {
+    /// `groups[v]`: for each input of `v`, its distinct suppliers.
+    groups: Vec<Vec<Vec<NodeIx>>>,
+    /// `feeds[s]`: every (customer, input index) that `s` supplies, once each.
+    feeds: Vec<Vec<(NodeIx, usize)>>,
+}
+
+impl Inputs {
+    pub fn new(g: &KnowledgeGraph, view: &SupplyView) -> Self {
+        let n = view.suppliers.len();
+        let mut groups: Vec<Vec<Vec<NodeIx>>> = vec![Vec::new(); n];
+        let mut feeds: Vec<Vec<(NodeIx, usize)>> = vec![Vec::new(); n];
+        for (v, sup) in view.suppliers.iter().enumerate() {
+            type Input<'a> = (&'a str, &'a str);
+            let mut by_kind: std::collections::BTreeMap<Input, Vec<NodeIx>> = Default::default();
+            for &(e, s) in sup {
+                let rel = &g.edge(e).rel;
+                if g.dataset.schema.relation(rel).is_some_and(|r| r.required) {
+                    let n = g.node(s);
+                    by_kind.entry((rel.as_str(), n.layer.as_str())).or_default().push(s);
+                }
+            }
+            for (i, (_, mut suppliers)) in by_kind.into_iter().enumerate() {
+                suppliers.sort_unstable();
+                suppliers.dedup();
+                for &s in &suppliers {
+                    feeds[s].push((v, i));
+                }
+                groups[v].push(suppliers);
+            }
+        }
+        Inputs { groups, feeds }
+    }
+
+    /// The nodes that break when `failed` stops: `failed` itself, then every node that has lost
+    /// all the suppliers of one of its inputs, repeated until nothing else breaks.
+    pub fn cascade(&self, failed: NodeIx) -> Vec<bool> {
+        let mut broken = vec![false; self.groups.len()];
+        let mut alive: Vec<Vec<usize>> =
+            self.groups.iter().map(|gs| gs.iter().map(Vec::len).collect()).collect();
+        broken[failed] = true;
+        let mut queue = VecDeque::from([failed]);
+        while let Some(s) = queue.pop_front() {
+            for &(v, i) in &self.feeds[s] {
+                alive[v][i] -= 1;
+                if alive[v][i] == 0 && !broken[v] {
+                    broken[v] = true;
+                    queue.push_back(v);
+                }
+            }
+        }
+        broken
+    }
+}

@@ -19,6 +19,23 @@ pub struct Args {
 /// How many dominated nodes to name in the explanation.
 const NAMED: usize = 4;
 
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 node".to_string()
+    } else {
+        format!("{n} nodes")
+    }
+}
+
+/// The first few ids of a list, and how many more.
+fn examples(ctx: &Ctx, nodes: &[usize]) -> String {
+    let names: Vec<&str> = nodes.iter().take(NAMED).map(|d| ctx.graph.node(*d).id.0.as_str()).collect();
+    match nodes.len().saturating_sub(NAMED) {
+        0 => names.join(", "),
+        more => format!("{} and {more} more", names.join(", ")),
+    }
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let layers = split_list(&args.layer);
@@ -30,6 +47,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "id",
         "name",
         "layer",
+        "breaks",
         "sole route to",
         "downstream",
         "cut vertex",
@@ -43,15 +61,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for (i, c) in rows.enumerate() {
         let n = g.node(c.node);
         let mut why = Vec::new();
-        if !c.dominates.is_empty() {
-            let names: Vec<&str> = c.dominates.iter().take(NAMED).map(|d| g.node(*d).id.0.as_str()).collect();
-            let more = c.dominates.len().saturating_sub(NAMED);
+        if !c.breaks.is_empty() {
             why.push(format!(
-                "every supply route into {} node{} passes through it ({}{})",
-                c.dominates.len(),
-                if c.dominates.len() == 1 { "" } else { "s" },
-                names.join(", "),
-                if more > 0 { format!(" and {more} more") } else { String::new() }
+                "if it stops, {} lose every supplier of an input they need ({})",
+                count(c.breaks.len()),
+                examples(ctx, &c.breaks)
+            ));
+        }
+        if !c.dominates.is_empty() {
+            why.push(format!(
+                "every supply route into {} passes through it ({})",
+                count(c.dominates.len()),
+                examples(ctx, &c.dominates)
             ));
         }
         if c.cut_vertex {
@@ -62,6 +83,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             (&n.id.0).into(),
             (&n.name).into(),
             (&n.layer).into(),
+            c.breaks.len().into(),
             c.dominates.len().into(),
             c.downstream.into(),
             (if c.cut_vertex { "yes" } else { "no" }).into(),

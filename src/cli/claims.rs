@@ -13,7 +13,7 @@ pub fn table(g: &KnowledgeGraph, about: Option<NodeIx>) -> Table {
         None => g.dataset.nodes.iter().collect(),
     };
     for n in nodes {
-        push(&mut t, &n.id.0, &n.claims, |p| n.props.get(p).map(Cell::from).unwrap_or(Cell::Null));
+        push(&mut t, &n.id.0, &n.claims, |p| node_recorded(n, p));
     }
     let edges = g.dataset.edges.iter().filter(|e| about.is_none_or(|ix| e.from == ix || e.to == ix));
     for e in edges {
@@ -33,6 +33,16 @@ fn push(t: &mut Table, subject: &str, claims: &[Claim], recorded: impl Fn(&str) 
             Cell::List(c.sources.iter().map(|s| Cell::from(&s.0)).collect()),
             c.note.as_ref().into(),
         ]);
+    }
+}
+
+/// The value a node records for a field or property, to set beside a claim about it.
+fn node_recorded(n: &Node, prop: &str) -> Cell {
+    match prop {
+        "name" => (&n.name).into(),
+        "name_zh" => n.name_zh.as_ref().into(),
+        "summary" => n.summary.as_ref().into(),
+        other => n.props.get(other).map(Cell::from).unwrap_or(Cell::Null),
     }
 }
 

@@ -1,5 +1,7 @@
-//! `aikg impact NODE`: what depends on NODE through supply edges, tier by tier, and whether each
-//! dependant keeps a supply route that avoids NODE.
+//! `aikg impact NODE`: what depends on NODE through supply edges, tier by tier. Two verdicts per
+//! dependant: `other route` (some supply route into it avoids NODE: NODE does not dominate it)
+//! and `breaks` (the cascade model: it loses every supplier of one of its inputs, directly or
+//! through what it depends on).
 
 use super::{Ctx, Result};
 use crate::analysis::{impact, supply::SupplyView};
@@ -15,7 +17,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let failed = ctx.node(&args.node)?;
     let view = SupplyView::new(g);
-    let mut t = Table::new(&["tier", "id", "name", "kind", "layer", "rel", "supplied by", "other route"]);
+    let mut t =
+        Table::new(&["tier", "id", "name", "kind", "layer", "rel", "supplied by", "other route", "breaks"]);
     for d in impact(g, &view, failed) {
         let n = g.node(d.tiered.node);
         t.push(vec![
@@ -32,6 +35,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 None => "unknown (supply cycle)",
             }
             .into(),
+            (if d.breaks { "yes" } else { "no" }).into(),
         ]);
     }
     ctx.emit(&Output::Table(t))

@@ -1,4 +1,5 @@
-//! `aikg list`: the nodes that match every given filter, in layer order, then by segment and id.
+//! `aikg list`: the nodes that match every given filter, upstream layers first, then by segment
+//! (in schema order) and id.
 
 use super::{split_list, Ctx, Result};
 use crate::table::{Cell, Output, Table};
@@ -45,10 +46,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .filter(|n| tags.is_empty() || n.tags.iter().any(|t| tags.contains(t)))
         .filter(|n| segments.is_empty() || n.segment.as_ref().is_some_and(|s| segments.contains(s)))
         .collect();
-    nodes.sort_by(|a, b| {
-        let rank = |n: &crate::model::Node| schema.layer_rank(&n.layer);
-        (rank(a), &a.segment, &a.id).cmp(&(rank(b), &b.segment, &b.id))
-    });
+    // Upstream layers first; within a layer, segments in schema order, then ids.
+    let rank = |n: &crate::model::Node| {
+        let layer = schema.layer_rank(&n.layer);
+        let segment = schema
+            .layer(&n.layer)
+            .and_then(|l| n.segment.as_ref().and_then(|s| l.segments.iter().position(|x| x == s)));
+        (layer, segment)
+    };
+    nodes.sort_by(|a, b| (rank(a), &a.id).cmp(&(rank(b), &b.id)));
     let mut t = Table::new(&["id", "name", "name_zh", "kind", "layer", "segment", "tags"]);
     for n in nodes {
         t.push(vec![

@@ -38,13 +38,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Direction::Both => Dir::Both,
     };
     let reached = g.neighbors(start, args.depth as usize, dir, &|e| rels.is_empty() || rels.contains(&e.rel));
-    let mut t = Table::new(&["depth", "id", "name", "kind", "layer", "via", "from"]);
+    let mut t = Table::new(&["depth", "from", "edge", "id", "name", "kind", "layer"]);
     for r in reached {
         let n = g.node(r.node);
         let (via, from) = match r.via {
             Some((e, prev)) => {
                 let edge = g.edge(e);
-                // The arrow shows the edge's own direction relative to the new node.
+                // Read the row as `from edge id`: the arrow keeps the edge's own direction.
                 let arrow =
                     if edge.to == r.node { format!("-{}->", edge.rel) } else { format!("<-{}-", edge.rel) };
                 (arrow.into(), (&g.node(prev).id.0).into())
@@ -53,12 +53,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         };
         t.push(vec![
             r.depth.into(),
+            from,
+            via,
             (&n.id.0).into(),
             (&n.name).into(),
             (&n.kind).into(),
             (&n.layer).into(),
-            via,
-            from,
         ]);
     }
     ctx.emit(&Output::Table(t))

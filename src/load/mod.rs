@@ -89,10 +89,6 @@ impl Checker {
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn has_errors(&self) -> bool {
-        self.diags.iter().any(|d| d.severity == crate::diag::Severity::Error)
-    }
-
     fn warn(&mut self, file: usize, span: Range<usize>, msg: impl Into<String>) {
         self.diags.push(Diagnostic::warning(file, span, msg));
     }
@@ -209,8 +205,10 @@ pub fn load(texts: &Texts) -> Result<Loaded, LoadError> {
 
     // Layer files are checked against the schema, so a broken schema stops here: checking
     // against it would only add errors that are consequences of the first.
+    let schema_broken =
+        ck.diags.iter().any(|d| d.file == schema_file && d.severity == crate::diag::Severity::Error);
     let schema = match schema {
-        Some(s) if !ck.has_errors() => s,
+        Some(s) if !schema_broken => s,
         _ => return Err(LoadError::Invalid(sorted(ck.diags, schema_file, sources_file))),
     };
     let dataset = check_graph(&mut ck, texts, schema, sources, &layer_files);
@@ -333,10 +331,20 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
             .suggest(r.style.get_ref(), STYLES.iter().copied());
             ck.diags.push(d);
         }
+        let required = r.required.as_ref().is_some_and(|b| *b.get_ref());
+        if let (Some(flag), true, None) = (&r.required, required, supply) {
+            ck.error(
+                file,
+                flag.span(),
+                format!("relation `{}` is required but not a supply relation", r.id.get_ref()),
+            )
+            .help = Some("`required` only applies to relations with a `supply` direction".into());
+        }
         schema.relations.push(Relation {
             id: r.id.into_inner(),
             description: r.description,
             supply,
+            required,
             from: r.from.into_iter().map(Spanned::into_inner).collect(),
             to: r.to.into_iter().map(Spanned::into_inner).collect(),
             style: r.style.into_inner(),
@@ -391,9 +399,15 @@ fn check_graph(
     sources: BTreeMap<SourceId, Source>,
     files: &[(usize, RawLayerFile)],
 ) -> Dataset {
+    // Byte offsets of line starts, per file, so that finding a line is a binary search.
+    let line_starts: Vec<Vec<usize>> = texts
+        .files
+        .iter()
+        .map(|(_, t)| std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect())
+        .collect();
     let line_of = |file: usize, span: &Range<usize>| Origin {
         file: texts.files[file].0.clone(),
-        line: crate::diag::locate(&texts.files[file].1, span.start).0,
+        line: line_starts[file].partition_point(|&start| start <= span.start),
     };
 
     // Pass 1: node ids, so that edges anywhere can refer to nodes anywhere.

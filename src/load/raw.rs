@@ -47,6 +47,7 @@ pub(super) struct RawRelation {
     #[serde(default)]
     pub(super) description: String,
     pub(super) supply: Option<Spanned<String>>,
+    pub(super) required: Option<Spanned<bool>>,
     pub(super) from: Vec<Spanned<String>>,
     pub(super) to: Vec<Spanned<String>>,
     pub(super) style: Spanned<String>,

@@ -1,0 +1,67 @@
+//! The built-in dataset meets its coverage and quality bar. These tests read the data compiled
+//! into the library, in-process.
+
+use aikg::analysis::path::{shortest_paths, Constraints};
+use aikg::diag::Texts;
+use aikg::graph::KnowledgeGraph;
+
+fn built_in() -> (KnowledgeGraph, usize) {
+    let texts =
+        Texts { files: aikg::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+    match aikg::load::load(&texts) {
+        Ok(loaded) => (KnowledgeGraph::new(loaded.dataset), loaded.warnings.len()),
+        Err(e) => panic!("the built-in dataset does not load: {e:?}"),
+    }
+}
+
+#[test]
+fn loads_with_no_errors_and_no_warnings() {
+    let (_, warnings) = built_in();
+    assert_eq!(warnings, 0);
+}
+
+#[test]
+fn covers_every_layer_at_the_promised_size() {
+    let (g, _) = built_in();
+    let d = &g.dataset;
+    assert!(d.nodes.len() >= 300, "{} nodes", d.nodes.len());
+    assert!(d.edges.len() >= 700, "{} edges", d.edges.len());
+    for layer in &d.schema.layers {
+        assert!(d.nodes.iter().any(|n| n.layer == layer.id), "layer {} is empty", layer.id);
+    }
+    let projects = d.nodes.iter().filter(|n| n.layer == "crypto" && n.kind == "Project").count();
+    assert!(projects >= 60, "{projects} crypto projects");
+    for seg in &d.schema.layer("crypto").unwrap().segments {
+        assert!(d.nodes.iter().any(|n| n.segment.as_ref() == Some(seg)), "crypto segment {seg} is empty");
+    }
+}
+
+#[test]
+fn every_crypto_compute_network_reaches_the_euv_supplier_through_supply_edges() {
+    let (g, _) = built_in();
+    let asml = g.resolve("asml").unwrap();
+    let upstream = Constraints { upstream: true, ..Constraints::default() };
+    let networks: Vec<usize> = (0..g.node_count())
+        .filter(|&i| {
+            let n = g.node(i);
+            n.kind == "Project" && n.segment.as_deref() == Some("compute")
+        })
+        .collect();
+    assert!(networks.len() >= 10);
+    for n in networks {
+        let found = shortest_paths(&g, n, asml, &upstream, 1);
+        assert!(!found.paths.is_empty(), "no supply path from {} to asml", g.node(n).id);
+    }
+}
+
+#[test]
+fn the_seed_disagreements_are_recorded_as_claims() {
+    let (g, _) = built_in();
+    let gpt4 = g.node(g.resolve("gpt-4").unwrap());
+    assert!(gpt4
+        .claims
+        .iter()
+        .any(|c| c.prop == "released" && c.sources.iter().any(|s| s.0 == "seed-gate-ventures-2024")));
+    assert!(gpt4.claims.iter().filter(|c| c.prop == "params").count() >= 2);
+    assert!(!gpt4.props.contains_key("params"), "OpenAI never disclosed GPT-4's size");
+}
