@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod diag;
+pub mod diagram;
 pub mod export;
 pub mod graph;
 pub mod load;

@@ -5,12 +5,14 @@ mod check;
 mod chokepoints;
 mod claims;
 mod concentration;
+mod diagram;
 mod export;
 mod impact;
 mod list;
 mod neighbors;
 mod path;
 mod rank;
+mod render;
 mod search;
 mod show;
 mod stats;
@@ -92,8 +94,10 @@ enum Command {
     Concentration(concentration::Args),
     /// Rank nodes by degree, PageRank or betweenness
     Rank(rank::Args),
-    /// The whole dataset in another format
+    /// The dataset as JSON, or a diagram of a selection as DOT or Mermaid text
     Export(export::Args),
+    /// A diagram of a selection as SVG or PNG, through Graphviz `dot`
+    Render(render::Args),
     /// Validate the data; list warnings and disputed claims
     Check(check::Args),
 }
@@ -269,6 +273,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Concentration(a) => concentration::run(&ctx, a),
         Command::Rank(a) => rank::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
+        Command::Render(a) => render::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
     }
 }

@@ -1,0 +1,67 @@
+//! `aikg render [selection] -o FILE.svg|FILE.png`: a diagram through Graphviz `dot`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use super::diagram::{text, SelectArgs, Syntax};
+use super::{write_output, CliError, Ctx, Result};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The image to write; its extension picks the format (.svg or .png)
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    #[command(flatten)]
+    select: SelectArgs,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let format =
+        match args.output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("svg") => "svg",
+            Some("png") => "png",
+            _ => {
+                return Err(CliError::bad_input(format!(
+                    "cannot tell the image format of `{}`",
+                    args.output.display()
+                ))
+                .with_help("name the output FILE.svg or FILE.png; `aikg export --to dot` writes DOT text"))
+            }
+        };
+    let dot = text(ctx, &args.select, Syntax::Dot)?;
+    let image = run_dot(&dot, format)?;
+    write_output(Some(&args.output), &image)
+}
+
+/// Runs `dot -T<format>` on the DOT text and returns the image.
+fn run_dot(dot: &str, format: &str) -> Result<Vec<u8>> {
+    let child = Command::new("dot")
+        .arg(format!("-T{format}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(CliError::failure("Graphviz `dot` is not installed (or not on PATH)").with_help(
+                "install Graphviz: `apt-get install graphviz` on Debian or Ubuntu, `brew install graphviz` on macOS",
+            ))
+        }
+        Err(e) => return Err(CliError::failure(format!("cannot run Graphviz `dot`: {e}"))),
+    };
+    // Feed stdin from a thread so that a large image on stdout cannot dead-lock the pipe.
+    let mut stdin = child.stdin.take().ok_or_else(|| CliError::failure("cannot write to `dot`"))?;
+    let input = dot.as_bytes().to_vec();
+    let feeder = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().map_err(|e| CliError::failure(format!("`dot` failed: {e}")))?;
+    let fed = feeder.join().map_err(|_| CliError::failure("cannot write to `dot`"))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let first: Vec<&str> = stderr.lines().take(5).collect();
+        return Err(CliError::failure(format!("Graphviz `dot` rejected the diagram: {}", first.join("\n"))));
+    }
+    fed.map_err(|e| CliError::failure(format!("cannot write to `dot`: {e}")))?;
+    Ok(out.stdout)
+}
