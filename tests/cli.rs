@@ -239,3 +239,38 @@ cli_snapshot!(
     "--upstream"
 );
 cli_snapshot!(supply_export_json, "--data", SUPPLY, "export", "--to", "json");
+
+// Supply analytics on the built-in data.
+cli_snapshot!(upstream_io_net, "--format", "table", "upstream", "io-net", "--depth", "2");
+cli_snapshot!(downstream_asml, "--format", "table", "downstream", "asml", "--depth", "2");
+cli_snapshot!(
+    path_io_net_asml_upstream,
+    "--format",
+    "table",
+    "path",
+    "io-net",
+    "asml",
+    "--upstream",
+    "--avoid",
+    "intel",
+    "--all"
+);
+cli_snapshot!(path_io_net_sk_hynix, "--format", "table", "path", "io.net", "SK hynix", "--upstream", "--all");
+cli_snapshot!(
+    path_layer_constraint,
+    "--format",
+    "table",
+    "path",
+    "akash",
+    "asml",
+    "--layer",
+    "hardware,semiconductors"
+);
+cli_snapshot!(impact_tsmc, "--format", "table", "impact", "tsmc");
+cli_snapshot!(impact_sk_hynix, "--format", "table", "impact", "sk-hynix");
+cli_snapshot!(chokepoints_top_20, "--format", "table", "chokepoints", "--top", "20");
+cli_snapshot!(chokepoints_crypto, "--format", "table", "chokepoints", "--layer", "crypto");
+cli_snapshot!(concentration_all, "--format", "table", "concentration");
+cli_snapshot!(rank_pagerank, "--format", "table", "rank", "--by", "pagerank", "--top", "15");
+cli_snapshot!(rank_betweenness, "--format", "table", "rank", "--by", "betweenness", "--top", "15");
+cli_snapshot!(rank_degree, "--format", "table", "rank", "--by", "degree", "--top", "15");

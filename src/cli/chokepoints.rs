@@ -62,11 +62,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let n = g.node(c.node);
         let mut why = Vec::new();
         if !c.breaks.is_empty() {
-            why.push(format!(
-                "if it stops, {} lose every supplier of an input they need ({})",
-                count(c.breaks.len()),
-                examples(ctx, &c.breaks)
-            ));
+            let verb = if c.breaks.len() == 1 {
+                "loses every supplier of an input it needs"
+            } else {
+                "lose every supplier of an input they need"
+            };
+            why.push(format!("if it stops, {} {verb} ({})", count(c.breaks.len()), examples(ctx, &c.breaks)));
         }
         if !c.dominates.is_empty() {
             why.push(format!(
