@@ -8,7 +8,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::{dataset_date, drawn_reversed, Overview, Subgraph};
+use super::{by_layer, dataset_date, drawn_reversed, layer_label, node_label, Overview, Subgraph};
 use crate::graph::KnowledgeGraph;
 use crate::model::NodeIx;
 use crate::table::format_float;
@@ -105,16 +105,8 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph) -> String {
     let schema = &g.dataset.schema;
     let name = |n: NodeIx| g.node(n).id.0.clone();
     let mut stmts = header(&title(g, &sub.title));
-    for layer in &schema.layers {
-        let members: Vec<NodeIx> =
-            sub.nodes.iter().copied().filter(|&n| g.node(n).layer == layer.id).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let label = match &layer.name_zh {
-            Some(zh) => format!("{} {zh}", layer.name),
-            None => layer.name.clone(),
-        };
+    for (layer, members) in by_layer(g, sub) {
+        let label = layer_label(layer);
         let mut cluster = vec![
             Stmt::Attribute(attr("label", &label)),
             Stmt::Attribute(attr("style", "filled,rounded")),
@@ -125,10 +117,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph) -> String {
         for n in members {
             let node = g.node(n);
             let shape = schema.kind(&node.kind).map_or("box", |k| k.shape.as_str());
-            let label = match &node.name_zh {
-                Some(zh) if zh != &node.name => format!("{}\n{zh}", node.name),
-                _ => node.name.clone(),
-            };
+            let label = node_label(node);
             cluster.push(Stmt::Node(Node::new(
                 node_id(&name(n)),
                 vec![

@@ -1,7 +1,7 @@
 //! Mermaid `flowchart` text for Markdown reports: layers as subgraphs, a shape per kind where
 //! Mermaid has one, dotted and thick links for the relation styles.
 
-use super::{drawn_reversed, Overview, Subgraph};
+use super::{by_layer, drawn_reversed, layer_label, node_label, Overview, Subgraph};
 use crate::graph::KnowledgeGraph;
 use crate::model::NodeIx;
 use crate::table::format_float;
@@ -55,25 +55,14 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph) -> String {
     let mut out = format!("---\ntitle: \"aikg: {}\"\n---\nflowchart LR\n", escape(&sub.title));
     // Slugs never contain `_`, so this is unique, and Mermaid cannot misread it as `--`.
     let name = |n: NodeIx| g.node(n).id.0.replace('-', "_");
-    for layer in &schema.layers {
-        let members: Vec<NodeIx> =
-            sub.nodes.iter().copied().filter(|&n| g.node(n).layer == layer.id).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let label = match &layer.name_zh {
-            Some(zh) => format!("{} {zh}", layer.name),
-            None => layer.name.clone(),
-        };
+    for (layer, members) in by_layer(g, sub) {
+        let label = layer_label(layer);
         let id = format!("layer_{}", layer.id.replace('-', "_"));
         out.push_str(&format!("  subgraph {id}[\"{}\"]\n", escape(&label)));
         for n in members {
             let node_data = g.node(n);
             let shape = schema.kind(&node_data.kind).map_or("box", |k| k.shape.as_str());
-            let label = match &node_data.name_zh {
-                Some(zh) if zh != &node_data.name => format!("{}\n{zh}", node_data.name),
-                _ => node_data.name.clone(),
-            };
+            let label = node_label(node_data);
             out.push_str(&format!("    {}\n", node(&name(n), shape, &label)));
         }
         out.push_str("  end\n");

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::supply::{Flow, SupplyView};
 use crate::graph::{Dir, KnowledgeGraph};
-use crate::model::{EdgeIx, NodeIx, Supply};
+use crate::model::{EdgeIx, Layer, Node, NodeIx, Supply};
 
 /// Which part of the graph to draw. Filters compose: the focus neighbourhood (or every node),
 /// then the layers, then the relations.
@@ -135,6 +135,33 @@ fn describe(g: &KnowledgeGraph, s: &Selection, nodes: usize, edges: usize) -> St
         parts.push("the whole graph".to_string());
     }
     format!("{}: {nodes} nodes, {edges} edges", parts.join("; "))
+}
+
+/// The selection's nodes grouped by layer, in layer order; empty layers left out.
+pub fn by_layer<'g>(g: &'g KnowledgeGraph, sub: &Subgraph) -> Vec<(&'g Layer, Vec<NodeIx>)> {
+    g.dataset
+        .schema
+        .layers
+        .iter()
+        .map(|l| (l, sub.nodes.iter().copied().filter(|&n| g.node(n).layer == l.id).collect::<Vec<_>>()))
+        .filter(|(_, members)| !members.is_empty())
+        .collect()
+}
+
+/// "Semiconductors 半导体": a layer's name with its Chinese name.
+pub fn layer_label(l: &Layer) -> String {
+    match &l.name_zh {
+        Some(zh) => format!("{} {zh}", l.name),
+        None => l.name.clone(),
+    }
+}
+
+/// A node's name, with its Chinese name on a second line when it has a different one.
+pub fn node_label(n: &Node) -> String {
+    match &n.name_zh {
+        Some(zh) if zh != &n.name => format!("{}\n{zh}", n.name),
+        _ => n.name.clone(),
+    }
 }
 
 /// The latest date among the sources: how recent the dataset is.

@@ -22,37 +22,30 @@ pub fn run(args: &[&str]) -> String {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_aikg"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LIB_BACKTRACE")
-        .env_remove("NO_COLOR")
-        .env_remove("COLUMNS")
-        .env_remove("CLICOLOR_FORCE")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("the aikg binary runs");
-    format!(
-        "$ aikg {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
-        args.join(" "),
-        out.status.code().map_or("signal".to_string(), |c| c.to_string()),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    let mut cmd = command(args);
+    cmd.current_dir(dir).env_remove("RUST_BACKTRACE").env_remove("RUST_LIB_BACKTRACE");
+    capture(&mut cmd, args)
 }
 
 /// Like [`run`] but with RUST_BACKTRACE=1 set, to prove the output does not change.
 pub fn run_with_backtrace(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_aikg"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("RUST_BACKTRACE", "1")
+    let mut cmd = command(args);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("RUST_BACKTRACE", "1");
+    capture(&mut cmd, args)
+}
+
+fn command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aikg"));
+    cmd.args(args)
         .env_remove("NO_COLOR")
         .env_remove("COLUMNS")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("the aikg binary runs");
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(std::process::Stdio::null());
+    cmd
+}
+
+fn capture(cmd: &mut Command, args: &[&str]) -> String {
+    let out = cmd.output().expect("the aikg binary runs");
     format!(
         "$ aikg {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
         args.join(" "),
