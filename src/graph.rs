@@ -76,6 +76,11 @@ impl KnowledgeGraph {
         self.dataset.nodes.len()
     }
 
+    /// The node with exactly this id.
+    pub fn id_lookup(&self, id: &str) -> Option<NodeIx> {
+        self.ids.get(id).copied()
+    }
+
     /// Finds the node a person meant: an id, name, Chinese name, alias or ticker, any case.
     /// An exact id wins over every other match.
     pub fn resolve(&self, input: &str) -> Result<NodeIx, ResolveError> {

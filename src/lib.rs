@@ -12,6 +12,7 @@ pub mod export;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod query;
 pub mod render;
 pub mod search;
 pub mod table;

@@ -274,3 +274,51 @@ cli_snapshot!(concentration_all, "--format", "table", "concentration");
 cli_snapshot!(rank_pagerank, "--format", "table", "rank", "--by", "pagerank", "--top", "15");
 cli_snapshot!(rank_betweenness, "--format", "table", "rank", "--by", "betweenness", "--top", "15");
 cli_snapshot!(rank_degree, "--format", "table", "rank", "--by", "degree", "--top", "15");
+
+// The query language: results and every class of error.
+cli_snapshot!(query_aggregate, "--format", "table", "query", "MATCH (n:Project {segment: 'compute'})-[:OFFERS]->(c:Chip) RETURN c.name AS chip, count(*) AS networks ORDER BY networks DESC, chip LIMIT 5");
+cli_snapshot!(
+    query_param_typed,
+    "--format",
+    "tsv",
+    "query",
+    "MATCH (c:Chip) WHERE c.memory_gb >= $gb RETURN c.id, c.memory_gb ORDER BY c.memory_gb DESC, c.id",
+    "--param",
+    "gb=141"
+);
+cli_snapshot!(
+    query_optional_match_nulls,
+    "--format",
+    "tsv",
+    "query",
+    "MATCH (n {id: 'h100'}) OPTIONAL MATCH (n)-[:INVESTS_IN]->(m) RETURN n.id, m.id"
+);
+cli_snapshot!(query_three_valued_logic, "--format", "json", "query", "UNWIND [true, false, null] AS a UNWIND [true, false, null] AS b RETURN a, b, a AND b AS and_, a OR b AS or_, a XOR b AS xor_");
+cli_snapshot!(
+    query_mixed_type_order,
+    "--format",
+    "json",
+    "query",
+    "UNWIND [2, 'b', null, 1.5, true, [1]] AS x RETURN x ORDER BY x"
+);
+cli_snapshot!(
+    query_count_star_vs_count_x,
+    "--format",
+    "tsv",
+    "query",
+    "UNWIND [1, null, 2] AS x RETURN count(*) AS rows, count(x) AS values, sum(x) AS total, avg(x) AS mean"
+);
+cli_snapshot!(query_error_syntax, "query", "MATCH (n:Chip RETURN n");
+cli_snapshot!(query_error_unknown_label, "query", "MATCH (n:Chipp) RETURN n");
+cli_snapshot!(query_error_unknown_type, "query", "MATCH (a)-[:SUPPLYS]->(b) RETURN a");
+cli_snapshot!(
+    query_error_unknown_property,
+    "query",
+    "MATCH (n:Chip) WHERE n.bf16_dense_tflop > 100 RETURN n.name"
+);
+cli_snapshot!(query_error_unknown_variable, "query", "MATCH (n:Chip) RETURN m.name");
+cli_snapshot!(query_error_write_clause, "query", "MATCH (n) DETACH DELETE n");
+cli_snapshot!(query_error_missing_param, "query", "MATCH (n {id: $id}) RETURN n.name");
+cli_snapshot!(query_error_too_many_hops, "query", "MATCH (a)-[*1..50]-(b) RETURN count(*)");
+cli_snapshot!(query_error_overflow_literal, "query", "RETURN 99999999999999999999");
+cli_snapshot!(query_error_empty, "query", "  ");

@@ -154,3 +154,22 @@ fn render_without_graphviz_says_how_to_install_it_and_writes_nothing() {
     assert!(stderr.contains("apt-get install graphviz"), "{stderr}");
     assert!(!target.exists());
 }
+
+diagram_snapshot!(
+    dot_query_selection,
+    "export",
+    "--to",
+    "dot",
+    "--query",
+    "MATCH p = (n:Project {id: 'io-net'})-[:OFFERS]->(c:Chip)<-[:MANUFACTURES]-(f) RETURN p"
+);
+
+#[test]
+fn query_selection_errors_point_into_the_query() {
+    settings().bind(|| {
+        insta::assert_snapshot!(
+            "diagram_query_error",
+            run(&["export", "--to", "dot", "--query", "MATCH (n:Chipp) RETURN n"])
+        );
+    });
+}

@@ -1,6 +1,6 @@
 //! The selection flags shared by `export` and `render`, and turning them into diagram text.
 
-use super::{split_list, Ctx, Result};
+use super::{split_list, CliError, Ctx, Result};
 use crate::diagram::{self, Focus, Reach, Selection};
 use crate::graph::Dir;
 
@@ -22,15 +22,22 @@ pub struct SelectArgs {
     /// Only these relations (comma-separated)
     #[arg(long, value_name = "REL")]
     rel: Vec<String>,
+    /// Draw the nodes, relationships and paths a Cypher query returns
+    #[arg(long, value_name = "CYPHER", conflicts_with = "focus")]
+    query: Option<String>,
     /// One box per layer (and per crypto segment) with node counts and the supply edges between boxes
-    #[arg(long, conflicts_with_all = ["focus", "layer", "rel"])]
+    #[arg(long, conflicts_with_all = ["focus", "layer", "rel", "query"])]
     overview: bool,
 }
 
 impl SelectArgs {
     /// No selection flag given.
     pub fn is_whole(&self) -> bool {
-        self.focus.is_none() && self.layer.is_empty() && self.rel.is_empty() && !self.overview
+        self.focus.is_none()
+            && self.layer.is_empty()
+            && self.rel.is_empty()
+            && !self.overview
+            && self.query.is_none()
     }
 }
 
@@ -81,8 +88,18 @@ pub fn text(ctx: &Ctx, args: &SelectArgs, syntax: Syntax) -> Result<String> {
         }
         None => None,
     };
+    let query = match &args.query {
+        Some(text) => {
+            let (_, rows) = crate::query::run_values(g, text, &Default::default()).map_err(|e| CliError {
+                code: 2,
+                text: crate::diag::render(&e.diagnostic(), "--query", text),
+            })?;
+            Some(crate::query::mentioned(&rows))
+        }
+        None => None,
+    };
     let selection =
-        Selection { focus, layers: layers.into_iter().collect(), rels: rels.into_iter().collect() };
+        Selection { query, focus, layers: layers.into_iter().collect(), rels: rels.into_iter().collect() };
     let sub = diagram::select(g, &selection);
     Ok(match syntax {
         Syntax::Dot => diagram::dot::subgraph(g, &sub),

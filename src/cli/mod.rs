@@ -11,6 +11,7 @@ mod impact;
 mod list;
 mod neighbors;
 mod path;
+mod query;
 mod rank;
 mod render;
 mod search;
@@ -94,6 +95,8 @@ enum Command {
     Concentration(concentration::Args),
     /// Rank nodes by degree, PageRank or betweenness
     Rank(rank::Args),
+    /// Run a read-only Cypher query (the query text, -f FILE, or standard input)
+    Query(query::Args),
     /// The dataset as JSON, or a diagram of a selection as DOT or Mermaid text
     Export(export::Args),
     /// A diagram of a selection as SVG or PNG, through Graphviz `dot`
@@ -272,6 +275,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Chokepoints(a) => chokepoints::run(&ctx, a),
         Command::Concentration(a) => concentration::run(&ctx, a),
         Command::Rank(a) => rank::run(&ctx, a),
+        Command::Query(a) => query::run_cmd(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
         Command::Render(a) => render::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),

@@ -14,6 +14,9 @@ use crate::model::{EdgeIx, Layer, Node, NodeIx, Supply};
 /// then the layers, then the relations.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
+    /// The nodes and relationships a query returned; when set, it replaces the whole graph as
+    /// the starting set. With no relationships returned, the edges between the nodes are drawn.
+    pub query: Option<(BTreeSet<NodeIx>, BTreeSet<EdgeIx>)>,
     pub focus: Option<Focus>,
     pub layers: BTreeSet<String>,
     pub rels: BTreeSet<String>,
@@ -72,7 +75,14 @@ pub fn select(g: &KnowledgeGraph, s: &Selection) -> Subgraph {
             }
             set
         }
-        None => (0..g.node_count()).collect(),
+        None => match &s.query {
+            Some((nodes, edges)) => {
+                let mut set = nodes.clone();
+                set.extend(edges.iter().flat_map(|&e| [g.edge(e).from, g.edge(e).to]));
+                set
+            }
+            None => (0..g.node_count()).collect(),
+        },
     };
     if !s.layers.is_empty() {
         nodes.retain(|&n| s.layers.contains(&g.node(n).layer));
@@ -81,7 +91,12 @@ pub fn select(g: &KnowledgeGraph, s: &Selection) -> Subgraph {
         .filter(|&e| {
             let edge = g.edge(e);
             let supply = g.dataset.schema.relation(&edge.rel).is_some_and(|r| r.supply.is_some());
-            rel_ok(&edge.rel)
+            let returned = match &s.query {
+                Some((_, edges)) if !edges.is_empty() => edges.contains(&e),
+                _ => true,
+            };
+            returned
+                && rel_ok(&edge.rel)
                 && (supply || !supply_only)
                 && nodes.contains(&edge.from)
                 && nodes.contains(&edge.to)
@@ -130,6 +145,9 @@ fn describe(g: &KnowledgeGraph, s: &Selection, nodes: usize, edges: usize) -> St
     }
     if !s.rels.is_empty() {
         parts.push(format!("relations {}", s.rels.iter().cloned().collect::<Vec<_>>().join(", ")));
+    }
+    if s.query.is_some() {
+        parts.push("what the query returned".to_string());
     }
     if parts.is_empty() {
         parts.push("the whole graph".to_string());

@@ -1,0 +1,65 @@
+//! `aikg query CYPHER`, `aikg query -f FILE`, or the query on standard input.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+
+use super::{CliError, Ctx, Result};
+use crate::query::{parse_param, run, Val};
+use crate::table::Output;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The query; without it and without -f, the query is read from standard input
+    #[arg(conflicts_with = "file")]
+    query: Option<String>,
+    /// Read the query from FILE
+    #[arg(short, long, value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// A parameter: --param name=value (numbers, true/false/null, 'strings', [lists]; other text is a string)
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+}
+
+pub fn run_cmd(ctx: &Ctx, args: Args) -> Result<()> {
+    let (name, text) = match (&args.query, &args.file) {
+        (Some(q), _) => ("query".to_string(), q.clone()),
+        (None, Some(path)) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                let err = format!("cannot read `{}`: {e}", path.display());
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    CliError::bad_input(err)
+                } else {
+                    CliError::failure(err)
+                }
+            })?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| CliError::bad_input(format!("`{}` is not UTF-8 text", path.display())))?;
+            (path.display().to_string(), text)
+        }
+        (None, None) => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                CliError::bad_input(format!("cannot read the query from standard input: {e}"))
+            })?;
+            ("stdin".to_string(), text)
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(
+            CliError::bad_input("the query is empty").with_help("aikg query 'MATCH (n:Chip) RETURN n.name'")
+        );
+    }
+    let mut params: BTreeMap<String, Val> = BTreeMap::new();
+    for p in &args.params {
+        let Some((k, v)) = p.split_once('=') else {
+            return Err(CliError::bad_input(format!("--param `{p}` has no `=`"))
+                .with_help("write --param name=value"));
+        };
+        params.insert(k.trim().trim_start_matches('$').to_string(), parse_param(v));
+    }
+    match run(&ctx.graph, &text, &params) {
+        Ok(table) => ctx.emit(&Output::Table(table)),
+        Err(e) => Err(CliError { code: 2, text: crate::diag::render(&e.diagnostic(), &name, &text) }),
+    }
+}

@@ -1,0 +1,146 @@
+//! The read-only Cypher dialect: text -> tokens -> syntax tree -> checks -> rows.
+//!
+//! Labels are node kinds, relationship types are relation ids, properties are the node and edge
+//! fields plus their `props`. Differences from openCypher are listed in the README.
+
+mod ast;
+mod check;
+mod exec;
+mod lexer;
+mod parser;
+mod value;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use crate::graph::KnowledgeGraph;
+use crate::model::{EdgeIx, NodeIx};
+use crate::table::{Cell, Table};
+pub use value::Val;
+
+/// A query error pointing at a span of the query text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryError {
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl QueryError {
+    pub fn new(span: Range<usize>, message: impl Into<String>) -> Self {
+        QueryError { span, message: message.into(), help: None }
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// As a located diagnostic, for rendering against the query text.
+    pub fn diagnostic(&self) -> crate::diag::Diagnostic {
+        let d = crate::diag::Diagnostic::error(0, self.span.clone(), self.message.clone());
+        match &self.help {
+            Some(h) => d.with_help(h.clone()),
+            None => d,
+        }
+    }
+}
+
+/// Parses, checks and runs a query; returns its result as a table.
+pub fn run(g: &KnowledgeGraph, text: &str, params: &BTreeMap<String, Val>) -> Result<Table, QueryError> {
+    let (columns, rows) = run_values(g, text, params)?;
+    let mut t = Table { columns, rows: Vec::new() };
+    for row in rows {
+        t.rows.push(row.iter().map(|v| cell(g, v)).collect());
+    }
+    Ok(t)
+}
+
+/// Parses, checks and runs a query; returns the column names and the rows of values.
+pub fn run_values(
+    g: &KnowledgeGraph,
+    text: &str,
+    params: &BTreeMap<String, Val>,
+) -> Result<(Vec<String>, Vec<Vec<Val>>), QueryError> {
+    let tokens = lexer::lex(text)?;
+    let query = parser::parse(text, tokens)?;
+    check::check(g, &query, params)?;
+    exec::Exec::new(g, params).run(&query)
+}
+
+/// Every node and relationship a result mentions (directly, in lists or in paths).
+pub fn mentioned(rows: &[Vec<Val>]) -> (BTreeSet<NodeIx>, BTreeSet<EdgeIx>) {
+    fn walk(v: &Val, nodes: &mut BTreeSet<NodeIx>, edges: &mut BTreeSet<EdgeIx>) {
+        match v {
+            Val::Node(n) => {
+                nodes.insert(*n);
+            }
+            Val::Rel(e) => {
+                edges.insert(*e);
+            }
+            Val::Path(ns, es) => {
+                nodes.extend(ns);
+                edges.extend(es);
+            }
+            Val::List(items) => items.iter().for_each(|i| walk(i, nodes, edges)),
+            _ => {}
+        }
+    }
+    let (mut nodes, mut edges) = (BTreeSet::new(), BTreeSet::new());
+    rows.iter().flatten().for_each(|v| walk(v, &mut nodes, &mut edges));
+    (nodes, edges)
+}
+
+/// Parses a `--param` value: a literal (number, 'string', "string", true, false, null or a list
+/// of literals), or else the raw text as a string.
+pub fn parse_param(text: &str) -> Val {
+    let literal = lexer::lex(text).ok().and_then(|toks| {
+        let mut p = parser::Parser::new(text, toks);
+        let e = p.expr().ok()?;
+        p.at_end().then_some(e)
+    });
+    literal.and_then(|e| literal_value(&e)).unwrap_or_else(|| Val::Str(text.to_string()))
+}
+
+fn literal_value(e: &ast::Expr) -> Option<Val> {
+    match &e.kind {
+        ast::ExprKind::Lit(v) => Some(v.clone()),
+        ast::ExprKind::List(items) => {
+            items.iter().map(literal_value).collect::<Option<Vec<_>>>().map(Val::List)
+        }
+        _ => None,
+    }
+}
+
+/// How a value prints in a table: nodes by id, relationships as `from-[TYPE]->to`, paths as
+/// the ids and relationships along them.
+fn cell(g: &KnowledgeGraph, v: &Val) -> Cell {
+    match v {
+        Val::Null => Cell::Null,
+        Val::Bool(b) => Cell::Bool(*b),
+        Val::Int(i) => Cell::Int(*i),
+        Val::Float(f) => Cell::Float(*f),
+        Val::Str(s) => Cell::Str(s.clone()),
+        Val::List(items) => Cell::List(items.iter().map(|i| cell(g, i)).collect()),
+        Val::Node(n) => Cell::Str(g.node(*n).id.0.clone()),
+        Val::Rel(e) => Cell::Str(rel_text(g, *e)),
+        Val::Path(nodes, edges) => {
+            let mut s = g.node(nodes[0]).id.0.clone();
+            for (i, e) in edges.iter().enumerate() {
+                let edge = g.edge(*e);
+                let next = nodes.get(i + 1).copied().unwrap_or(edge.to);
+                if edge.to == next {
+                    s.push_str(&format!("-[{}]->{}", edge.rel, g.node(next).id));
+                } else {
+                    s.push_str(&format!("<-[{}]-{}", edge.rel, g.node(next).id));
+                }
+            }
+            Cell::Str(s)
+        }
+    }
+}
+
+fn rel_text(g: &KnowledgeGraph, e: usize) -> String {
+    let edge = g.edge(e);
+    format!("{}-[{}]->{}", g.node(edge.from).id, edge.rel, g.node(edge.to).id)
+}

@@ -1,0 +1,613 @@
+//! Tokens -> [`Query`], by recursive descent. Every error points at the offending token and says
+//! what was expected.
+
+use super::ast::*;
+use super::lexer::{Tok, Token};
+use super::value::Val;
+use super::QueryError;
+
+/// Clauses and keywords outside the read-only subset, named in the error.
+const UNSUPPORTED: &[&str] = &[
+    "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "CALL", "FOREACH", "LOAD", "UNION", "CASE",
+    "USE", "EXISTS",
+];
+
+/// Default and largest upper bound of a variable-length relationship.
+pub const DEFAULT_MAX_HOPS: usize = 10;
+pub const MAX_HOPS: usize = 20;
+
+pub struct Parser<'a> {
+    src: &'a str,
+    toks: Vec<Token>,
+    pos: usize,
+}
+
+pub fn parse(src: &str, toks: Vec<Token>) -> Result<Query, QueryError> {
+    Parser::new(src, toks).query()
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(src: &'a str, toks: Vec<Token>) -> Self {
+        Parser { src, toks, pos: 0 }
+    }
+
+    pub fn at_end(&self) -> bool {
+        matches!(self.peek().tok, Tok::End)
+    }
+
+    fn peek(&self) -> &Token {
+        &self.toks[self.pos.min(self.toks.len() - 1)]
+    }
+
+    fn peek_at(&self, n: usize) -> &Token {
+        &self.toks[(self.pos + n).min(self.toks.len() - 1)]
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.peek().clone();
+        if self.pos < self.toks.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn is_kw(&self, kw: &str) -> bool {
+        matches!(&self.peek().tok, Tok::Ident(s) if s.eq_ignore_ascii_case(kw))
+    }
+
+    fn is_kw_at(&self, n: usize, kw: &str) -> bool {
+        matches!(&self.peek_at(n).tok, Tok::Ident(s) if s.eq_ignore_ascii_case(kw))
+    }
+
+    fn eat_kw(&mut self, kw: &str) -> bool {
+        if self.is_kw(kw) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn is_punct(&self, p: &str) -> bool {
+        matches!(&self.peek().tok, Tok::Punct(q) if *q == p)
+    }
+
+    fn eat_punct(&mut self, p: &str) -> bool {
+        if self.is_punct(p) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn describe(t: &Token) -> String {
+        match &t.tok {
+            Tok::Ident(s) => format!("`{s}`"),
+            Tok::Quoted(s) => format!("`{s}`"),
+            Tok::Int(i) => format!("`{i}`"),
+            Tok::Float(f) => format!("`{f}`"),
+            Tok::Str(_) => "a string".into(),
+            Tok::Param(p) => format!("`${p}`"),
+            Tok::Punct(p) => format!("`{p}`"),
+            Tok::End => "the end of the query".into(),
+        }
+    }
+
+    fn error(&self, expected: &str) -> QueryError {
+        let t = self.peek();
+        QueryError::new(t.span.clone(), format!("expected {expected}, found {}", Self::describe(t)))
+    }
+
+    fn expect_punct(&mut self, p: &str) -> Result<Token, QueryError> {
+        if self.is_punct(p) {
+            Ok(self.bump())
+        } else {
+            Err(self.error(&format!("`{p}`")))
+        }
+    }
+
+    fn expect_kw(&mut self, kw: &str) -> Result<(), QueryError> {
+        if self.eat_kw(kw) {
+            Ok(())
+        } else {
+            Err(self.error(&format!("`{kw}`")))
+        }
+    }
+
+    fn name(&mut self, what: &str) -> Result<(String, Span), QueryError> {
+        let t = self.peek().clone();
+        match t.tok {
+            Tok::Ident(s) | Tok::Quoted(s) => {
+                self.bump();
+                Ok((s, t.span))
+            }
+            _ => Err(self.error(what)),
+        }
+    }
+
+    fn unsupported_check(&self) -> Result<(), QueryError> {
+        if let Tok::Ident(s) = &self.peek().tok {
+            let up = s.to_ascii_uppercase();
+            if UNSUPPORTED.contains(&up.as_str()) {
+                return Err(QueryError::new(self.peek().span.clone(), format!("{up} is not supported"))
+                    .help(
+                        "aikg queries are read-only: MATCH, OPTIONAL MATCH, WHERE, WITH, UNWIND and RETURN",
+                    ));
+            }
+        }
+        Ok(())
+    }
+
+    fn query(&mut self) -> Result<Query, QueryError> {
+        let mut clauses = Vec::new();
+        loop {
+            self.unsupported_check()?;
+            if self.eat_kw("MATCH") {
+                clauses.push(self.match_clause(false)?);
+            } else if self.is_kw("OPTIONAL") {
+                self.bump();
+                self.expect_kw("MATCH")?;
+                clauses.push(self.match_clause(true)?);
+            } else if self.eat_kw("UNWIND") {
+                let list = self.expr()?;
+                self.expect_kw("AS")?;
+                let (var, _) = self.name("a variable name")?;
+                clauses.push(Clause::Unwind { list, var });
+            } else if self.is_kw("WITH") {
+                let start = self.bump().span.start;
+                clauses.push(Clause::With(self.projection(start, true)?));
+            } else if self.is_kw("RETURN") {
+                let start = self.bump().span.start;
+                clauses.push(Clause::Return(self.projection(start, false)?));
+                self.eat_punct(";");
+                if !matches!(self.peek().tok, Tok::End) {
+                    self.unsupported_check()?;
+                    return Err(self.error("the end of the query after RETURN"));
+                }
+                break;
+            } else if matches!(self.peek().tok, Tok::End) {
+                if clauses.is_empty() {
+                    return Err(self.error("MATCH, UNWIND, WITH or RETURN"));
+                }
+                return Err(self.error("RETURN: a query ends with a RETURN clause"));
+            } else {
+                return Err(self.error("MATCH, OPTIONAL MATCH, UNWIND, WITH or RETURN"));
+            }
+        }
+        Ok(Query { clauses })
+    }
+
+    fn match_clause(&mut self, optional: bool) -> Result<Clause, QueryError> {
+        let mut patterns = vec![self.pattern()?];
+        while self.eat_punct(",") {
+            patterns.push(self.pattern()?);
+        }
+        let filter = if self.eat_kw("WHERE") { Some(self.expr()?) } else { None };
+        Ok(Clause::Match { optional, patterns, filter })
+    }
+
+    fn pattern(&mut self) -> Result<Pattern, QueryError> {
+        let start = self.peek().span.start;
+        let mut path_var = None;
+        if matches!(self.peek().tok, Tok::Ident(_) | Tok::Quoted(_))
+            && matches!(self.peek_at(1).tok, Tok::Punct("="))
+        {
+            path_var = Some(self.name("a path variable")?.0);
+            self.bump();
+        }
+        let shortest = if self.is_kw("shortestPath") || self.is_kw("allShortestPaths") {
+            let all = self.is_kw("allShortestPaths");
+            self.bump();
+            self.expect_punct("(")?;
+            Some(if all { Shortest::All } else { Shortest::One })
+        } else {
+            None
+        };
+        let mut nodes = vec![self.node()?];
+        let mut rels = Vec::new();
+        while self.is_punct("-") || (self.is_punct("<") && matches!(self.peek_at(1).tok, Tok::Punct("-"))) {
+            rels.push(self.rel()?);
+            nodes.push(self.node()?);
+        }
+        if shortest.is_some() {
+            self.expect_punct(")")?;
+            if rels.len() != 1 {
+                return Err(QueryError::new(
+                    start..self.peek().span.start,
+                    "shortestPath takes one relationship",
+                )
+                .help("write shortestPath((a)-[:T*..5]-(b))"));
+            }
+        }
+        let end = self.toks[self.pos.saturating_sub(1)].span.end;
+        Ok(Pattern { path_var, shortest, nodes, rels, span: start..end })
+    }
+
+    fn node(&mut self) -> Result<NodePat, QueryError> {
+        self.expect_punct("(")?;
+        let mut var = None;
+        if matches!(self.peek().tok, Tok::Ident(_) | Tok::Quoted(_)) {
+            var = Some(self.name("a variable")?.0);
+        }
+        let mut labels = Vec::new();
+        if self.eat_punct(":") {
+            labels.push(self.name("a label")?);
+            while self.eat_punct("|") || self.eat_punct(":") {
+                labels.push(self.name("a label")?);
+            }
+        }
+        let props = if self.is_punct("{") { self.props()? } else { Vec::new() };
+        self.expect_punct(")")
+            .map_err(|_| self.error("`)`, a label (`:Chip`) or properties (`{id: 'h100'}`)"))?;
+        Ok(NodePat { var, labels, props })
+    }
+
+    fn rel(&mut self) -> Result<RelPat, QueryError> {
+        let start = self.peek().span.start;
+        let left = self.eat_punct("<");
+        self.expect_punct("-")?;
+        let (mut var, mut types, mut props, mut hops) = (None, Vec::new(), Vec::new(), None);
+        if self.eat_punct("[") {
+            if matches!(self.peek().tok, Tok::Ident(_) | Tok::Quoted(_)) {
+                var = Some(self.name("a variable")?.0);
+            }
+            if self.eat_punct(":") {
+                types.push(self.name("a relationship type")?);
+                while self.eat_punct("|") {
+                    self.eat_punct(":");
+                    types.push(self.name("a relationship type")?);
+                }
+            }
+            if self.is_punct("*") {
+                hops = Some(self.hops()?);
+            }
+            if self.is_punct("{") {
+                props = self.props()?;
+            }
+            self.expect_punct("]")?;
+        }
+        self.expect_punct("-")?;
+        let right = self.eat_punct(">");
+        let dir = match (left, right) {
+            (false, true) => Dir::Right,
+            (true, false) => Dir::Left,
+            (false, false) => Dir::Either,
+            (true, true) => {
+                return Err(QueryError::new(
+                    start..self.peek().span.start,
+                    "a relationship cannot point both ways",
+                )
+                .help("use -[]- for either direction"))
+            }
+        };
+        let end = self.toks[self.pos.saturating_sub(1)].span.end;
+        Ok(RelPat { var, types, props, dir, hops, span: start..end })
+    }
+
+    fn hops(&mut self) -> Result<(usize, usize), QueryError> {
+        let star = self.expect_punct("*")?;
+        let int = |p: &mut Self| -> Result<Option<usize>, QueryError> {
+            match p.peek().tok {
+                Tok::Int(i) => {
+                    let t = p.bump();
+                    usize::try_from(i)
+                        .map(Some)
+                        .map_err(|_| QueryError::new(t.span, "a hop count cannot be negative"))
+                }
+                _ => Ok(None),
+            }
+        };
+        let min = int(self)?;
+        let (lo, hi) =
+            if self.eat_punct("..") { (min.unwrap_or(1), int(self)?) } else { (min.unwrap_or(1), min) };
+        let end = self.toks[self.pos.saturating_sub(1)].span.end;
+        let hi = hi.unwrap_or(DEFAULT_MAX_HOPS);
+        if hi > MAX_HOPS {
+            return Err(QueryError::new(star.span.start..end, format!("at most {MAX_HOPS} hops are allowed"))
+                .help(format!("variable-length relationships are bounded; without an upper bound they stop at {DEFAULT_MAX_HOPS}")));
+        }
+        if lo > hi {
+            return Err(QueryError::new(
+                star.span.start..end,
+                format!("the lower bound {lo} is above the upper bound {hi}"),
+            ));
+        }
+        Ok((lo, hi))
+    }
+
+    fn props(&mut self) -> Result<Vec<(String, Expr)>, QueryError> {
+        self.expect_punct("{")?;
+        let mut out = Vec::new();
+        if !self.is_punct("}") {
+            loop {
+                let (k, _) = self.name("a property name")?;
+                self.expect_punct(":")?;
+                out.push((k, self.expr()?));
+                if !self.eat_punct(",") {
+                    break;
+                }
+            }
+        }
+        self.expect_punct("}")?;
+        Ok(out)
+    }
+
+    fn projection(&mut self, start: usize, with: bool) -> Result<Projection, QueryError> {
+        let distinct = self.eat_kw("DISTINCT");
+        let items = if self.eat_punct("*") {
+            None
+        } else {
+            let mut items = vec![self.item()?];
+            while self.eat_punct(",") {
+                items.push(self.item()?);
+            }
+            Some(items)
+        };
+        let mut order = Vec::new();
+        if self.is_kw("ORDER") {
+            self.bump();
+            self.expect_kw("BY")?;
+            loop {
+                let e = self.expr()?;
+                let desc = if self.eat_kw("DESC") || self.eat_kw("DESCENDING") {
+                    true
+                } else {
+                    if !self.eat_kw("ASC") {
+                        self.eat_kw("ASCENDING");
+                    }
+                    false
+                };
+                order.push((e, desc));
+                if !self.eat_punct(",") {
+                    break;
+                }
+            }
+        }
+        let skip = if self.eat_kw("SKIP") { Some(self.expr()?) } else { None };
+        let limit = if self.eat_kw("LIMIT") { Some(self.expr()?) } else { None };
+        let filter = if with && self.eat_kw("WHERE") { Some(self.expr()?) } else { None };
+        let end = self.toks[self.pos.saturating_sub(1)].span.end;
+        Ok(Projection { distinct, items, order, skip, limit, filter, span: start..end })
+    }
+
+    fn item(&mut self) -> Result<Item, QueryError> {
+        let expr = self.expr()?;
+        let name = if self.eat_kw("AS") {
+            self.name("a column name after AS")?.0
+        } else {
+            self.src[expr.span.clone()].to_string()
+        };
+        Ok(Item { expr, name })
+    }
+
+    // Expressions, loosest first.
+
+    pub fn expr(&mut self) -> Result<Expr, QueryError> {
+        self.binary_level(0)
+    }
+
+    fn binary_level(&mut self, level: usize) -> Result<Expr, QueryError> {
+        const LEVELS: [(&str, BinOp); 3] = [("OR", BinOp::Or), ("XOR", BinOp::Xor), ("AND", BinOp::And)];
+        if level == LEVELS.len() {
+            return self.not_expr();
+        }
+        let mut left = self.binary_level(level + 1)?;
+        while self.is_kw(LEVELS[level].0) {
+            self.bump();
+            let right = self.binary_level(level + 1)?;
+            left = bin(LEVELS[level].1, left, right);
+        }
+        Ok(left)
+    }
+
+    fn not_expr(&mut self) -> Result<Expr, QueryError> {
+        if self.is_kw("NOT") {
+            let start = self.bump().span.start;
+            let e = self.not_expr()?;
+            let span = start..e.span.end;
+            return Ok(Expr { kind: ExprKind::Not(Box::new(e)), span });
+        }
+        self.comparison()
+    }
+
+    fn comparison(&mut self) -> Result<Expr, QueryError> {
+        let mut left = self.additive()?;
+        loop {
+            let op = match &self.peek().tok {
+                Tok::Punct("=") => Some(BinOp::Eq),
+                Tok::Punct("<>") => Some(BinOp::Ne),
+                Tok::Punct("<") => Some(BinOp::Lt),
+                Tok::Punct("<=") => Some(BinOp::Le),
+                Tok::Punct(">") => Some(BinOp::Gt),
+                Tok::Punct(">=") => Some(BinOp::Ge),
+                Tok::Punct("=~") => Some(BinOp::Regex),
+                Tok::Ident(s) if s.eq_ignore_ascii_case("IN") => Some(BinOp::In),
+                Tok::Ident(s) if s.eq_ignore_ascii_case("CONTAINS") => Some(BinOp::Contains),
+                Tok::Ident(s) if s.eq_ignore_ascii_case("STARTS") && self.is_kw_at(1, "WITH") => {
+                    Some(BinOp::StartsWith)
+                }
+                Tok::Ident(s) if s.eq_ignore_ascii_case("ENDS") && self.is_kw_at(1, "WITH") => {
+                    Some(BinOp::EndsWith)
+                }
+                Tok::Ident(s) if s.eq_ignore_ascii_case("IS") => {
+                    self.bump();
+                    let negated = self.eat_kw("NOT");
+                    let end = self.peek().span.end;
+                    self.expect_kw("NULL")?;
+                    let span = left.span.start..end;
+                    left = Expr { kind: ExprKind::IsNull(Box::new(left), negated), span };
+                    continue;
+                }
+                _ => None,
+            };
+            let Some(op) = op else { break };
+            self.bump();
+            if matches!(op, BinOp::StartsWith | BinOp::EndsWith) {
+                self.bump();
+            }
+            let right = self.additive()?;
+            left = bin(op, left, right);
+        }
+        Ok(left)
+    }
+
+    fn additive(&mut self) -> Result<Expr, QueryError> {
+        let mut left = self.multiplicative()?;
+        loop {
+            let op = if self.is_punct("+") {
+                BinOp::Add
+            } else if self.is_punct("-") {
+                BinOp::Sub
+            } else {
+                break;
+            };
+            self.bump();
+            let right = self.multiplicative()?;
+            left = bin(op, left, right);
+        }
+        Ok(left)
+    }
+
+    fn multiplicative(&mut self) -> Result<Expr, QueryError> {
+        let mut left = self.unary()?;
+        loop {
+            let op = if self.is_punct("*") {
+                BinOp::Mul
+            } else if self.is_punct("/") {
+                BinOp::Div
+            } else if self.is_punct("%") {
+                BinOp::Mod
+            } else {
+                break;
+            };
+            self.bump();
+            let right = self.unary()?;
+            left = bin(op, left, right);
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Expr, QueryError> {
+        if self.is_punct("-") {
+            let start = self.bump().span.start;
+            let e = self.unary()?;
+            let span = start..e.span.end;
+            // Fold literals so that i64::MIN can be written.
+            return Ok(match e.kind {
+                ExprKind::Lit(Val::Int(i)) => Expr { kind: ExprKind::Lit(Val::Int(-i)), span },
+                ExprKind::Lit(Val::Float(f)) => Expr { kind: ExprKind::Lit(Val::Float(-f)), span },
+                _ => Expr { kind: ExprKind::Neg(Box::new(e)), span },
+            });
+        }
+        if self.eat_punct("+") {
+            return self.unary();
+        }
+        self.postfix()
+    }
+
+    fn postfix(&mut self) -> Result<Expr, QueryError> {
+        let mut e = self.atom()?;
+        loop {
+            if self.eat_punct(".") {
+                let (name, span) = self.name("a property name after `.`")?;
+                let whole = e.span.start..span.end;
+                e = Expr { kind: ExprKind::Prop(Box::new(e), name), span: whole };
+            } else if self.is_punct("[") {
+                self.bump();
+                let idx = self.expr()?;
+                let end = self.expect_punct("]")?.span.end;
+                let whole = e.span.start..end;
+                e = Expr { kind: ExprKind::Index(Box::new(e), Box::new(idx)), span: whole };
+            } else {
+                return Ok(e);
+            }
+        }
+    }
+
+    fn atom(&mut self) -> Result<Expr, QueryError> {
+        self.unsupported_check()?;
+        let t = self.peek().clone();
+        let lit = |v: Val| Expr { kind: ExprKind::Lit(v), span: t.span.clone() };
+        match &t.tok {
+            Tok::Int(i) => {
+                self.bump();
+                Ok(lit(Val::Int(*i)))
+            }
+            Tok::Float(f) => {
+                self.bump();
+                Ok(lit(Val::Float(*f)))
+            }
+            Tok::Str(s) => {
+                self.bump();
+                Ok(lit(Val::Str(s.clone())))
+            }
+            Tok::Param(p) => {
+                self.bump();
+                Ok(Expr { kind: ExprKind::Param(p.clone()), span: t.span.clone() })
+            }
+            Tok::Punct("(") => {
+                self.bump();
+                let e = self.expr()?;
+                self.expect_punct(")")?;
+                Ok(e)
+            }
+            Tok::Punct("[") => {
+                self.bump();
+                let mut items = Vec::new();
+                if !self.is_punct("]") {
+                    loop {
+                        items.push(self.expr()?);
+                        if !self.eat_punct(",") {
+                            break;
+                        }
+                    }
+                }
+                let end = self.expect_punct("]")?.span.end;
+                Ok(Expr { kind: ExprKind::List(items), span: t.span.start..end })
+            }
+            Tok::Ident(s) if s.eq_ignore_ascii_case("true") => {
+                self.bump();
+                Ok(lit(Val::Bool(true)))
+            }
+            Tok::Ident(s) if s.eq_ignore_ascii_case("false") => {
+                self.bump();
+                Ok(lit(Val::Bool(false)))
+            }
+            Tok::Ident(s) if s.eq_ignore_ascii_case("null") => {
+                self.bump();
+                Ok(lit(Val::Null))
+            }
+            Tok::Ident(s) if matches!(self.peek_at(1).tok, Tok::Punct("(")) => {
+                let name = s.to_ascii_lowercase();
+                self.bump();
+                self.bump();
+                let distinct = self.eat_kw("DISTINCT");
+                let mut args = Vec::new();
+                let mut star = false;
+                if self.eat_punct("*") {
+                    star = true;
+                } else if !self.is_punct(")") {
+                    loop {
+                        args.push(self.expr()?);
+                        if !self.eat_punct(",") {
+                            break;
+                        }
+                    }
+                }
+                let end = self.expect_punct(")")?.span.end;
+                Ok(Expr { kind: ExprKind::Call { name, distinct, args, star }, span: t.span.start..end })
+            }
+            Tok::Ident(s) | Tok::Quoted(s) => {
+                self.bump();
+                Ok(Expr { kind: ExprKind::Var(s.clone()), span: t.span.clone() })
+            }
+            _ => Err(self.error("an expression")),
+        }
+    }
+}
+
+fn bin(op: BinOp, l: Expr, r: Expr) -> Expr {
+    let span = l.span.start..r.span.end;
+    Expr { kind: ExprKind::Bin(op, Box::new(l), Box::new(r)), span }
+}
