@@ -71,8 +71,9 @@ Kùzu copy of a query only, aikg always runs the file unchanged; --show-rewrite 
                `(v:A|B)` is a parse error). Relationship types `[:T|U]` are the same in both.
   labels()     aikg `labels(n)` is a list; Kùzu has `label(n)`, a string: `labels(x)` -> `[label(x)]`.
   type()       Kùzu has no `type(r)`; `label(r)` gives the rel table name: `type(x)` -> `label(x)`.
-  id()         aikg `id(n)` is the node's slug id; Kùzu's is an internal {offset, table} struct:
-               `id(x)` -> `x.id`.
+  id()         aikg `id(n)` is the node's slug id and `id(r)` the edge's index in the export;
+               Kùzu's are internal {offset, table} structs: `id(x)` -> `x.id` for a node,
+               `x._eid` for a relationship variable.
   relationships()  Kùzu spells it `rels(p)`.
   toString() / toFloat()  -> `to_string` / `to_double` (Kùzu has no camel-case names).
   toInteger()  -> `CAST(CASE WHEN to_double(x) < 0 THEN ceil(to_double(x)) ELSE floor(to_double(x))
@@ -139,7 +140,7 @@ REWRITES = {
     "LABEL-UNION": "node label union `(v:A|B)` -> `(v:A:B)`",
     "labels()": "`labels(x)` -> `[label(x)]`",
     "type()": "`type(r)` -> `label(r)`",
-    "id()": "`id(x)` -> `x.id`",
+    "id()": "`id(n)` -> `n.id` (node), `id(r)` -> `r._eid` (relationship)",
     "relationships()": "`relationships(p)` -> `rels(p)`",
     "toString()": "`toString(x)` -> `to_string(x)`",
     "toInteger()": "`toInteger(x)` -> truncating `CAST(CASE WHEN to_double(x) < 0 THEN "
@@ -349,7 +350,7 @@ def load_kuzu(doc, db_dir, verbose=False):
         conn.execute(stmts[key], params)
     conn.execute("COMMIT")
 
-    # Counts must match the export exactly.
+    # Counts must match the export exactly, and every value must read back as exported.
     want_nodes = Counter(n["kind"] for n in doc["nodes"])
     want_edges = Counter(e["rel"] for e in doc["edges"])
     problems = []
@@ -367,19 +368,33 @@ def load_kuzu(doc, db_dir, verbose=False):
     if total_n != len(doc["nodes"]) or total_e != len(doc["edges"]) or eids != len(doc["edges"]):
         problems.append(f"totals: {total_n} nodes / {total_e} edges / {eids} edge ids in Kùzu, "
                         f"{len(doc['nodes'])} / {len(doc['edges'])} in the export")
-    # ... and every node has its kind, every edge its relation and endpoints.
-    res = conn.execute("MATCH (n) RETURN n.id, label(n)")
+    by_id = {n["id"]: n for n in doc["nodes"]}
+    res = conn.execute("MATCH (n) RETURN n")
     while res.has_next():
-        nid, label = res.get_next()
+        got = res.get_next()[0]
+        nid, label = got["id"], got["_label"]
         if kind_of.get(nid) != label:
             problems.append(f"node {nid}: label {label} in Kùzu, kind {kind_of.get(nid)} in the export")
-    res = conn.execute("MATCH (a)-[r]->(b) RETURN r._eid, a.id, label(r), b.id")
+            continue
+        n = by_id[nid]
+        for i, (c, _t) in enumerate(node_cols[label]):
+            want = (n.get("props") or {}).get(c) if i >= len(NODE_BASE_COLUMNS) else n.get(c)
+            if c in ("aliases", "tags") and want is None:
+                want = []
+            if not same(got.get(c), want):
+                problems.append(f"node {nid}.{c}: {got.get(c)!r} in Kùzu, {want!r} in the export")
+    res = conn.execute("MATCH (a)-[r]->(b) RETURN r, a.id, b.id")
     while res.has_next():
-        eid, a, rel, b = res.get_next()
-        e = doc["edges"][eid]
-        if (e["from"], e["rel"], e["to"]) != (a, rel, b):
-            problems.append(f"edge {eid}: {a}-[{rel}]->{b} in Kùzu, "
+        r, a, b = res.get_next()
+        e = doc["edges"][r["_eid"]]
+        if (e["from"], e["rel"], e["to"]) != (a, r["_label"], b):
+            problems.append(f"edge {r['_eid']}: {a}-[{r['_label']}]->{b} in Kùzu, "
                             f"{e['from']}-[{e['rel']}]->{e['to']} in the export")
+            continue
+        for j, (c, t) in enumerate(edge_cols[:-1]):
+            want = e.get(c) if j < len(EDGE_BASE_COLUMNS) else edge_prop_value((e.get("props") or {}).get(c), t)
+            if not same(r.get(c), want):
+                problems.append(f"edge {r['_eid']}.{c}: {r.get(c)!r} in Kùzu, {want!r} in the export")
     if problems:
         raise SystemExit("load: Kùzu differs from the export:\n  " + "\n  ".join(problems[:20]))
     if verbose:
@@ -715,7 +730,7 @@ def rewrite_for_kuzu(src, schema=None):
             arg = sig[i + 2:close]
             if len(arg) == 1 and arg[0].kind == "ident":
                 t.text, sig[i + 1].text, sig[close].text = "", "", ""
-                arg[0].post += ".id"
+                arg[0].post += "._eid" if arg[0].text in rel_vars else ".id"
             else:
                 t.text = ""
                 sig[close].post += ".id"
@@ -1108,7 +1123,8 @@ def run_aikg(exe, data, path, params):
         cmd += ["--param", f"{k}={v}"]
     out = subprocess.run(cmd, capture_output=True, text=True)
     if out.returncode != 0:
-        raise RuntimeError(f"exit {out.returncode}: {out.stderr.strip()[:400]}")
+        err = out.stderr.strip()[:600].replace("\n", "\n    ")
+        raise RuntimeError(f"exit {out.returncode}: {err}")
     return json.loads(out.stdout, object_pairs_hook=list)
 
 

@@ -733,7 +733,8 @@ fn typed(v: &toml::Value, ty: PropType) -> Option<Value> {
     match (ty, v) {
         (PropType::String, toml::Value::String(s)) => Some(Value::Str(s.clone())),
         (PropType::Integer, toml::Value::Integer(i)) => Some(Value::Int(*i)),
-        (PropType::Number, toml::Value::Integer(i)) => Some(Value::Int(*i)),
+        // A number is a float, however it is written: 989 and 989.0 are the same figure.
+        (PropType::Number, toml::Value::Integer(i)) => Some(Value::Float(*i as f64)),
         (PropType::Number, toml::Value::Float(f)) if f.is_finite() => Some(Value::Float(*f)),
         (PropType::Boolean, toml::Value::Boolean(b)) => Some(Value::Bool(*b)),
         (PropType::Date, toml::Value::String(s)) if is_date(s) => Some(Value::Str(s.clone())),

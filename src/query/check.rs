@@ -97,13 +97,10 @@ pub fn check(g: &KnowledgeGraph, q: &Query, params: &BTreeMap<String, Val>) -> R
                     }
                     None => next = scope.clone(),
                 }
-                let aggregating =
-                    p.items.as_ref().is_some_and(|items| items.iter().any(|i| i.expr.has_aggregate()));
-                // ORDER BY sees the projected names, and the old variables unless aggregating.
+                // ORDER BY sees the projected names and the variables before the projection
+                // (after an aggregation, their values on the group's first row).
                 let mut order_scope = next.clone();
-                if !aggregating {
-                    order_scope.extend(scope.iter().cloned());
-                }
+                order_scope.extend(scope.iter().cloned());
                 for (e, _) in &p.order {
                     c.expr(e, &order_scope, true)?;
                 }

@@ -22,6 +22,10 @@ pub struct Exec<'g> {
     pub g: &'g KnowledgeGraph,
     pub params: &'g BTreeMap<String, Val>,
     regexes: RefCell<HashMap<String, regex::Regex>>,
+    /// How many matches the pattern being matched may stop at (see [`Exec::budget`]).
+    cap: std::cell::Cell<usize>,
+    /// Matches produced so far by the pattern being matched.
+    produced: std::cell::Cell<usize>,
 }
 
 /// Variables in scope and their values.
@@ -33,6 +37,13 @@ type Match = (Vec<NodeIx>, Vec<RelBind>);
 /// An output row: its values and the environment its ORDER BY sees.
 type OutRow = (Vec<Val>, Env);
 
+/// A trail being walked: its edges, the nodes between them, and how many steps were taken.
+struct Walk<'a> {
+    es: Vec<EdgeIx>,
+    mids: Vec<NodeIx>,
+    visited: &'a mut usize,
+}
+
 /// What one pattern position is bound to during matching.
 #[derive(Debug, Clone)]
 enum RelBind {
@@ -43,14 +54,21 @@ enum RelBind {
 
 impl<'g> Exec<'g> {
     pub fn new(g: &'g KnowledgeGraph, params: &'g BTreeMap<String, Val>) -> Self {
-        Exec { g, params, regexes: RefCell::new(HashMap::new()) }
+        Exec {
+            g,
+            params,
+            regexes: RefCell::new(HashMap::new()),
+            cap: std::cell::Cell::new(usize::MAX),
+            produced: std::cell::Cell::new(0),
+        }
     }
 
     /// Runs the query: column names and rows.
     pub fn run(&self, q: &Query) -> Result<(Vec<String>, Vec<Vec<Val>>), QueryError> {
         let mut vars: Vec<String> = Vec::new();
         let mut rows: Vec<Env> = vec![Env::new()];
-        for clause in &q.clauses {
+        for (i, clause) in q.clauses.iter().enumerate() {
+            let budget = q.clauses.get(i + 1).and_then(|next| self.budget(next));
             match clause {
                 Clause::Match { optional, patterns, filter } => {
                     for p in patterns {
@@ -60,7 +78,7 @@ impl<'g> Exec<'g> {
                             }
                         }
                     }
-                    rows = self.match_clause(rows, *optional, patterns, filter.as_ref())?;
+                    rows = self.match_clause(rows, *optional, patterns, filter.as_ref(), budget)?;
                 }
                 Clause::Unwind { list, var } => {
                     let mut out = Vec::new();
@@ -95,6 +113,23 @@ impl<'g> Exec<'g> {
         Ok((Vec::new(), Vec::new()))
     }
 
+    /// The rows a MATCH must produce when the next clause is a RETURN that keeps rows in match
+    /// order and stops at a LIMIT: SKIP + LIMIT. `None` when every row may matter.
+    fn budget(&self, next: &Clause) -> Option<usize> {
+        let Clause::Return(p) = next else { return None };
+        let aggregating = p.items.as_ref().is_some_and(|items| items.iter().any(|i| i.expr.has_aggregate()));
+        if p.distinct || aggregating || !p.order.is_empty() {
+            return None;
+        }
+        let literal = |e: &Option<Expr>| match e.as_ref().map(|e| &e.kind) {
+            None => Some(0),
+            Some(ExprKind::Lit(Val::Int(i))) if *i >= 0 => Some(*i as usize),
+            _ => None,
+        };
+        p.limit.as_ref()?;
+        Some(literal(&p.skip)?.saturating_add(literal(&p.limit)?))
+    }
+
     fn check_size(&self, n: usize, span: &Span) -> Result<(), QueryError> {
         if n > MAX_ROWS {
             return Err(QueryError::new(
@@ -115,15 +150,26 @@ impl<'g> Exec<'g> {
         optional: bool,
         patterns: &[Pattern],
         filter: Option<&Expr>,
+        budget: Option<usize>,
     ) -> Result<Vec<Env>, QueryError> {
+        let budget = budget.unwrap_or(usize::MAX);
         // Plain patterns first, then shortest paths, which need their ends bound.
         let mut ordered: Vec<&Pattern> = patterns.iter().filter(|p| p.shortest.is_none()).collect();
         ordered.extend(patterns.iter().filter(|p| p.shortest.is_some()));
         let new_vars: Vec<String> = patterns.iter().flat_map(pattern_vars).collect();
         let mut out = Vec::new();
         for row in rows {
+            if out.len() >= budget {
+                break;
+            }
+            // With one plain pattern and nothing to filter, matching can stop at the budget.
+            if filter.is_none() && !optional && ordered.len() == 1 && ordered[0].shortest.is_none() {
+                self.cap.set(budget - out.len());
+            }
             let mut found = Vec::new();
-            self.match_from(&ordered, row.clone(), &mut HashSet::new(), &mut found)?;
+            let matched = self.match_from(&ordered, row.clone(), &mut HashSet::new(), &mut found);
+            self.cap.set(usize::MAX);
+            matched?;
             let mut kept = Vec::new();
             for env in found {
                 let keep = match filter {
@@ -295,7 +341,11 @@ impl<'g> Exec<'g> {
     fn pattern(&self, p: &Pattern, env: &Env, used: &HashSet<EdgeIx>) -> Result<Vec<Match>, QueryError> {
         let anchor = (0..p.nodes.len()).min_by_key(|&i| Self::selectivity(&p.nodes[i], env)).unwrap_or(0);
         let mut out = Vec::new();
+        self.produced.set(0);
         for start in self.candidates(&p.nodes[anchor], env)? {
+            if out.len() >= self.cap.get() {
+                break;
+            }
             if !self.node_ok(&p.nodes[anchor], start, env)? {
                 continue;
             }
@@ -321,11 +371,15 @@ impl<'g> Exec<'g> {
         used: &mut HashSet<EdgeIx>,
         out: &mut Vec<Match>,
     ) -> Result<(), QueryError> {
+        if out.len() >= self.cap.get() {
+            return Ok(());
+        }
         let (step, from, to, forward) = if hi + 1 < p.nodes.len() {
             (hi, hi, hi + 1, true)
         } else if lo > 0 {
             (lo - 1, lo, lo - 1, false)
         } else {
+            self.produced.set(self.produced.get() + 1);
             out.push((nodes.iter().flatten().copied().collect(), rels.iter().flatten().cloned().collect()));
             return self.check_size(out.len(), &p.span);
         };
@@ -355,37 +409,21 @@ impl<'g> Exec<'g> {
                 }
             }
             Some((min, max)) => {
-                let mut walks = Vec::new();
-                self.walks(
-                    rp,
-                    env,
-                    u,
-                    forward,
-                    min,
-                    max,
-                    used,
-                    &mut Vec::new(),
-                    &mut Vec::new(),
-                    &mut walks,
-                )?;
-                for (v, es, mids) in walks {
+                let mut visited = 0usize;
+                let mut visit = |v: NodeIx, es: &[EdgeIx], mids: &[NodeIx], used: &mut HashSet<EdgeIx>| {
                     // A backwards walk is stored in pattern order (left to right).
-                    let (es, mids) = if forward {
-                        (es, mids)
+                    let (es, mids): (Vec<EdgeIx>, Vec<NodeIx>) = if forward {
+                        (es.to_vec(), mids.to_vec())
                     } else {
-                        (es.into_iter().rev().collect(), mids.into_iter().rev().collect())
+                        (es.iter().rev().copied().collect(), mids.iter().rev().copied().collect())
                     };
                     if !self.rel_var_ok(rp, &es, env) {
-                        continue;
+                        return Ok(());
                     }
-                    for e in &es {
-                        used.insert(*e);
-                    }
-                    each(v, RelBind::Many(es.clone(), mids), used)?;
-                    for e in &es {
-                        used.remove(e);
-                    }
-                }
+                    each(v, RelBind::Many(es, mids), used)
+                };
+                let mut walk = Walk { es: Vec::new(), mids: Vec::new(), visited: &mut visited };
+                self.walks(rp, env, u, forward, (min, max), used, &mut walk, &mut visit)?;
             }
         }
         Ok(())
@@ -405,7 +443,9 @@ impl<'g> Exec<'g> {
         }
     }
 
-    /// Trails (no edge twice) of `min..=max` steps from `u`: (end, edges, nodes between).
+    /// Visits every trail (no edge twice, none already used) of `min..=max` steps from `u`,
+    /// calling `visit` with its end, edges and inner nodes while the walk's edges are in `used`.
+    /// Stops early once the pattern has produced as many matches as it may (`cap`).
     #[allow(clippy::too_many_arguments)]
     fn walks(
         &self,
@@ -413,32 +453,37 @@ impl<'g> Exec<'g> {
         env: &Env,
         u: NodeIx,
         forward: bool,
-        min: usize,
-        max: usize,
-        used: &HashSet<EdgeIx>,
-        es: &mut Vec<EdgeIx>,
-        mids: &mut Vec<NodeIx>,
-        out: &mut Vec<(NodeIx, Vec<EdgeIx>, Vec<NodeIx>)>,
+        (min, max): (usize, usize),
+        used: &mut HashSet<EdgeIx>,
+        walk: &mut Walk,
+        visit: &mut dyn FnMut(NodeIx, &[EdgeIx], &[NodeIx], &mut HashSet<EdgeIx>) -> Result<(), QueryError>,
     ) -> Result<(), QueryError> {
-        if es.len() >= min {
-            out.push((u, es.clone(), mids.clone()));
-            self.check_size(out.len(), &rp.span)?;
+        *walk.visited += 1;
+        self.check_size(*walk.visited, &rp.span)?;
+        if walk.es.len() >= min {
+            visit(u, &walk.es, &walk.mids, used)?;
         }
-        if es.len() == max {
+        if walk.es.len() == max || self.produced.get() >= self.cap.get() {
             return Ok(());
         }
         for (e, v) in self.steps(u, rp.dir, forward) {
-            if used.contains(&e) || es.contains(&e) || !self.rel_ok(rp, e, env)? {
+            if used.contains(&e) || !self.rel_ok(rp, e, env)? {
                 continue;
             }
-            if !es.is_empty() {
-                mids.push(u);
+            if !walk.es.is_empty() {
+                walk.mids.push(u);
             }
-            es.push(e);
-            self.walks(rp, env, v, forward, min, max, used, es, mids, out)?;
-            es.pop();
-            if !es.is_empty() {
-                mids.pop();
+            walk.es.push(e);
+            used.insert(e);
+            let r = self.walks(rp, env, v, forward, (min, max), used, walk, visit);
+            used.remove(&e);
+            walk.es.pop();
+            if !walk.es.is_empty() {
+                walk.mids.pop();
+            }
+            r?;
+            if self.produced.get() >= self.cap.get() {
+                break;
             }
         }
         Ok(())
@@ -612,7 +657,12 @@ impl<'g> Exec<'g> {
                         vals.push(key_iter.next().unwrap_or(Val::Null));
                     }
                 }
-                let env: Env = names.iter().cloned().zip(vals.iter().cloned()).collect();
+                // ORDER BY may name a grouping expression through its variables (`n.id`): they
+                // are evaluated on the group's first row.
+                let mut env = first;
+                for (n, v) in names.iter().zip(&vals) {
+                    env.insert(n.clone(), v.clone());
+                }
                 out.push((vals, env));
             }
         } else {
