@@ -37,6 +37,9 @@ type Match = (Vec<NodeIx>, Vec<RelBind>);
 /// An output row: its values and the environment its ORDER BY sees.
 type OutRow = (Vec<Val>, Env);
 
+/// Called for each trail found: its end, edges and inner nodes, with its edges in `used`.
+type Visit<'v> = dyn FnMut(NodeIx, &[EdgeIx], &[NodeIx], &mut HashSet<EdgeIx>) -> Result<(), QueryError> + 'v;
+
 /// A trail being walked: its edges, the nodes between them, and how many steps were taken.
 struct Walk<'a> {
     es: Vec<EdgeIx>,
@@ -456,7 +459,7 @@ impl<'g> Exec<'g> {
         (min, max): (usize, usize),
         used: &mut HashSet<EdgeIx>,
         walk: &mut Walk,
-        visit: &mut dyn FnMut(NodeIx, &[EdgeIx], &[NodeIx], &mut HashSet<EdgeIx>) -> Result<(), QueryError>,
+        visit: &mut Visit,
     ) -> Result<(), QueryError> {
         *walk.visited += 1;
         self.check_size(*walk.visited, &rp.span)?;
