@@ -103,19 +103,37 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// Renders one diagnostic against the text it points into.
+/// Renders one diagnostic against the text it points into. The caret is aligned by display
+/// width (a CJK character takes two columns); a long line is cut to a window around the span.
 pub fn render(d: &Diagnostic, name: &str, text: &str) -> String {
+    use unicode_width::UnicodeWidthStr;
     let (line, column, range) = locate(text, d.span.start);
-    let source_line = text[range.clone()].trim_end_matches('\r');
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
     // The caret covers the span on its first line, at least one character.
     let start = floor_char_boundary(text, d.span.start.min(text.len()));
     let end = floor_char_boundary(text, d.span.end.clamp(start, range.end));
-    let lead: String = text[range.start..start].chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-    let width = text[start..end].chars().count().max(1);
+    let line_end = range.end - text[range.clone()].len() + text[range.clone()].trim_end_matches('\r').len();
+    // Keep at most WINDOW characters on each side of the span.
+    const WINDOW: usize = 60;
+    let before: Vec<(usize, char)> = text[range.start..start].char_indices().collect();
+    let (from, cut_left) = match before.len().checked_sub(WINDOW) {
+        Some(skip) if skip > 0 => (range.start + before[skip].0, true),
+        _ => (range.start, false),
+    };
+    let after_end = text[end..line_end].char_indices().nth(WINDOW).map(|(i, _)| end + i);
+    let to = after_end.unwrap_or(line_end);
+    let shown = format!(
+        "{}{}{}",
+        if cut_left { "…" } else { "" },
+        &text[from..to],
+        if after_end.is_some() { "…" } else { "" }
+    );
+    let lead_text = format!("{}{}", if cut_left { "…" } else { "" }, &text[from..start]);
+    let lead = " ".repeat(UnicodeWidthStr::width(lead_text.as_str()));
+    let width = UnicodeWidthStr::width(&text[start..end]).max(1);
     let mut out = format!(
-        "{}: {}\n{pad}--> {name}:{line}:{column}\n{pad} |\n{line} | {source_line}\n{pad} | {lead}{}\n",
+        "{}: {}\n{pad}--> {name}:{line}:{column}\n{pad} |\n{line} | {shown}\n{pad} | {lead}{}\n",
         d.severity,
         d.message,
         "^".repeat(width)
@@ -167,6 +185,21 @@ mod tests {
             out,
             "error: unknown relation `SUPPLYS`\n --> data/x.toml:2:7\n  |\n2 | rel = \"SUPPLYS\"\n  |       ^^^^^^^^^\n  = help: did you mean `SUPPLIES`?\n"
         );
+    }
+
+    #[test]
+    fn carets_align_under_wide_characters_and_long_lines_are_cut() {
+        let text = "name = \"台积电\" bad";
+        let at = text.find("bad").unwrap();
+        let out = render(&Diagnostic::error(0, at..at + 3, "x"), "f", text);
+        assert!(out.contains("1 | name = \"台积电\" bad\n  |                 ^^^\n"), "{out}");
+        let long = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let at = long.find('X').unwrap();
+        let out = render(&Diagnostic::error(0, at..at + 1, "x"), "f", &long);
+        let shown = out.lines().nth(3).unwrap();
+        assert!(shown.len() < 140 && shown.contains('…') && shown.contains('X'), "{shown}");
+        let caret = out.lines().nth(4).unwrap();
+        assert_eq!(caret.chars().position(|c| c == '^'), shown.chars().position(|c| c == 'X'), "{out}");
     }
 
     #[test]

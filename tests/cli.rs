@@ -322,3 +322,30 @@ cli_snapshot!(query_error_missing_param, "query", "MATCH (n {id: $id}) RETURN n.
 cli_snapshot!(query_error_too_many_hops, "query", "MATCH (a)-[*1..50]-(b) RETURN count(*)");
 cli_snapshot!(query_error_overflow_literal, "query", "RETURN 99999999999999999999");
 cli_snapshot!(query_error_empty, "query", "  ");
+
+#[test]
+fn hostile_queries_fail_cleanly() {
+    let deep = format!("RETURN {}1{}", "(".repeat(50_000), ")".repeat(50_000));
+    let nots = format!("RETURN {}true", "NOT ".repeat(50_000));
+    let long = format!("MATCH (n:Chip) WHERE n.name = '{}' RETURN n", "x".repeat(1 << 20));
+    for (q, expect) in [
+        (deep.as_str(), "nest more than 200 deep"),
+        (nots.as_str(), "nest more than 200 deep"),
+        ("RETURN [1, 2][-9223372036854775807]", "exit: 0"),
+        ("MATCH (a)-[*1..20]-(b) RETURN count(*)", "more than 1000000 intermediate rows"),
+        (long.as_str(), "exit: 0"),
+    ] {
+        // Through a file: one command-line argument is limited to 128 KiB.
+        let file = std::env::temp_dir().join(format!("aikg-hostile-{}.cypher", std::process::id()));
+        std::fs::write(&file, q).unwrap();
+        let out = run(&["query", "-f", file.to_str().unwrap()]);
+        std::fs::remove_file(&file).unwrap();
+        assert!(out.contains(expect), "{}: {}", &q[..q.len().min(60)], &out[..out.len().min(400)]);
+        assert!(!out.contains("panicked"), "{out}");
+        // Error lines are cut to a window around the caret.
+        assert!(
+            out.lines().all(|l| l.chars().count() < 400 || l.starts_with("$ aikg")),
+            "long line in output"
+        );
+    }
+}

@@ -813,7 +813,7 @@ impl<'g> Exec<'g> {
             ExprKind::Index(list, idx) => match (self.eval(list, env)?, self.eval(idx, env)?) {
                 (Val::List(items), Val::Int(i)) => {
                     let len = items.len() as i64;
-                    let at = if i < 0 { len + i } else { i };
+                    let at = if i < 0 { len.saturating_add(i) } else { i };
                     if (0..len).contains(&at) {
                         items[at as usize].clone()
                     } else {

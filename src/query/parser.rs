@@ -20,7 +20,12 @@ pub struct Parser<'a> {
     src: &'a str,
     toks: Vec<Token>,
     pos: usize,
+    /// Expressions being parsed inside one another; bounded so that no input overflows the stack.
+    depth: usize,
 }
+
+/// How deeply expressions may nest (parentheses, lists, NOT, unary minus).
+pub const MAX_DEPTH: usize = 200;
 
 pub fn parse(src: &str, toks: Vec<Token>) -> Result<Query, QueryError> {
     Parser::new(src, toks).query()
@@ -28,7 +33,7 @@ pub fn parse(src: &str, toks: Vec<Token>) -> Result<Query, QueryError> {
 
 impl<'a> Parser<'a> {
     pub fn new(src: &'a str, toks: Vec<Token>) -> Self {
-        Parser { src, toks, pos: 0 }
+        Parser { src, toks, pos: 0, depth: 0 }
     }
 
     pub fn at_end(&self) -> bool {
@@ -384,7 +389,21 @@ impl<'a> Parser<'a> {
     // Expressions, loosest first.
 
     pub fn expr(&mut self) -> Result<Expr, QueryError> {
-        self.binary_level(0)
+        self.nested(|p| p.binary_level(0))
+    }
+
+    /// Runs `f` one nesting level deeper, or fails when the query nests too deeply.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T, QueryError>) -> Result<T, QueryError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(QueryError::new(
+                self.peek().span.clone(),
+                format!("expressions nest more than {MAX_DEPTH} deep"),
+            ));
+        }
+        self.depth += 1;
+        let r = f(self);
+        self.depth -= 1;
+        r
     }
 
     fn binary_level(&mut self, level: usize) -> Result<Expr, QueryError> {
@@ -404,7 +423,7 @@ impl<'a> Parser<'a> {
     fn not_expr(&mut self) -> Result<Expr, QueryError> {
         if self.is_kw("NOT") {
             let start = self.bump().span.start;
-            let e = self.not_expr()?;
+            let e = self.nested(Self::not_expr)?;
             let span = start..e.span.end;
             return Ok(Expr { kind: ExprKind::Not(Box::new(e)), span });
         }
@@ -491,7 +510,7 @@ impl<'a> Parser<'a> {
     fn unary(&mut self) -> Result<Expr, QueryError> {
         if self.is_punct("-") {
             let start = self.bump().span.start;
-            let e = self.unary()?;
+            let e = self.nested(Self::unary)?;
             let span = start..e.span.end;
             // Fold literals so that i64::MIN can be written.
             return Ok(match e.kind {
@@ -501,7 +520,7 @@ impl<'a> Parser<'a> {
             });
         }
         if self.eat_punct("+") {
-            return self.unary();
+            return self.nested(Self::unary);
         }
         self.postfix()
     }
