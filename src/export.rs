@@ -1,9 +1,12 @@
 //! Whole-dataset exports. `json` is lossless: schema, sources, nodes and edges with every field,
-//! edges naming their endpoints by id.
+//! edges naming their endpoints by id. `csv` follows Neo4j's admin-import headers; `graphml` is
+//! for Gephi and yEd. Neither carries the schema or the disputed claims.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Dataset, Edge, Layer, Node, Relation, Source};
+use crate::model::{Dataset, Edge, Layer, Node, Relation, Source, Value};
 
 #[derive(Serialize)]
 struct JsonDataset<'a> {
@@ -59,4 +62,290 @@ pub fn to_json(d: &Dataset) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// The type of a property column, unified over every kind (or edge) that has the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColType {
+    Int,
+    Float,
+    Bool,
+    Str,
+    StrList,
+}
+
+impl ColType {
+    fn neo4j(self) -> &'static str {
+        match self {
+            ColType::Int => "long",
+            ColType::Float => "double",
+            ColType::Bool => "boolean",
+            ColType::Str => "string",
+            ColType::StrList => "string[]",
+        }
+    }
+
+    fn graphml(self) -> &'static str {
+        match self {
+            ColType::Int => "long",
+            ColType::Float => "double",
+            ColType::Bool => "boolean",
+            ColType::Str | ColType::StrList => "string",
+        }
+    }
+
+    fn of(v: &Value) -> ColType {
+        match v {
+            Value::Int(_) => ColType::Int,
+            Value::Float(_) => ColType::Float,
+            Value::Bool(_) => ColType::Bool,
+            Value::Str(_) => ColType::Str,
+            Value::List(_) => ColType::StrList,
+        }
+    }
+
+    /// The narrowest type that holds both.
+    fn join(self, other: ColType) -> ColType {
+        match (self, other) {
+            (a, b) if a == b => a,
+            (ColType::Int, ColType::Float) | (ColType::Float, ColType::Int) => ColType::Float,
+            _ => ColType::Str,
+        }
+    }
+}
+
+/// Property columns of the nodes and of the edges, by name, with unified types.
+fn prop_columns(d: &Dataset) -> (BTreeMap<String, ColType>, BTreeMap<String, ColType>) {
+    let mut nodes: BTreeMap<String, ColType> = BTreeMap::new();
+    for n in &d.nodes {
+        for (k, v) in &n.props {
+            let t = ColType::of(v);
+            nodes.entry(k.clone()).and_modify(|c| *c = c.join(t)).or_insert(t);
+        }
+    }
+    let mut edges: BTreeMap<String, ColType> = BTreeMap::new();
+    for e in &d.edges {
+        for (k, v) in &e.props {
+            let t = ColType::of(v);
+            edges.entry(k.clone()).and_modify(|c| *c = c.join(t)).or_insert(t);
+        }
+    }
+    (nodes, edges)
+}
+
+/// A property value as text; lists joined with `;` (Neo4j's array delimiter).
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::List(items) => items.iter().map(text_of).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
+    }
+}
+
+fn csv_text(rows: Vec<Vec<String>>) -> String {
+    let mut w = csv::WriterBuilder::new().flexible(false).from_writer(Vec::new());
+    for r in rows {
+        // Writing to memory cannot fail; every row has the header's width.
+        let _ = w.write_record(&r);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Neo4j admin-import CSV: `nodes.csv` (`:ID`, `:LABEL`, typed property columns), `edges.csv`
+/// (`:START_ID`, `:END_ID`, `:TYPE`, …) and `sources.csv`, as (file name, contents).
+pub fn to_csv(d: &Dataset) -> Vec<(&'static str, String)> {
+    let (node_cols, edge_cols) = prop_columns(d);
+    let mut nodes = vec![[
+        "id:ID",
+        ":LABEL",
+        "name",
+        "name_zh",
+        "layer",
+        "segment",
+        "summary",
+        "aliases:string[]",
+        "tags:string[]",
+        "sources:string[]",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(node_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
+    .collect::<Vec<_>>()];
+    for n in &d.nodes {
+        let mut row = vec![
+            n.id.0.clone(),
+            n.kind.clone(),
+            n.name.clone(),
+            n.name_zh.clone().unwrap_or_default(),
+            n.layer.clone(),
+            n.segment.clone().unwrap_or_default(),
+            n.summary.clone().unwrap_or_default(),
+            n.aliases.join(";"),
+            n.tags.join(";"),
+            n.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
+        ];
+        row.extend(node_cols.keys().map(|k| n.props.get(k).map(text_of).unwrap_or_default()));
+        nodes.push(row);
+    }
+    let mut edges = vec![[
+        ":START_ID",
+        ":END_ID",
+        ":TYPE",
+        "share_pct:double",
+        "share_of",
+        "as_of",
+        "since",
+        "until",
+        "confidence",
+        "note",
+        "sources:string[]",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(edge_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
+    .collect::<Vec<_>>()];
+    for e in &d.edges {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        let mut row = vec![
+            d.nodes[e.from].id.0.clone(),
+            d.nodes[e.to].id.0.clone(),
+            e.rel.clone(),
+            e.share_pct.map(|p| p.to_string()).unwrap_or_default(),
+            opt(&e.share_of),
+            opt(&e.as_of),
+            opt(&e.since),
+            opt(&e.until),
+            opt(&e.confidence),
+            opt(&e.note),
+            e.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
+        ];
+        row.extend(edge_cols.keys().map(|k| e.props.get(k).map(text_of).unwrap_or_default()));
+        edges.push(row);
+    }
+    let mut sources =
+        vec![["id:ID", "title", "publisher", "url", "date", "kind"].iter().map(|s| s.to_string()).collect()];
+    for s in d.sources.values() {
+        sources.push(vec![
+            s.id.0.clone(),
+            s.title.clone(),
+            s.publisher.clone().unwrap_or_default(),
+            s.url.clone(),
+            s.date.clone().unwrap_or_default(),
+            s.kind.clone(),
+        ]);
+    }
+    vec![("nodes.csv", csv_text(nodes)), ("edges.csv", csv_text(edges)), ("sources.csv", csv_text(sources))]
+}
+
+/// Text escaped for XML content and attribute values.
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters even as references.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// GraphML that Gephi and yEd read: every field and property as a typed `<data>` attribute;
+/// lists joined with `;`.
+pub fn to_graphml(d: &Dataset) -> String {
+    use std::fmt::Write as _;
+    let (node_cols, edge_cols) = prop_columns(d);
+    let node_fixed =
+        ["label", "name", "name_zh", "layer", "segment", "summary", "aliases", "tags", "sources"];
+    let edge_fixed = ["type", "share_of", "as_of", "since", "until", "confidence", "note", "sources"];
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
+    for k in node_fixed {
+        let _ = writeln!(out, "  <key id=\"n_{k}\" for=\"node\" attr.name=\"{k}\" attr.type=\"string\"/>");
+    }
+    for (k, t) in &node_cols {
+        let _ = writeln!(
+            out,
+            "  <key id=\"n_{0}\" for=\"node\" attr.name=\"{0}\" attr.type=\"{1}\"/>",
+            xml(k),
+            t.graphml()
+        );
+    }
+    for k in edge_fixed {
+        let _ = writeln!(out, "  <key id=\"e_{k}\" for=\"edge\" attr.name=\"{k}\" attr.type=\"string\"/>");
+    }
+    let _ = writeln!(
+        out,
+        "  <key id=\"e_share_pct\" for=\"edge\" attr.name=\"share_pct\" attr.type=\"double\"/>"
+    );
+    for (k, t) in &edge_cols {
+        let _ = writeln!(
+            out,
+            "  <key id=\"e_{0}\" for=\"edge\" attr.name=\"{0}\" attr.type=\"{1}\"/>",
+            xml(k),
+            t.graphml()
+        );
+    }
+    out.push_str("  <graph id=\"aikg\" edgedefault=\"directed\">\n");
+    let data = |out: &mut String, key: String, value: &str| {
+        if !value.is_empty() {
+            let _ = writeln!(out, "      <data key=\"{key}\">{}</data>", xml(value));
+        }
+    };
+    for n in &d.nodes {
+        let _ = writeln!(out, "    <node id=\"{}\">", xml(&n.id.0));
+        let sources = n.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";");
+        for (k, v) in node_fixed.iter().zip([
+            n.kind.clone(),
+            n.name.clone(),
+            n.name_zh.clone().unwrap_or_default(),
+            n.layer.clone(),
+            n.segment.clone().unwrap_or_default(),
+            n.summary.clone().unwrap_or_default(),
+            n.aliases.join(";"),
+            n.tags.join(";"),
+            sources,
+        ]) {
+            data(&mut out, format!("n_{k}"), &v);
+        }
+        for (k, v) in &n.props {
+            data(&mut out, format!("n_{}", xml(k)), &text_of(v));
+        }
+        out.push_str("    </node>\n");
+    }
+    for (i, e) in d.edges.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\">",
+            xml(&d.nodes[e.from].id.0),
+            xml(&d.nodes[e.to].id.0)
+        );
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        let sources = e.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";");
+        for (k, v) in edge_fixed.iter().zip([
+            e.rel.clone(),
+            opt(&e.share_of),
+            opt(&e.as_of),
+            opt(&e.since),
+            opt(&e.until),
+            opt(&e.confidence),
+            opt(&e.note),
+            sources,
+        ]) {
+            data(&mut out, format!("e_{k}"), &v);
+        }
+        if let Some(p) = e.share_pct {
+            data(&mut out, "e_share_pct".into(), &p.to_string());
+        }
+        for (k, v) in &e.props {
+            data(&mut out, format!("e_{}", xml(k)), &text_of(v));
+        }
+        out.push_str("    </edge>\n");
+    }
+    out.push_str("  </graph>\n</graphml>\n");
+    out
 }
