@@ -133,6 +133,38 @@ fn prop_columns(d: &Dataset) -> (BTreeMap<String, ColType>, BTreeMap<String, Col
     (nodes, edges)
 }
 
+/// A node's fields as text, in the column order of both flat exports (after the id): kind,
+/// name, name_zh, layer, segment, summary, aliases, tags, sources; lists joined with `;`.
+fn node_fields(n: &Node) -> [String; 9] {
+    [
+        n.kind.clone(),
+        n.name.clone(),
+        n.name_zh.clone().unwrap_or_default(),
+        n.layer.clone(),
+        n.segment.clone().unwrap_or_default(),
+        n.summary.clone().unwrap_or_default(),
+        n.aliases.join(";"),
+        n.tags.join(";"),
+        n.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
+    ]
+}
+
+/// An edge's text fields after its endpoints, in export column order: type, share_of, as_of,
+/// since, until, confidence, note, sources.
+fn edge_fields(e: &Edge) -> [String; 8] {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    [
+        e.rel.clone(),
+        opt(&e.share_of),
+        opt(&e.as_of),
+        opt(&e.since),
+        opt(&e.until),
+        opt(&e.confidence),
+        opt(&e.note),
+        e.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
+    ]
+}
+
 /// A property value as text; lists joined with `;` (Neo4j's array delimiter).
 fn text_of(v: &Value) -> String {
     match v {
@@ -171,18 +203,8 @@ pub fn to_csv(d: &Dataset) -> Vec<(&'static str, String)> {
     .chain(node_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
     .collect::<Vec<_>>()];
     for n in &d.nodes {
-        let mut row = vec![
-            n.id.0.clone(),
-            n.kind.clone(),
-            n.name.clone(),
-            n.name_zh.clone().unwrap_or_default(),
-            n.layer.clone(),
-            n.segment.clone().unwrap_or_default(),
-            n.summary.clone().unwrap_or_default(),
-            n.aliases.join(";"),
-            n.tags.join(";"),
-            n.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
-        ];
+        let mut row = vec![n.id.0.clone()];
+        row.extend(node_fields(n));
         row.extend(node_cols.keys().map(|k| n.props.get(k).map(text_of).unwrap_or_default()));
         nodes.push(row);
     }
@@ -190,7 +212,6 @@ pub fn to_csv(d: &Dataset) -> Vec<(&'static str, String)> {
         ":START_ID",
         ":END_ID",
         ":TYPE",
-        "share_pct:double",
         "share_of",
         "as_of",
         "since",
@@ -198,26 +219,16 @@ pub fn to_csv(d: &Dataset) -> Vec<(&'static str, String)> {
         "confidence",
         "note",
         "sources:string[]",
+        "share_pct:double",
     ]
     .iter()
     .map(|s| s.to_string())
     .chain(edge_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
     .collect::<Vec<_>>()];
     for e in &d.edges {
-        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-        let mut row = vec![
-            d.nodes[e.from].id.0.clone(),
-            d.nodes[e.to].id.0.clone(),
-            e.rel.clone(),
-            e.share_pct.map(|p| p.to_string()).unwrap_or_default(),
-            opt(&e.share_of),
-            opt(&e.as_of),
-            opt(&e.since),
-            opt(&e.until),
-            opt(&e.confidence),
-            opt(&e.note),
-            e.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
-        ];
+        let mut row = vec![d.nodes[e.from].id.0.clone(), d.nodes[e.to].id.0.clone()];
+        row.extend(edge_fields(e));
+        row.push(e.share_pct.map(|p| p.to_string()).unwrap_or_default());
         row.extend(edge_cols.keys().map(|k| e.props.get(k).map(text_of).unwrap_or_default()));
         edges.push(row);
     }
@@ -298,18 +309,7 @@ pub fn to_graphml(d: &Dataset) -> String {
     };
     for n in &d.nodes {
         let _ = writeln!(out, "    <node id=\"{}\">", xml(&n.id.0));
-        let sources = n.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";");
-        for (k, v) in node_fixed.iter().zip([
-            n.kind.clone(),
-            n.name.clone(),
-            n.name_zh.clone().unwrap_or_default(),
-            n.layer.clone(),
-            n.segment.clone().unwrap_or_default(),
-            n.summary.clone().unwrap_or_default(),
-            n.aliases.join(";"),
-            n.tags.join(";"),
-            sources,
-        ]) {
+        for (k, v) in node_fixed.iter().zip(node_fields(n)) {
             data(&mut out, format!("n_{k}"), &v);
         }
         for (k, v) in &n.props {
@@ -324,18 +324,7 @@ pub fn to_graphml(d: &Dataset) -> String {
             xml(&d.nodes[e.from].id.0),
             xml(&d.nodes[e.to].id.0)
         );
-        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-        let sources = e.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";");
-        for (k, v) in edge_fixed.iter().zip([
-            e.rel.clone(),
-            opt(&e.share_of),
-            opt(&e.as_of),
-            opt(&e.since),
-            opt(&e.until),
-            opt(&e.confidence),
-            opt(&e.note),
-            sources,
-        ]) {
+        for (k, v) in edge_fixed.iter().zip(edge_fields(e)) {
             data(&mut out, format!("e_{k}"), &v);
         }
         if let Some(p) = e.share_pct {

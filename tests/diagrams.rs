@@ -195,7 +195,7 @@ fn csv_export_reads_back_row_for_row() {
     assert!(nodes.iter().any(|r| r[2] == "first line\nsecond: line"));
     let edges = read("edges.csv");
     assert_eq!(edges.len(), 3);
-    assert!(edges.iter().any(|r| r[9] == "\"quoted\", <b>bold</b> & a\\b | c\nnext line"));
+    assert!(edges.iter().any(|r| r[8] == "\"quoted\", <b>bold</b> & a\\b | c\nnext line"));
     assert_eq!(read("sources.csv").len(), 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -136,6 +136,29 @@ pub enum BinOp {
 
 pub const AGGREGATES: &[&str] = &["count", "collect", "sum", "avg", "min", "max"];
 
+/// Every function of the dialect, as documented; names match in any case.
+pub const FUNCTIONS: &[&str] = &[
+    "count",
+    "collect",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "size",
+    "length",
+    "nodes",
+    "relationships",
+    "labels",
+    "type",
+    "id",
+    "coalesce",
+    "toLower",
+    "toUpper",
+    "toString",
+    "toInteger",
+    "toFloat",
+];
+
 impl Expr {
     /// Whether the expression contains an aggregate call.
     pub fn has_aggregate(&self) -> bool {

@@ -11,27 +11,6 @@ use crate::graph::KnowledgeGraph;
 
 const NODE_FIELDS: &[&str] = &["id", "name", "name_zh", "layer", "segment", "summary", "aliases", "tags"];
 const REL_FIELDS: &[&str] = &["share_pct", "share_of", "as_of", "since", "until", "confidence", "note"];
-const FUNCTIONS: &[&str] = &[
-    "count",
-    "collect",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "size",
-    "length",
-    "nodes",
-    "relationships",
-    "labels",
-    "type",
-    "id",
-    "coalesce",
-    "tolower",
-    "toupper",
-    "tostring",
-    "tointeger",
-    "tofloat",
-];
 
 struct Checker<'a> {
     labels: Vec<&'a str>,
@@ -188,30 +167,14 @@ impl Checker<'_> {
             ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::IsNull(a, _) => self.expr(a, scope, aggregates),
             ExprKind::List(items) => items.iter().try_for_each(|i| self.expr(i, scope, aggregates)),
             ExprKind::Call { name, args, star, .. } => {
-                if !FUNCTIONS.contains(&name.as_str()) {
-                    let known = [
-                        "count",
-                        "collect",
-                        "sum",
-                        "avg",
-                        "min",
-                        "max",
-                        "size",
-                        "length",
-                        "nodes",
-                        "relationships",
-                        "labels",
-                        "type",
-                        "id",
-                        "coalesce",
-                        "toLower",
-                        "toUpper",
-                        "toString",
-                        "toInteger",
-                        "toFloat",
-                    ];
+                if !FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
                     let name_span = e.span.start..e.span.start + name.len();
-                    return Err(unknown(&name_span, "function", name, known.iter().map(|s| s.to_string())));
+                    return Err(unknown(
+                        &name_span,
+                        "function",
+                        name,
+                        FUNCTIONS.iter().map(|s| s.to_string()),
+                    ));
                 }
                 let is_agg = AGGREGATES.contains(&name.as_str());
                 if is_agg && !aggregates {
