@@ -113,6 +113,8 @@ fn every_format_of_every_command_succeeds() {
         &["concentration"],
         &["rank", "--by", "betweenness"],
         &["check"],
+        &["timeline"],
+        &["query", "MATCH (c:Chip) RETURN c.id, c.memory_gb ORDER BY c.id"],
     ];
     let reports: &[&[&str]] = &[&["stats"], &["show", "h100"]];
     for format in ["table", "json", "jsonl", "csv", "tsv", "markdown"] {
@@ -349,3 +351,5 @@ fn hostile_queries_fail_cleanly() {
         );
     }
 }
+cli_snapshot!(timeline_to_2018, "--format", "table", "timeline", "--to", "2018");
+cli_snapshot!(timeline_2024, "--format", "tsv", "timeline", "--from", "2024", "--to", "2024");

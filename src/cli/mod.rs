@@ -18,6 +18,7 @@ mod search;
 mod show;
 mod stats;
 mod tiers;
+mod timeline;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -101,6 +102,8 @@ enum Command {
     Export(export::Args),
     /// A diagram of a selection as SVG or PNG, through Graphviz `dot`
     Render(render::Args),
+    /// Dated milestones: history events, releases, launches, mergers and renames
+    Timeline(timeline::Args),
     /// Validate the data; list warnings and disputed claims
     Check(check::Args),
 }
@@ -278,6 +281,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Query(a) => query::run_cmd(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
         Command::Render(a) => render::run(&ctx, a),
+        Command::Timeline(a) => timeline::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
     }
 }

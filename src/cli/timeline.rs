@@ -1,0 +1,55 @@
+//! `aikg timeline`: dated milestones in order: history events, model and chip releases, project,
+//! token and product launches, and dated lineage edges (mergers, renames, acquisitions).
+
+use super::{Ctx, Result};
+use crate::model::Value;
+use crate::table::{Cell, Output, Table};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only entries dated in or after this year
+    #[arg(long, value_name = "YEAR")]
+    from: Option<u16>,
+    /// Only entries dated in or before this year
+    #[arg(long, value_name = "YEAR")]
+    to: Option<u16>,
+}
+
+/// Node properties that date a node, and what the date means.
+const DATE_PROPS: &[(&str, &str)] = &[("date", "event"), ("released", "release"), ("launched", "launch")];
+/// Relations whose `since` (or `as_of`) dates a change in lineage.
+const LINEAGE: &[&str] = &["MERGED_INTO", "SUCCEEDED_BY", "ACQUIRED"];
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let g = &ctx.graph;
+    let mut rows: Vec<(String, &str, String, String, String)> = Vec::new();
+    for n in &g.dataset.nodes {
+        for (prop, what) in DATE_PROPS {
+            if let Some(Value::Str(date)) = n.props.get(*prop) {
+                rows.push((date.clone(), what, n.id.0.clone(), n.name.clone(), n.kind.clone()));
+            }
+        }
+    }
+    for e in &g.dataset.edges {
+        if LINEAGE.contains(&e.rel.as_str()) {
+            if let Some(date) = e.since.as_ref().or(e.as_of.as_ref()) {
+                let (from, to) = (g.node(e.from), g.node(e.to));
+                rows.push((
+                    date.clone(),
+                    "lineage",
+                    from.id.0.clone(),
+                    format!("{} {} {}", from.name, e.rel, to.name),
+                    to.id.0.clone(),
+                ));
+            }
+        }
+    }
+    let year = |d: &str| d.get(..4).and_then(|y| y.parse::<u16>().ok()).unwrap_or(0);
+    rows.retain(|r| args.from.is_none_or(|f| year(&r.0) >= f) && args.to.is_none_or(|t| year(&r.0) <= t));
+    rows.sort();
+    let mut t = Table::new(&["date", "what", "id", "name", "detail"]);
+    for (date, what, id, name, detail) in rows {
+        t.push(vec![date.into(), Cell::from(what), id.into(), name.into(), detail.into()]);
+    }
+    ctx.emit(&Output::Table(t))
+}
