@@ -38,6 +38,7 @@ fn main() {
     println!("load built-in data:        median {median:?} (min {min:?}, max {max:?}, 30 runs)");
     let g = load();
     let params = BTreeMap::new();
-    let (min, median, max) = time(200, || aikg::query::run(&g, THREE_HOPS, &params).map(|t| t.rows.len()));
+    let (min, median, max) =
+        time(200, || aikg::query::run(&g, THREE_HOPS, &params, None).map(|t| t.rows.len()));
     println!("three-hop query (in-process): median {median:?} (min {min:?}, max {max:?}, 200 runs)");
 }

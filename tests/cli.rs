@@ -353,3 +353,13 @@ fn hostile_queries_fail_cleanly() {
 }
 cli_snapshot!(timeline_to_2018, "--format", "table", "timeline", "--to", "2018");
 cli_snapshot!(timeline_2024, "--format", "tsv", "timeline", "--from", "2024", "--to", "2024");
+
+#[test]
+fn timeout_stops_a_query_cleanly() {
+    let out =
+        run(&["query", "--timeout", "0.05", "MATCH (a)-[*1..12]-(b) WHERE a.id = 'none' RETURN count(*)"]);
+    assert!(out.contains("exit: 2"), "{out}");
+    assert!(out.contains("the query did not finish within 50ms"), "{out}");
+    let bad = run(&["query", "--timeout=0", "RETURN 1"]);
+    assert!(bad.contains("exit: 2") && bad.contains("not a positive number of seconds"), "{bad}");
+}

@@ -19,6 +19,9 @@ pub struct Args {
     /// A parameter: --param name=value (numbers, true/false/null, 'strings', [lists]; other text is a string)
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
+    /// Stop the query after this many seconds (fractions allowed)
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    timeout: f64,
 }
 
 pub fn run_cmd(ctx: &Ctx, args: Args) -> Result<()> {
@@ -58,7 +61,14 @@ pub fn run_cmd(ctx: &Ctx, args: Args) -> Result<()> {
         };
         params.insert(k.trim().trim_start_matches('$').to_string(), parse_param(v));
     }
-    match run(&ctx.graph, &text, &params) {
+    if !(args.timeout > 0.0 && args.timeout < 1e9) {
+        return Err(CliError::bad_input(format!(
+            "--timeout {} is not a positive number of seconds",
+            args.timeout
+        )));
+    }
+    let timeout = std::time::Duration::from_secs_f64(args.timeout);
+    match run(&ctx.graph, &text, &params, Some(timeout)) {
         Ok(table) => ctx.emit(&Output::Table(table)),
         Err(e) => Err(CliError { code: 2, text: crate::diag::render(&e.diagnostic(), &name, &text) }),
     }

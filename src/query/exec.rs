@@ -26,6 +26,8 @@ pub struct Exec<'g> {
     cap: std::cell::Cell<usize>,
     /// Matches produced so far by the pattern being matched.
     produced: std::cell::Cell<usize>,
+    /// When to give up (`--timeout`), and the limit it came from.
+    deadline: Option<(std::time::Instant, std::time::Duration)>,
 }
 
 /// Variables in scope and their values.
@@ -63,6 +65,7 @@ impl<'g> Exec<'g> {
             regexes: RefCell::new(HashMap::new()),
             cap: std::cell::Cell::new(usize::MAX),
             produced: std::cell::Cell::new(0),
+            deadline: None,
         }
     }
 
@@ -133,7 +136,23 @@ impl<'g> Exec<'g> {
         Some(literal(&p.skip)?.saturating_add(literal(&p.limit)?))
     }
 
+    /// Stops the query after `limit` of wall-clock time.
+    pub fn with_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.deadline = Some((std::time::Instant::now() + limit, limit));
+        self
+    }
+
+    /// Fails when there are too many rows or the time is up; called wherever work grows.
     fn check_size(&self, n: usize, span: &Span) -> Result<(), QueryError> {
+        if let Some((deadline, limit)) = self.deadline {
+            if std::time::Instant::now() > deadline {
+                return Err(QueryError::new(
+                    span.clone(),
+                    format!("the query did not finish within {limit:?}"),
+                )
+                .help("narrow the pattern (labels, {id: ...}, fewer hops) or raise --timeout"));
+            }
+        }
         if n > MAX_ROWS {
             return Err(QueryError::new(
                 span.clone(),

@@ -47,8 +47,13 @@ impl QueryError {
 }
 
 /// Parses, checks and runs a query; returns its result as a table.
-pub fn run(g: &KnowledgeGraph, text: &str, params: &BTreeMap<String, Val>) -> Result<Table, QueryError> {
-    let (columns, rows) = run_values(g, text, params)?;
+pub fn run(
+    g: &KnowledgeGraph,
+    text: &str,
+    params: &BTreeMap<String, Val>,
+    timeout: Option<std::time::Duration>,
+) -> Result<Table, QueryError> {
+    let (columns, rows) = run_values(g, text, params, timeout)?;
     let mut t = Table { columns, rows: Vec::new() };
     for row in rows {
         t.rows.push(row.iter().map(|v| cell(g, v)).collect());
@@ -61,11 +66,16 @@ pub fn run_values(
     g: &KnowledgeGraph,
     text: &str,
     params: &BTreeMap<String, Val>,
+    timeout: Option<std::time::Duration>,
 ) -> Result<(Vec<String>, Vec<Vec<Val>>), QueryError> {
     let tokens = lexer::lex(text)?;
     let query = parser::parse(text, tokens)?;
     check::check(g, &query, params)?;
-    exec::Exec::new(g, params).run(&query)
+    let exec = exec::Exec::new(g, params);
+    match timeout {
+        Some(t) => exec.with_timeout(t).run(&query),
+        None => exec.run(&query),
+    }
 }
 
 /// Every node and relationship a result mentions (directly, in lists or in paths).
