@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     if !ctx.warnings.is_empty() {
         let text = render_diags(&ctx.warnings, &ctx.texts);
-        eprint!("{text}");
+        super::note(&text);
     }
     ctx.emit(&Output::Table(t))?;
     if args.strict && !ctx.warnings.is_empty() {

@@ -98,7 +98,7 @@ enum Command {
     Rank(rank::Args),
     /// Run a read-only Cypher query (the query text, -f FILE, or standard input)
     Query(query::Args),
-    /// The dataset as JSON, or a diagram of a selection as DOT or Mermaid text
+    /// The dataset as JSON, CSV or GraphML, or a diagram of a selection as DOT or Mermaid text
     Export(export::Args),
     /// A diagram of a selection as SVG or PNG, through Graphviz `dot`
     Render(render::Args),
@@ -195,6 +195,11 @@ impl Ctx {
     fn emit(&self, output: &Output) -> Result<()> {
         write_stdout(render(output, self.format, self.style).as_bytes())
     }
+}
+
+/// Writes a note or warning to standard error; a closed standard error is not a failure.
+pub fn note(text: &str) {
+    let _ = io::stderr().write_all(text.as_bytes());
 }
 
 /// Writes to standard output; a closed pipe (`aikg list | head`) is a success.

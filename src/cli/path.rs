@@ -71,11 +71,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     ctx.emit(&Output::Table(t))?;
     if found.paths.is_empty() {
-        eprintln!("note: no path from `{}` to `{}` under these constraints", g.node(from).id, g.node(to).id);
+        super::note(&format!(
+            "note: no path from `{}` to `{}` under these constraints\n",
+            g.node(from).id,
+            g.node(to).id
+        ));
     } else if found.truncated && args.all {
-        eprintln!("note: stopped after {ENUMERATION_CAP} shortest paths");
+        super::note(&format!("note: stopped after {ENUMERATION_CAP} shortest paths\n"));
     } else if found.truncated {
-        eprintln!("note: other shortest paths of the same length exist; --all lists them");
+        super::note("note: other shortest paths of the same length exist; --all lists them\n");
     }
     Ok(())
 }
