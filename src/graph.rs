@@ -89,7 +89,7 @@ impl KnowledgeGraph {
             return Ok(ix);
         }
         match self.names.get(&key) {
-            Some(set) if set.len() == 1 => Ok(*set.iter().next().expect("len is 1")),
+            Some(set) if set.len() == 1 => set.first().copied().ok_or_else(|| unreachable_empty(input)),
             Some(set) => Err(ResolveError::Ambiguous {
                 input: input.to_string(),
                 candidates: self.sorted_by_id(set.iter().copied()),
@@ -183,6 +183,11 @@ impl KnowledgeGraph {
     pub fn degree(&self, node: NodeIx) -> usize {
         self.graph.neighbors_undirected(NodeIndex::new(node)).count()
     }
+}
+
+/// The name index never holds an empty set; were it to, the name is simply unknown.
+fn unreachable_empty(input: &str) -> ResolveError {
+    ResolveError::Unknown { input: input.to_string(), closest: Vec::new() }
 }
 
 /// Every string a person may type to name a node.

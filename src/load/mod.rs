@@ -85,8 +85,9 @@ struct Checker {
 
 impl Checker {
     fn error(&mut self, file: usize, span: Range<usize>, msg: impl Into<String>) -> &mut Diagnostic {
+        let at = self.diags.len();
         self.diags.push(Diagnostic::error(file, span, msg));
-        self.diags.last_mut().expect("just pushed")
+        &mut self.diags[at]
     }
 
     fn warn(&mut self, file: usize, span: Range<usize>, msg: impl Into<String>) {
