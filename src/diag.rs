@@ -113,7 +113,8 @@ pub fn render(d: &Diagnostic, name: &str, text: &str) -> String {
     // The caret covers the span on its first line, at least one character.
     let start = floor_char_boundary(text, d.span.start.min(text.len()));
     let end = floor_char_boundary(text, d.span.end.clamp(start, range.end));
-    let line_end = range.end - text[range.clone()].len() + text[range.clone()].trim_end_matches('\r').len();
+    // The line without a trailing carriage return, unless the span points at it.
+    let line_end = (range.start + text[range.clone()].trim_end_matches('\r').len()).max(end);
     // Keep at most WINDOW characters on each side of the span.
     const WINDOW: usize = 60;
     let before: Vec<(usize, char)> = text[range.start..start].char_indices().collect();
@@ -200,6 +201,15 @@ mod tests {
         assert!(shown.len() < 140 && shown.contains('…') && shown.contains('X'), "{shown}");
         let caret = out.lines().nth(4).unwrap();
         assert_eq!(caret.chars().position(|c| c == '^'), shown.chars().position(|c| c == 'X'), "{out}");
+    }
+
+    #[test]
+    fn a_span_on_a_carriage_return_renders() {
+        // Found by fuzzing (fuzz/ query_parse): a query made of a single "\r".
+        let out = render(&Diagnostic::error(0, 1..1, "x"), "q", "\r");
+        assert!(out.contains("q:1:2"), "{out}");
+        let out = render(&Diagnostic::error(0, 0..1, "x"), "q", "a\r\nb");
+        assert!(out.contains("1 | a"), "{out}");
     }
 
     #[test]

@@ -1,0 +1,80 @@
+//! The executor on the built-in graph: the input picks a query shape from a small grammar of
+//! patterns, filters and projections, so that most inputs parse and run.
+#![no_main]
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use aikg::diag::Texts;
+use aikg::graph::KnowledgeGraph;
+use libfuzzer_sys::fuzz_target;
+
+fn built_in() -> &'static KnowledgeGraph {
+    static G: OnceLock<KnowledgeGraph> = OnceLock::new();
+    G.get_or_init(|| {
+        let texts = Texts {
+            files: aikg::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+        };
+        match aikg::load::load(&texts) {
+            Ok(l) => KnowledgeGraph::new(l.dataset),
+            Err(_) => std::process::abort(),
+        }
+    })
+}
+
+const NODES: &[&str] = &[
+    "(a)",
+    "(a:Chip)",
+    "(a {id: 'h100'})",
+    "(a:Company)",
+    "(a:Project {segment: 'compute'})",
+    "(b)",
+    "(b:Chip)",
+    "()",
+];
+const RELS: &[&str] = &[
+    "-->",
+    "<--",
+    "--",
+    "-[r]->",
+    "-[:MANUFACTURES]->",
+    "<-[:OFFERS|USES]-",
+    "-[*1..2]-",
+    "-[r:SUPPLIES*..3]->",
+    "-[*0..1]->",
+];
+const ENDS: &[&str] = &["(b)", "(b:Chip)", "(c)", "(c:Company)", "(a)", "()"];
+const WHERES: &[&str] = &[
+    "",
+    " WHERE a.id STARTS WITH 'h'",
+    " WHERE b.memory_gb > 80",
+    " WHERE NOT a.id IN ['tsmc', null]",
+    " WHERE a.name =~ '.*A.*' OR b IS NULL",
+    " WHERE r.share_pct >= 10",
+];
+const RETURNS: &[&str] = &[
+    " RETURN a.id, count(*) AS n ORDER BY n DESC, a.id LIMIT 5",
+    " RETURN DISTINCT labels(a), type(r) LIMIT 20",
+    " WITH a, collect(b.id) AS bs RETURN a.id, size(bs) ORDER BY a.id SKIP 1 LIMIT 3",
+    " RETURN a.id, b.id LIMIT 3",
+    " UNWIND [1, 2.5, null, 'x'] AS x RETURN x, a.id ORDER BY x LIMIT 4",
+    " RETURN sum(toFloat(a.memory_gb)) AS s, avg(1) AS m, min(a.id), max(b.id)",
+    " RETURN *",
+];
+
+fuzz_target!(|data: &[u8]| {
+    if data.len() < 6 {
+        return;
+    }
+    let pick = |i: usize, list: &[&'static str]| list[usize::from(data[i]) % list.len()];
+    let optional = if data[5] % 4 == 0 { "OPTIONAL " } else { "" };
+    let query = format!(
+        "{optional}MATCH {}{}{}{}{}",
+        pick(0, NODES),
+        pick(1, RELS),
+        pick(2, ENDS),
+        pick(3, WHERES),
+        pick(4, RETURNS)
+    );
+    let _ = aikg::query::run(built_in(), &query, &BTreeMap::new(), Some(std::time::Duration::from_secs(2)));
+});
