@@ -1,4 +1,5 @@
-//! Supply-chain analytics over the graph: tiers, impact and paths.
+//! Supply-chain analytics over the graph: the supply view and tiers, impact, paths, chokepoints,
+//! concentration and centrality.
 
 pub mod centrality;
 pub mod chokepoints;
