@@ -1,7 +1,7 @@
 //! `aikg chokepoints`: single points of failure in the supply graph, ranked, each with the
 //! reason it is listed.
 
-use super::{split_list, Ctx, Result};
+use super::{Ctx, Result};
 use crate::analysis::chokepoints::chokepoints;
 use crate::analysis::supply::SupplyView;
 use crate::table::{round, Cell, Output, Table};
@@ -38,9 +38,7 @@ fn examples(ctx: &Ctx, nodes: &[usize]) -> String {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
-    let layers = split_list(&args.layer);
-    let layer_ids: Vec<&str> = g.dataset.schema.layers.iter().map(|l| l.id.as_str()).collect();
-    ctx.check_values("layer", &layers, &layer_ids)?;
+    let layers = ctx.layers(&args.layer)?;
     let view = SupplyView::new(g);
     let mut t = Table::new(&[
         "rank",

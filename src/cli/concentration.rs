@@ -1,7 +1,7 @@
 //! `aikg concentration`: Herfindahl-Hirschman index, top-1 and top-3 share per market, from the
 //! share figures on edges. A market is one `share_of` at one `as_of`.
 
-use super::{split_list, Ctx, Result};
+use super::{Ctx, Result};
 use crate::analysis::concentration::{markets, DOMINANT_SHARE};
 use crate::table::{round, Cell, Output, Table};
 
@@ -14,9 +14,7 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
-    let layers = split_list(&args.layer);
-    let layer_ids: Vec<&str> = g.dataset.schema.layers.iter().map(|l| l.id.as_str()).collect();
-    ctx.check_values("layer", &layers, &layer_ids)?;
+    let layers = ctx.layers(&args.layer)?;
     let mut t = Table::new(&[
         "market",
         "as_of",

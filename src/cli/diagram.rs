@@ -1,6 +1,6 @@
 //! The selection flags shared by `export` and `render`, and turning them into diagram text.
 
-use super::{split_list, CliError, Ctx, Result};
+use super::{CliError, Ctx, Result};
 use crate::diagram::{self, Focus, Reach, Selection};
 use crate::graph::Dir;
 
@@ -67,13 +67,8 @@ pub fn text(ctx: &Ctx, args: &SelectArgs, syntax: Syntax) -> Result<String> {
             Syntax::Mermaid => diagram::mermaid::overview(g, &o),
         });
     }
-    let schema = &g.dataset.schema;
-    let layers = split_list(&args.layer);
-    let rels = split_list(&args.rel);
-    let layer_ids: Vec<&str> = schema.layers.iter().map(|l| l.id.as_str()).collect();
-    let rel_ids: Vec<&str> = schema.relations.iter().map(|r| r.id.as_str()).collect();
-    ctx.check_values("layer", &layers, &layer_ids)?;
-    ctx.check_values("relation", &rels, &rel_ids)?;
+    let layers = ctx.layers(&args.layer)?;
+    let rels = ctx.relations(&args.rel)?;
     let focus = match &args.focus {
         Some(name) => {
             let reach = match args.direction {

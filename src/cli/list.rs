@@ -22,17 +22,15 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let schema = &ctx.graph.dataset.schema;
-    let layers = split_list(&args.layer);
+    let layers = ctx.layers(&args.layer)?;
     let kinds = split_list(&args.kind);
     let tags = split_list(&args.tag);
     let segments = split_list(&args.segment);
-    let layer_ids: Vec<&str> = schema.layers.iter().map(|l| l.id.as_str()).collect();
     let kind_ids: Vec<&str> = schema.kinds.iter().map(|k| k.id.as_str()).collect();
     let mut segment_ids: Vec<&str> =
         schema.layers.iter().flat_map(|l| l.segments.iter().map(String::as_str)).collect();
     segment_ids.sort_unstable();
     segment_ids.dedup();
-    ctx.check_values("layer", &layers, &layer_ids)?;
     ctx.check_values("kind", &kinds, &kind_ids)?;
     ctx.check_values("segment", &segments, &segment_ids)?;
 

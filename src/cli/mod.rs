@@ -177,6 +177,22 @@ impl Ctx {
         }
     }
 
+    /// The layers named by a `--layer` flag (comma-separated), each checked against the schema.
+    pub fn layers(&self, flag: &[String]) -> Result<Vec<String>> {
+        let values = split_list(flag);
+        let known: Vec<&str> = self.graph.dataset.schema.layers.iter().map(|l| l.id.as_str()).collect();
+        self.check_values("layer", &values, &known)?;
+        Ok(values)
+    }
+
+    /// The relations named by a `--rel` flag (comma-separated), each checked against the schema.
+    pub fn relations(&self, flag: &[String]) -> Result<Vec<String>> {
+        let values = split_list(flag);
+        let known: Vec<&str> = self.graph.dataset.schema.relations.iter().map(|r| r.id.as_str()).collect();
+        self.check_values("relation", &values, &known)?;
+        Ok(values)
+    }
+
     /// Checks a comma-separated filter against the allowed values.
     pub fn check_values(&self, flag: &str, values: &[String], allowed: &[&str]) -> Result<()> {
         for v in values {

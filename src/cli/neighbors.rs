@@ -1,6 +1,6 @@
 //! `aikg neighbors NODE`: the nodes within N hops, each with the edge that first reached it.
 
-use super::{split_list, Ctx, Result};
+use super::{Ctx, Result};
 use crate::graph::Dir;
 use crate::table::{Output, Table};
 
@@ -29,9 +29,7 @@ enum Direction {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let start = ctx.node(&args.node)?;
-    let rels = split_list(&args.rel);
-    let known: Vec<&str> = g.dataset.schema.relations.iter().map(|r| r.id.as_str()).collect();
-    ctx.check_values("relation", &rels, &known)?;
+    let rels = ctx.relations(&args.rel)?;
     let dir = match args.direction {
         Direction::Out => Dir::Out,
         Direction::In => Dir::In,

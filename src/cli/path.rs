@@ -34,15 +34,10 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
-    let schema = &g.dataset.schema;
     let from = ctx.node(&args.from)?;
     let to = ctx.node(&args.to)?;
-    let rels = split_list(&args.rel);
-    let layers = split_list(&args.layer);
-    let rel_ids: Vec<&str> = schema.relations.iter().map(|r| r.id.as_str()).collect();
-    let layer_ids: Vec<&str> = schema.layers.iter().map(|l| l.id.as_str()).collect();
-    ctx.check_values("relation", &rels, &rel_ids)?;
-    ctx.check_values("layer", &layers, &layer_ids)?;
+    let rels = ctx.relations(&args.rel)?;
+    let layers = ctx.layers(&args.layer)?;
     let avoid = split_list(&args.avoid).iter().map(|a| ctx.node(a)).collect::<Result<_>>()?;
     let c = Constraints {
         rels: rels.into_iter().collect(),
