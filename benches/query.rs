@@ -36,6 +36,15 @@ fn load() -> KnowledgeGraph {
 fn main() {
     let (min, median, max) = time(30, load);
     println!("load built-in data:        median {median:?} (min {min:?}, max {max:?}, 30 runs)");
+    let (min, median, max) =
+        time(200, || aikg::cache::decode(aikg::embedded::CACHE, b"built-in").map(|d| d.nodes.len()));
+    println!("decode the built-in cache:  median {median:?} (min {min:?}, max {max:?}, 200 runs)");
+    let (min, median, max) = time(200, || {
+        aikg::cache::decode(aikg::embedded::CACHE, b"built-in")
+            .map(KnowledgeGraph::new)
+            .map(|g| g.node_count())
+    });
+    println!("cache + graph:              median {median:?} (min {min:?}, max {max:?}, 200 runs)");
     let g = load();
     let params = BTreeMap::new();
     let (min, median, max) =

@@ -2,6 +2,7 @@
 //! index, name resolution and traversals.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
@@ -17,8 +18,9 @@ pub struct KnowledgeGraph {
     graph: StableDiGraph<NodeIx, EdgeIx>,
     /// Node id -> node.
     ids: HashMap<String, NodeIx>,
-    /// Lowercased id, name, Chinese name, alias and ticker -> the nodes that carry it.
-    names: BTreeMap<String, BTreeSet<NodeIx>>,
+    /// Lowercased id, name, Chinese name, alias and ticker -> the nodes that carry it; built on
+    /// first use, since most commands name nodes by id or not at all.
+    names: OnceLock<BTreeMap<String, BTreeSet<NodeIx>>>,
 }
 
 /// Which edges a traversal follows.
@@ -55,13 +57,19 @@ impl KnowledgeGraph {
             graph.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ix);
         }
         let ids = dataset.nodes.iter().enumerate().map(|(ix, n)| (n.id.0.clone(), ix)).collect();
-        let mut names: BTreeMap<String, BTreeSet<NodeIx>> = BTreeMap::new();
-        for (ix, n) in dataset.nodes.iter().enumerate() {
-            for key in node_keys(n) {
-                names.entry(key.to_lowercase()).or_default().insert(ix);
+        KnowledgeGraph { dataset, graph, ids, names: OnceLock::new() }
+    }
+
+    fn names(&self) -> &BTreeMap<String, BTreeSet<NodeIx>> {
+        self.names.get_or_init(|| {
+            let mut names: BTreeMap<String, BTreeSet<NodeIx>> = BTreeMap::new();
+            for (ix, n) in self.dataset.nodes.iter().enumerate() {
+                for key in node_keys(n) {
+                    names.entry(key.to_lowercase()).or_default().insert(ix);
+                }
             }
-        }
-        KnowledgeGraph { dataset, graph, ids, names }
+            names
+        })
     }
 
     pub fn node(&self, ix: NodeIx) -> &Node {
@@ -88,18 +96,19 @@ impl KnowledgeGraph {
         if let Some(&ix) = self.ids.get(&key) {
             return Ok(ix);
         }
-        match self.names.get(&key) {
+        let names = self.names();
+        match names.get(&key) {
             Some(set) if set.len() == 1 => set.first().copied().ok_or_else(|| unreachable_empty(input)),
             Some(set) => Err(ResolveError::Ambiguous {
                 input: input.to_string(),
                 candidates: self.sorted_by_id(set.iter().copied()),
             }),
             None => {
-                let near = closest(&key, self.names.keys().map(String::as_str), 8);
+                let near = closest(&key, names.keys().map(String::as_str), 8);
                 let mut seen = BTreeSet::new();
                 let closest: Vec<NodeIx> = near
                     .iter()
-                    .flat_map(|k| self.names[k].iter().copied())
+                    .flat_map(|k| names[k].iter().copied())
                     .filter(|ix| seen.insert(*ix))
                     .take(5)
                     .collect();

@@ -5,11 +5,14 @@
 //! the terminal.
 
 pub mod analysis;
+pub mod cache;
 pub mod cli;
 pub mod diag;
 pub mod diagram;
 pub mod export;
+pub mod gen;
 pub mod graph;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod query;

@@ -175,10 +175,10 @@ pub struct Claim {
     pub note: Option<String>,
 }
 
-/// Where an item was defined: file name and 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Where a node was defined: file name (shared by every node of the file) and 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     pub line: usize,
 }
 
@@ -217,8 +217,6 @@ pub struct Edge {
     pub note: Option<String>,
     pub props: BTreeMap<String, Value>,
     pub claims: Vec<Claim>,
-    #[serde(skip)]
-    pub origin: Origin,
 }
 
 /// The whole validated dataset.

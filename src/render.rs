@@ -82,7 +82,7 @@ fn table(t: &Table, style: Style) -> String {
         }
     }
     out.set_header(t.columns.iter().map(|c| {
-        let cell = TCell::new(c);
+        let cell = TCell::new(terminal_text(c));
         if style.color {
             cell.add_attribute(Attribute::Bold)
         } else {
@@ -90,7 +90,7 @@ fn table(t: &Table, style: Style) -> String {
         }
     }));
     for row in &t.rows {
-        out.add_row(row.iter().map(|c| TCell::new(c.text())));
+        out.add_row(row.iter().map(|c| TCell::new(terminal_text(&c.text()))));
     }
     if !style.color {
         out.force_no_tty();
@@ -103,6 +103,27 @@ fn table(t: &Table, style: Style) -> String {
         s.push_str("(no rows)\n");
     }
     s
+}
+
+/// Text that a terminal shows as it is within a box-drawn table: `\r\n` and a lone `\r` become
+/// line breaks (a raw `\r` would move the cursor back over the box), a tab becomes a space (its
+/// width depends on the column), and every other control character its Unicode control picture
+/// (`␛` for ESC), so that no data can send escape sequences to the terminal.
+pub fn terminal_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' => out.push('\n'),
+            '\t' => out.push(' '),
+            '\u{7f}' => out.push('\u{2421}'),
+            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 struct Rows<'a>(&'a Table);
@@ -161,16 +182,34 @@ fn jsonl(t: &Table, section: Option<&str>) -> String {
     out
 }
 
-/// CSV (RFC 4180 quoting) or TSV (tabs and newlines inside a cell become spaces, as TSV has no
-/// quoting). Lists are joined with `; `.
+/// A TSV cell: TSV has no quoting, so a backslash, tab, newline or carriage return inside a cell
+/// is written as `\\`, `\t`, `\n` or `\r` (the escapes of PostgreSQL's text format and of
+/// "linear TSV"); every other character is written as it is. Reversible: read `\` followed by one
+/// of `\ t n r` back as the character it stands for.
+pub fn tsv_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// CSV (RFC 4180 quoting) or TSV (no quoting; see [`tsv_escape`]). Lists are joined with `; `.
 fn delimited(t: &Table, delimiter: u8) -> String {
+    let tsv = delimiter == b'\t';
     let cell = |c: &Cell| -> String {
         let text = match c {
             Cell::List(items) => items.iter().map(Cell::text).collect::<Vec<_>>().join("; "),
             other => other.text(),
         };
-        if delimiter == b'\t' {
-            text.replace(['\t', '\n', '\r'], " ")
+        if tsv {
+            tsv_escape(&text)
         } else {
             text
         }
@@ -178,10 +217,14 @@ fn delimited(t: &Table, delimiter: u8) -> String {
     let mut w = csv::WriterBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
-        .quote_style(if delimiter == b'\t' { csv::QuoteStyle::Never } else { csv::QuoteStyle::Necessary })
+        .quote_style(if tsv { csv::QuoteStyle::Never } else { csv::QuoteStyle::Necessary })
         .from_writer(Vec::new());
     let mut write = || -> csv::Result<()> {
-        w.write_record(&t.columns)?;
+        if tsv {
+            w.write_record(t.columns.iter().map(|c| tsv_escape(c)))?;
+        } else {
+            w.write_record(&t.columns)?;
+        }
         for r in &t.rows {
             w.write_record(r.iter().map(cell))?;
         }
@@ -193,13 +236,51 @@ fn delimited(t: &Table, delimiter: u8) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// A Markdown table cell that a CommonMark/GFM renderer shows as exactly `s`:
+/// - `\\`, `|`, `<`, `&`, `` ` ``, `*`, `[`, `]`, `~`, `$` and `_` (unless between two letters
+///   or digits, where it cannot start emphasis: `name_zh`) get a backslash, so that no text reads
+///   as a cell border, HTML, an entity, code, emphasis, a link, strikethrough or (on GitHub) math;
+/// - a newline becomes `<br>`, a carriage return `&#13;`;
+/// - a space or tab at either end of the cell becomes `&#32;` or `&#9;` (renderers trim cells).
+///
+/// Reversible: `<br>` and `&#N;` stand for their characters, `\` + character for the character,
+/// and since every literal `\\`, `<` and `&` is escaped, nothing else can be read as either.
+pub fn markdown_escape(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let edge = i == 0 || i + 1 == chars.len();
+        match c {
+            '\n' => out.push_str("<br>"),
+            '\r' => out.push_str("&#13;"),
+            ' ' if edge => out.push_str("&#32;"),
+            '\t' if edge => out.push_str("&#9;"),
+            '_' if i > 0
+                && i + 1 < chars.len()
+                && chars[i - 1].is_alphanumeric()
+                && chars[i + 1].is_alphanumeric() =>
+            {
+                out.push('_')
+            }
+            '\\' | '|' | '<' | '&' | '`' | '*' | '[' | ']' | '~' | '$' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn markdown(t: &Table) -> String {
-    let esc = |s: String| s.replace('\\', "\\\\").replace('|', "\\|").replace(['\r', '\n'], "<br>");
+    let row = |cells: Vec<String>| -> String {
+        cells.iter().map(|c| markdown_escape(c)).collect::<Vec<_>>().join(" | ")
+    };
     let mut out = String::new();
-    let _ = writeln!(out, "| {} |", t.columns.iter().map(|c| esc(c.clone())).collect::<Vec<_>>().join(" | "));
+    let _ = writeln!(out, "| {} |", row(t.columns.clone()));
     let _ = writeln!(out, "|{}", t.columns.iter().map(|_| " --- |").collect::<String>());
     for r in &t.rows {
-        let _ = writeln!(out, "| {} |", r.iter().map(|c| esc(c.text())).collect::<Vec<_>>().join(" | "));
+        let _ = writeln!(out, "| {} |", row(r.iter().map(Cell::text).collect()));
     }
     out
 }
@@ -243,10 +324,44 @@ mod tests {
     }
 
     #[test]
+    fn tsv_escapes_backslashes_tabs_and_line_breaks() {
+        assert_eq!(tsv_escape("a\tb\nc\r\nd\\n"), "a\\tb\\nc\\r\\nd\\\\n");
+        assert_eq!(tsv_escape("\"q\", 'x' | 英伟达 🚀"), "\"q\", 'x' | 英伟达 🚀");
+        let text = render(&Output::Table(hostile()), Format::Tsv, Style::default());
+        assert!(text.contains("a,b \"q\"\tx|y\\nz\\tw\n"), "{text}");
+    }
+
+    #[test]
     fn markdown_escapes_pipes_and_newlines() {
         let text = render(&Output::Table(hostile()), Format::Markdown, Style::default());
         assert!(text.contains("x\\|y<br>z\tw"));
         assert_eq!(text.lines().count(), 4);
+    }
+
+    #[test]
+    fn markdown_escapes_markup_and_keeps_plain_text() {
+        assert_eq!(
+            markdown_escape("name_zh, H100 (SXM5): 80 GB; 英伟达"),
+            "name_zh, H100 (SXM5): 80 GB; 英伟达"
+        );
+        assert_eq!(
+            markdown_escape("<b>a</b> & *b* _c_ `d` [e] ~f~"),
+            "\\<b>a\\</b> \\& \\*b\\* \\_c\\_ \\`d\\` \\[e\\] \\~f\\~"
+        );
+        assert_eq!(markdown_escape("a\\|b $x$"), "a\\\\\\|b \\$x\\$");
+        assert_eq!(markdown_escape("<br>\r\n"), "\\<br>&#13;<br>");
+        assert_eq!(markdown_escape(" x\t"), "&#32;x&#9;");
+    }
+
+    #[test]
+    fn tables_never_send_control_characters_to_the_terminal() {
+        assert_eq!(terminal_text("a\r\nb\rc\td"), "a\nb\nc d");
+        assert_eq!(terminal_text("\u{1b}[31mred\u{7}\u{7f}\u{9b}"), "␛[31mred␇␡\u{fffd}");
+        assert_eq!(terminal_text("英伟达 🚀 \"q\""), "英伟达 🚀 \"q\"");
+        let mut t = Table::new(&["x"]);
+        t.push(vec![Cell::from("a\u{1b}[2Jb\rc")]);
+        let text = render(&Output::Table(t), Format::Table, Style::default());
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
     }
 
     #[test]

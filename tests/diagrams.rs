@@ -176,26 +176,3 @@ fn query_selection_errors_point_into_the_query() {
 
 diagram_snapshot!(graphml_hostile, "--data", "tests/fixtures/hostile", "export", "--to", "graphml");
 
-#[test]
-fn csv_export_reads_back_row_for_row() {
-    let dir = std::env::temp_dir().join(format!("aikg-csv-{}", std::process::id()));
-    let out =
-        run(&["--data", "tests/fixtures/hostile", "export", "--to", "csv", "-o", dir.to_str().unwrap()]);
-    assert!(out.contains("exit: 0"), "{out}");
-    let read = |name: &str| -> Vec<Vec<String>> {
-        csv::Reader::from_path(dir.join(name))
-            .unwrap()
-            .records()
-            .map(|r| r.unwrap().iter().map(String::from).collect())
-            .collect()
-    };
-    let nodes = read("nodes.csv");
-    assert_eq!(nodes.len(), 4);
-    assert!(nodes.iter().any(|r| r[0] == "quote-co" && r[2] == "Say \"hi\" Ltd" && r[3] == "引号公司"));
-    assert!(nodes.iter().any(|r| r[2] == "first line\nsecond: line"));
-    let edges = read("edges.csv");
-    assert_eq!(edges.len(), 3);
-    assert!(edges.iter().any(|r| r[8] == "\"quoted\", <b>bold</b> & a\\b | c\nnext line"));
-    assert_eq!(read("sources.csv").len(), 1);
-    std::fs::remove_dir_all(&dir).unwrap();
-}

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::diagram::{text, SelectArgs, Syntax};
-use super::{write_output, CliError, Ctx, Result};
+use super::{write_files, write_output, CliError, Ctx, Result};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -15,8 +15,21 @@ pub struct Args {
     /// nodes.csv, edges.csv and sources.csv into
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
+    /// The database a --to cypher script is for
+    #[arg(long, value_enum, default_value_t = Dialect::Neo4j)]
+    dialect: Dialect,
     #[command(flatten)]
     select: SelectArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Dialect {
+    /// Neo4j 5: a uniqueness constraint on id per label, then CREATE statements
+    Neo4j,
+    /// Memgraph: an index on id per label, then CREATE statements
+    Memgraph,
+    /// Kùzu: a typed node table per kind and rel table per relation, then CREATE statements
+    Kuzu,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,6 +40,8 @@ enum To {
     Csv,
     /// GraphML of the whole dataset, for Gephi and yEd
     Graphml,
+    /// A Cypher script that recreates the whole dataset in Neo4j, Memgraph or Kùzu (see --dialect)
+    Cypher,
     /// Graphviz DOT of the selection
     Dot,
     /// A Mermaid flowchart of the selection
@@ -43,20 +58,29 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let text = match args.to {
         To::Json if args.select.is_whole() => crate::export::to_json(d),
         To::Graphml if args.select.is_whole() => crate::export::to_graphml(d),
+        To::Cypher if args.select.is_whole() => {
+            let dialect = match args.dialect {
+                Dialect::Neo4j => crate::export::Dialect::Neo4j,
+                Dialect::Memgraph => crate::export::Dialect::Memgraph,
+                Dialect::Kuzu => crate::export::Dialect::Kuzu,
+            };
+            crate::export::to_cypher(d, dialect)
+        }
         To::Csv if args.select.is_whole() => {
             let Some(dir) = &args.output else {
                 return Err(CliError::bad_input("--to csv writes three files: name a folder with -o DIR"));
             };
+            let files = crate::export::to_csv(d).map_err(|e| {
+                CliError::bad_input(e).with_help("remove the `;` from the item, or export with --to json")
+            })?;
             std::fs::create_dir_all(dir)
                 .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
-            for (name, contents) in crate::export::to_csv(d) {
-                write_output(Some(&dir.join(name)), contents.as_bytes())?;
-            }
-            return Ok(());
+            return write_files(dir, &files);
         }
         To::Json => return Err(whole_only("json")),
         To::Graphml => return Err(whole_only("graphml")),
         To::Csv => return Err(whole_only("csv")),
+        To::Cypher => return Err(whole_only("cypher")),
         To::Dot => text(ctx, &args.select, Syntax::Dot)?,
         To::Mermaid => text(ctx, &args.select, Syntax::Mermaid)?,
     };

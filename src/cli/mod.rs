@@ -7,7 +7,9 @@ mod claims;
 mod concentration;
 mod diagram;
 mod export;
+mod gen;
 mod impact;
+mod import;
 mod list;
 mod neighbors;
 mod path;
@@ -30,7 +32,7 @@ use crate::analysis::supply::Flow;
 use crate::diag::{did_you_mean, render as render_diag, Diagnostic, Texts};
 use crate::graph::{KnowledgeGraph, ResolveError};
 use crate::load::{load, LoadError, Loaded};
-use crate::model::NodeIx;
+use crate::model::{Dataset, NodeIx};
 use crate::render::{render, Format, Style};
 use crate::table::Output;
 
@@ -106,6 +108,10 @@ enum Command {
     Timeline(timeline::Args),
     /// Validate the data; list warnings and disputed claims
     Check(check::Args),
+    /// Import a JSON export or Neo4j CSV files into a dataset folder that --data opens
+    Import(import::Args),
+    /// Generate a dataset folder shaped like the open dataset, for benchmarks and tests
+    Gen(gen::Args),
 }
 
 /// A failure to report: the full text for standard error and the exit code.
@@ -248,6 +254,38 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Writes several files into `dir` as one: each to a temporary file first, then all renamed, so
+/// that a failure while writing leaves none of them behind.
+pub fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<()> {
+    let mut staged = Vec::new();
+    let mut result = Ok(());
+    for (name, contents) in files {
+        let tmp = dir.join(format!(".{name}.aikg-tmp-{}", std::process::id()));
+        if let Err(e) = std::fs::write(&tmp, contents) {
+            result = Err(CliError::failure(format!("cannot write `{}`: {e}", dir.join(name).display())));
+            let _ = std::fs::remove_file(&tmp);
+            break;
+        }
+        staged.push((tmp, dir.join(name)));
+    }
+    if result.is_ok() {
+        for (done, (tmp, path)) in staged.iter().enumerate() {
+            if let Err(e) = std::fs::rename(tmp, path) {
+                result = Err(CliError::failure(format!("cannot write `{}`: {e}", path.display())));
+                // The set is whole or absent: take back the files already renamed.
+                for (_, written) in &staged[..done] {
+                    let _ = std::fs::remove_file(written);
+                }
+                break;
+            }
+        }
+    }
+    for (tmp, _) in &staged {
+        let _ = std::fs::remove_file(tmp);
+    }
+    result
+}
+
 /// The entry point: parse, run, report.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -276,17 +314,21 @@ fn run(cli: Cli) -> Result<()> {
     };
     let format = cli.format.unwrap_or(if stdout_tty { Format::Table } else { Format::Tsv });
     let width = if stdout_tty { terminal_width() } else { None };
-    let texts = match &cli.data {
-        Some(dir) => read_dir(dir)?,
-        None => Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        },
+    let command = match cli.command {
+        Command::Import(a) => return import::run(a),
+        other => other,
     };
-    let Loaded { dataset, warnings } =
-        load(&texts).map_err(|e| load_error(e, &texts, cli.data.as_deref()))?;
-    let ctx =
-        Ctx { graph: KnowledgeGraph::new(dataset), texts, warnings, format, style: Style { color, width } };
-    match cli.command {
+    // `check` reports every diagnostic, so it always reads the text; other commands take the
+    // cache when it is current.
+    let opened = open(cli.data.as_deref(), !matches!(command, Command::Check(_)))?;
+    let ctx = Ctx {
+        graph: KnowledgeGraph::new(opened.dataset),
+        texts: opened.texts,
+        warnings: opened.warnings,
+        format,
+        style: Style { color, width },
+    };
+    let result = match command {
         Command::Stats(a) => stats::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
         Command::Show(a) => show::run(&ctx, a),
@@ -304,15 +346,77 @@ fn run(cli: Cli) -> Result<()> {
         Command::Render(a) => render::run(&ctx, a),
         Command::Timeline(a) => timeline::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
-    }
+        Command::Gen(a) => gen::run(&ctx, a),
+        // Handled before the dataset is opened.
+        Command::Import(_) => Ok(()),
+    };
+    // The process ends here: freeing the graph one allocation at a time would only cost time.
+    std::mem::forget(ctx);
+    result
 }
 
 fn terminal_width() -> Option<u16> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
 }
 
-/// Reads every `*.toml` file of a dataset folder, sorted by name.
-fn read_dir(dir: &Path) -> Result<Texts> {
+/// A loaded dataset, with the texts and warnings when it was read from text (not from a cache).
+struct Opened {
+    dataset: Dataset,
+    texts: Texts,
+    warnings: Vec<Diagnostic>,
+}
+
+/// The name of the binary cache in a dataset folder.
+pub const CACHE_FILE: &str = "aikg.cache";
+
+/// Opens the built-in dataset or the folder `dir`, from the binary cache when `cached` allows it
+/// and the cache is current. A folder whose cache is stale gets a fresh one; a folder without a
+/// cache (a hand-edited dataset) is not written to.
+fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
+    let from_text = |dataset| Opened { dataset, texts: Texts::default(), warnings: Vec::new() };
+    let Some(dir) = dir else {
+        if let Some(d) = cached.then(|| crate::cache::decode(crate::embedded::CACHE, b"built-in")).flatten() {
+            return Ok(from_text(d));
+        }
+        let texts = Texts {
+            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+        };
+        let Loaded { dataset, warnings } = load(&texts).map_err(|e| load_error(e, &texts, None))?;
+        return Ok(Opened { dataset, texts, warnings });
+    };
+    let paths = toml_files(dir)?;
+    let stamp = stamp(&paths);
+    let cache_path = dir.join(CACHE_FILE);
+    let cache = std::fs::read(&cache_path).ok();
+    if let Some(d) = cache.as_ref().filter(|_| cached).and_then(|bytes| crate::cache::decode(bytes, &stamp)) {
+        return Ok(from_text(d));
+    }
+    let texts = read_texts(&paths)?;
+    let Loaded { dataset, warnings } = load(&texts).map_err(|e| load_error(e, &texts, Some(dir)))?;
+    if cache.is_some() {
+        // Best effort: a read-only folder still opens, only more slowly next time.
+        let _ = write_output(Some(&cache_path), &crate::cache::encode(&dataset, &stamp));
+    }
+    Ok(Opened { dataset, texts, warnings })
+}
+
+/// What a cache was made from: each data file's name, size and modification time.
+pub fn stamp(paths: &[PathBuf]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).ok();
+        let modified = meta.as_ref().and_then(|m| m.modified().ok());
+        let since = modified.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        out.extend_from_slice(
+            format!("{name}\t{}\t{}\n", meta.map_or(0, |m| m.len()), since.as_nanos()).as_bytes(),
+        );
+    }
+    out
+}
+
+/// Every `*.toml` file of a dataset folder, sorted by name.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         let err = CliError::bad_input(format!("cannot open the dataset folder `{}`: {e}", dir.display()));
         err.with_help("--data takes a folder with schema.toml, sources.toml and layer files")
@@ -326,11 +430,16 @@ fn read_dir(dir: &Path) -> Result<Texts> {
         }
     }
     paths.sort();
+    Ok(paths)
+}
+
+/// Reads data files as UTF-8 text.
+pub(crate) fn read_texts(paths: &[PathBuf]) -> Result<Texts> {
     let mut files = Vec::new();
     for path in paths {
-        let bytes = std::fs::read(&path)
+        let bytes = std::fs::read(path)
             .map_err(|e| CliError::failure(format!("cannot read `{}`: {e}", path.display())))?;
-        let text = String::from_utf8(bytes).map_err(|e| not_utf8(&path, &e))?;
+        let text = String::from_utf8(bytes).map_err(|e| not_utf8(path, &e))?;
         files.push((path.display().to_string(), text));
     }
     Ok(Texts { files })
@@ -346,7 +455,7 @@ fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> CliError {
     CliError { code: 2, text: render_diag(&d, &path.display().to_string(), &text) }
 }
 
-fn load_error(e: LoadError, texts: &Texts, dir: Option<&Path>) -> CliError {
+pub(crate) fn load_error(e: LoadError, texts: &Texts, dir: Option<&Path>) -> CliError {
     match e {
         LoadError::MissingFile(name) => {
             let place = dir.map_or("the built-in dataset".to_string(), |d| format!("`{}`", d.display()));

@@ -17,17 +17,20 @@ use crate::table::format_float;
 /// through fontconfig when it is missing, so Latin text still renders.
 pub const FONT: &str = "WenQuanYi Micro Hei";
 
-/// A DOT double-quoted string holding exactly `s`: quotes and backslashes escaped, newlines as
-/// `\n` (a centred line break), carriage returns dropped. `<`, `>`, `&` and CJK need nothing.
+/// A DOT double-quoted string holding exactly `s`: quotes and backslashes escaped, line breaks
+/// as `\n` (a centred line break; `\r\n` and a lone `\r` are one line break each). `<`, `>`,
+/// `&`, tabs, CJK and emoji need nothing.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push_str("\\n"),
             c => out.push(c),
         }
     }
@@ -266,7 +269,7 @@ mod tests {
         assert_eq!(quote("plain"), "\"plain\"");
         assert_eq!(quote("NVIDIA \"H100\" GPU"), "\"NVIDIA \\\"H100\\\" GPU\"");
         assert_eq!(quote("C:\\path\\n"), "\"C:\\\\path\\\\n\"");
-        assert_eq!(quote("line1\nline2\r"), "\"line1\\nline2\"");
+        assert_eq!(quote("line1\nline2\r\nline3\rline4"), "\"line1\\nline2\\nline3\\nline4\"");
         assert_eq!(quote("a<b> & c"), "\"a<b> & c\"");
         assert_eq!(quote("英伟达 芯片层"), "\"英伟达 芯片层\"");
         assert_eq!(quote("id: with spaces"), "\"id: with spaces\"");

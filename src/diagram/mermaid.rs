@@ -7,10 +7,12 @@ use crate::model::NodeIx;
 use crate::table::format_float;
 
 /// Label text for inside `["…"]` or `|…|`: Mermaid's entity codes for every character that
-/// could end the label or be read as markup, and `<br/>` for line breaks.
+/// could end the label or be read as markup (`` ` `` too: a label in `` "`…`" `` is Markdown),
+/// and `<br/>` for line breaks (`\r\n` and a lone `\r` are one line break each).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '#' => out.push_str("#35;"),
             '"' => out.push_str("#quot;"),
@@ -20,12 +22,29 @@ pub fn escape(s: &str) -> String {
             '|' => out.push_str("#124;"),
             '[' => out.push_str("#91;"),
             ']' => out.push_str("#93;"),
+            '`' => out.push_str("#96;"),
             '\n' => out.push_str("<br/>"),
-            '\r' => {}
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push_str("<br/>"),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Slugs that Mermaid's flowchart grammar reads as a keyword where a node id stands (`end` closes
+/// the subgraph), found with Mermaid 11's parser.
+const KEYWORDS: [&str; 10] =
+    ["end", "graph", "flowchart", "subgraph", "style", "class", "click", "call", "href", "interpolate"];
+
+/// A node's Mermaid id: the slug with `_` for `-` (slugs never contain `_`, so this is unique, and
+/// Mermaid cannot misread it as `--`), and `_` after a keyword (a slug never ends in `-`).
+fn node_id(slug: &str) -> String {
+    let mut id = slug.replace('-', "_");
+    if KEYWORDS.contains(&id.as_str()) {
+        id.push('_');
+    }
+    id
 }
 
 /// A node declaration with the shape closest to the kind's DOT shape.
@@ -50,11 +69,16 @@ fn arrow(style: &str, label: &str) -> String {
     }
 }
 
+/// The title line of the YAML front matter. The title is a YAML double-quoted string, where `\`
+/// starts an escape; Mermaid decodes its entity codes in the title as in labels.
+fn title(text: &str) -> String {
+    format!("title: \"{}\"", escape(text).replace('\\', "\\\\"))
+}
+
 pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph) -> String {
     let schema = &g.dataset.schema;
-    let mut out = format!("---\ntitle: \"aikg: {}\"\n---\nflowchart LR\n", escape(&sub.title));
-    // Slugs never contain `_`, so this is unique, and Mermaid cannot misread it as `--`.
-    let name = |n: NodeIx| g.node(n).id.0.replace('-', "_");
+    let mut out = format!("---\n{}\n---\nflowchart LR\n", title(&format!("aikg: {}", sub.title)));
+    let name = |n: NodeIx| node_id(&g.node(n).id.0);
     for (layer, members) in by_layer(g, sub) {
         let label = layer_label(layer);
         let id = format!("layer_{}", layer.id.replace('-', "_"));
@@ -84,11 +108,12 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph) -> String {
 
 pub fn overview(g: &KnowledgeGraph, o: &Overview) -> String {
     let schema = &g.dataset.schema;
-    let mut out = format!(
-        "---\ntitle: \"aikg: overview of {} nodes and {} edges; arrows count supply edges\"\n---\nflowchart LR\n",
+    let what = format!(
+        "aikg: overview of {} nodes and {} edges; arrows count supply edges",
         g.node_count(),
         g.dataset.edges.len()
     );
+    let mut out = format!("---\n{}\n---\nflowchart LR\n", title(&what));
     for (i, b) in o.boxes.iter().enumerate() {
         let name = match &b.label_zh {
             Some(zh) => format!("{}\n{zh}", b.label),
@@ -116,5 +141,20 @@ mod tests {
         }
         assert_eq!(escape("英伟达"), "英伟达");
         assert_eq!(escape("#"), "#35;");
+        assert_eq!(escape("`md`"), "#96;md#96;");
+        assert_eq!(escape("a\r\nb\rc\\n"), "a<br/>b<br/>c\\n");
+    }
+
+    #[test]
+    fn node_ids_are_never_keywords() {
+        assert_eq!(node_id("io-net"), "io_net");
+        assert_eq!(node_id("end"), "end_");
+        assert_eq!(node_id("end-user"), "end_user");
+        assert_eq!(node_id("style"), "style_");
+    }
+
+    #[test]
+    fn titles_are_valid_yaml_double_quoted_strings() {
+        assert_eq!(title("C:\\path \"x\" #1"), "title: \"C:\\\\path #quot;x#quot; #35;1\"");
     }
 }

@@ -130,13 +130,14 @@ fn describe(g: &KnowledgeGraph, s: &Selection, nodes: usize, edges: usize) -> St
     if let Some(f) = s.focus {
         let steps =
             |what: &str| format!("{} {what} {}", f.depth, if f.depth == 1 { "tier" } else { "tiers" });
+        let hops = format!("{} {}", f.depth, if f.depth == 1 { "hop" } else { "hops" });
         let how = match f.reach {
             Reach::Upstream => steps("supply"),
             Reach::Downstream => steps("customer"),
             Reach::Supply => format!("{} up and down the supply chain", steps("supply")),
-            Reach::Edges(Dir::Out) => format!("{} hops along outgoing edges", f.depth),
-            Reach::Edges(Dir::In) => format!("{} hops along incoming edges", f.depth),
-            Reach::Edges(Dir::Both) => format!("{} hops along any edge", f.depth),
+            Reach::Edges(Dir::Out) => format!("{hops} along outgoing edges"),
+            Reach::Edges(Dir::In) => format!("{hops} along incoming edges"),
+            Reach::Edges(Dir::Both) => format!("{hops} along any edge"),
         };
         parts.push(format!("{}, {how}", g.node(f.node).name));
     }

@@ -13,7 +13,7 @@ use toml::Spanned;
 use crate::diag::{Diagnostic, Texts};
 use crate::model::*;
 
-mod raw;
+pub(crate) mod raw;
 use raw::*;
 
 /// A set of data files could not be turned into a dataset.
@@ -191,28 +191,53 @@ pub fn load(texts: &Texts) -> Result<Loaded, LoadError> {
     let schema_file = find(SCHEMA_FILE)?;
     let sources_file = find(SOURCES_FILE)?;
     let mut ck = Checker { diags: Vec::new() };
-
-    let schema = ck
-        .parse::<RawSchema>(schema_file, &texts.files[schema_file].1)
-        .map(|raw| check_schema(&mut ck, schema_file, raw));
-    let sources = ck
-        .parse::<RawSources>(sources_file, &texts.files[sources_file].1)
-        .map(|raw| check_sources(&mut ck, sources_file, raw))
-        .unwrap_or_default();
+    let schema = ck.parse::<RawSchema>(schema_file, &texts.files[schema_file].1);
+    let sources = ck.parse::<RawSources>(sources_file, &texts.files[sources_file].1);
     let layer_files: Vec<(usize, RawLayerFile)> = (0..texts.files.len())
         .filter(|&i| i != schema_file && i != sources_file)
         .filter_map(|i| ck.parse::<RawLayerFile>(i, &texts.files[i].1).map(|f| (i, f)))
         .collect();
+    let parts = Parts {
+        schema: schema.map(|s| (schema_file, s)),
+        sources: sources.map(|s| (sources_file, s)),
+        layer_files,
+    };
+    check(texts, ck.diags, parts, (schema_file, sources_file))
+}
+
+/// A dataset as read from some format, before any check: what [`check`] takes. `None` parts
+/// could not be read; the diagnostics passed with them say why.
+pub(crate) struct Parts {
+    pub(crate) schema: Option<(usize, RawSchema)>,
+    pub(crate) sources: Option<(usize, RawSources)>,
+    pub(crate) layer_files: Vec<(usize, RawLayerFile)>,
+}
+
+/// Checks a dataset read from any format (TOML files, an import) and builds it. `diags` are the
+/// problems found while reading; `order` names the schema and sources files, whose problems are
+/// listed first.
+pub(crate) fn check(
+    texts: &Texts,
+    diags: Vec<Diagnostic>,
+    parts: Parts,
+    order: (usize, usize),
+) -> Result<Loaded, LoadError> {
+    let (schema_file, sources_file) = order;
+    let mut ck = Checker { diags };
+    let errors =
+        |ck: &Checker| ck.diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
+    let before = errors(&ck);
+    let schema = parts.schema.map(|(file, raw)| check_schema(&mut ck, file, raw));
+    let schema_broken = errors(&ck) > before;
+    let sources = parts.sources.map(|(file, raw)| check_sources(&mut ck, file, raw)).unwrap_or_default();
 
     // Layer files are checked against the schema, so a broken schema stops here: checking
     // against it would only add errors that are consequences of the first.
-    let schema_broken =
-        ck.diags.iter().any(|d| d.file == schema_file && d.severity == crate::diag::Severity::Error);
     let schema = match schema {
         Some(s) if !schema_broken => s,
         _ => return Err(LoadError::Invalid(sorted(ck.diags, schema_file, sources_file))),
     };
-    let dataset = check_graph(&mut ck, texts, schema, sources, &layer_files);
+    let dataset = check_graph(&mut ck, texts, schema, sources, &parts.layer_files);
     let (errors, warnings): (Vec<_>, Vec<_>) = sorted(ck.diags, schema_file, sources_file)
         .into_iter()
         .partition(|d| d.severity == crate::diag::Severity::Error);
@@ -406,8 +431,9 @@ fn check_graph(
         .iter()
         .map(|(_, t)| std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect())
         .collect();
+    let names: Vec<std::sync::Arc<str>> = texts.files.iter().map(|(name, _)| name.as_str().into()).collect();
     let line_of = |file: usize, span: &Range<usize>| Origin {
-        file: texts.files[file].0.clone(),
+        file: names[file].clone(),
         line: line_starts[file].partition_point(|&start| start <= span.start),
     };
 
@@ -490,7 +516,7 @@ fn check_graph(
                 ));
                 continue;
             }
-            seen_edges.insert(key, origin.clone());
+            seen_edges.insert(key, origin);
             edges.push(Edge {
                 from,
                 to,
@@ -505,7 +531,6 @@ fn check_graph(
                 note: e.note.clone(),
                 props,
                 claims,
-                origin,
             });
         }
     }

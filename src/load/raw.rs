@@ -7,128 +7,128 @@ use toml::Spanned;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawSchema {
+pub(crate) struct RawSchema {
     #[serde(default)]
-    pub(super) layer: Vec<RawLayer>,
+    pub(crate) layer: Vec<RawLayer>,
     #[serde(default)]
-    pub(super) kind: Vec<RawKind>,
+    pub(crate) kind: Vec<RawKind>,
     #[serde(default)]
-    pub(super) relation: Vec<RawRelation>,
+    pub(crate) relation: Vec<RawRelation>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawLayer {
-    pub(super) id: Spanned<String>,
-    pub(super) name: String,
-    pub(super) name_zh: Option<String>,
-    pub(super) color: Spanned<String>,
+pub(crate) struct RawLayer {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: String,
+    pub(crate) name_zh: Option<String>,
+    pub(crate) color: Spanned<String>,
     #[serde(default)]
-    pub(super) description: String,
+    pub(crate) description: String,
     #[serde(default)]
-    pub(super) segments: Vec<String>,
+    pub(crate) segments: Vec<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawKind {
-    pub(super) id: Spanned<String>,
-    pub(super) shape: Spanned<String>,
+pub(crate) struct RawKind {
+    pub(crate) id: Spanned<String>,
+    pub(crate) shape: Spanned<String>,
     #[serde(default)]
-    pub(super) description: String,
+    pub(crate) description: String,
     #[serde(default)]
-    pub(super) props: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub(crate) props: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawRelation {
-    pub(super) id: Spanned<String>,
+pub(crate) struct RawRelation {
+    pub(crate) id: Spanned<String>,
     #[serde(default)]
-    pub(super) description: String,
-    pub(super) supply: Option<Spanned<String>>,
-    pub(super) required: Option<Spanned<bool>>,
-    pub(super) from: Vec<Spanned<String>>,
-    pub(super) to: Vec<Spanned<String>>,
-    pub(super) style: Spanned<String>,
+    pub(crate) description: String,
+    pub(crate) supply: Option<Spanned<String>>,
+    pub(crate) required: Option<Spanned<bool>>,
+    pub(crate) from: Vec<Spanned<String>>,
+    pub(crate) to: Vec<Spanned<String>>,
+    pub(crate) style: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawSources {
+pub(crate) struct RawSources {
     #[serde(default)]
-    pub(super) source: Vec<RawSource>,
+    pub(crate) source: Vec<RawSource>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawSource {
-    pub(super) id: Spanned<String>,
-    pub(super) title: String,
-    pub(super) publisher: Option<String>,
-    pub(super) url: Spanned<String>,
-    pub(super) date: Option<Spanned<String>>,
-    pub(super) kind: Spanned<String>,
+pub(crate) struct RawSource {
+    pub(crate) id: Spanned<String>,
+    pub(crate) title: String,
+    pub(crate) publisher: Option<String>,
+    pub(crate) url: Spanned<String>,
+    pub(crate) date: Option<Spanned<String>>,
+    pub(crate) kind: Spanned<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawLayerFile {
+pub(crate) struct RawLayerFile {
     #[serde(default)]
-    pub(super) node: Vec<Spanned<RawNode>>,
+    pub(crate) node: Vec<Spanned<RawNode>>,
     #[serde(default)]
-    pub(super) edge: Vec<Spanned<RawEdge>>,
+    pub(crate) edge: Vec<Spanned<RawEdge>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawNode {
-    pub(super) id: Spanned<String>,
-    pub(super) kind: Spanned<String>,
-    pub(super) layer: Spanned<String>,
-    pub(super) segment: Option<Spanned<String>>,
-    pub(super) name: Spanned<String>,
-    pub(super) name_zh: Option<String>,
+pub(crate) struct RawNode {
+    pub(crate) id: Spanned<String>,
+    pub(crate) kind: Spanned<String>,
+    pub(crate) layer: Spanned<String>,
+    pub(crate) segment: Option<Spanned<String>>,
+    pub(crate) name: Spanned<String>,
+    pub(crate) name_zh: Option<String>,
     #[serde(default)]
-    pub(super) aliases: Vec<String>,
-    pub(super) summary: Option<String>,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) summary: Option<String>,
     #[serde(default)]
-    pub(super) tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     #[serde(default)]
-    pub(super) sources: Vec<Spanned<String>>,
+    pub(crate) sources: Vec<Spanned<String>>,
     #[serde(default)]
-    pub(super) props: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    pub(crate) props: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
-    pub(super) claim: Vec<Spanned<RawClaim>>,
+    pub(crate) claim: Vec<Spanned<RawClaim>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawEdge {
-    pub(super) from: Spanned<String>,
-    pub(super) to: Spanned<String>,
-    pub(super) rel: Spanned<String>,
+pub(crate) struct RawEdge {
+    pub(crate) from: Spanned<String>,
+    pub(crate) to: Spanned<String>,
+    pub(crate) rel: Spanned<String>,
     #[serde(default)]
-    pub(super) sources: Vec<Spanned<String>>,
-    pub(super) share_pct: Option<Spanned<f64>>,
-    pub(super) share_of: Option<String>,
-    pub(super) as_of: Option<Spanned<String>>,
-    pub(super) since: Option<Spanned<String>>,
-    pub(super) until: Option<Spanned<String>>,
-    pub(super) confidence: Option<Spanned<String>>,
-    pub(super) note: Option<String>,
+    pub(crate) sources: Vec<Spanned<String>>,
+    pub(crate) share_pct: Option<Spanned<f64>>,
+    pub(crate) share_of: Option<String>,
+    pub(crate) as_of: Option<Spanned<String>>,
+    pub(crate) since: Option<Spanned<String>>,
+    pub(crate) until: Option<Spanned<String>>,
+    pub(crate) confidence: Option<Spanned<String>>,
+    pub(crate) note: Option<String>,
     #[serde(default)]
-    pub(super) props: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    pub(crate) props: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
-    pub(super) claim: Vec<Spanned<RawClaim>>,
+    pub(crate) claim: Vec<Spanned<RawClaim>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawClaim {
-    pub(super) prop: Spanned<String>,
-    pub(super) value: Spanned<toml::Value>,
+pub(crate) struct RawClaim {
+    pub(crate) prop: Spanned<String>,
+    pub(crate) value: Spanned<toml::Value>,
     #[serde(default)]
-    pub(super) sources: Vec<Spanned<String>>,
-    pub(super) note: Option<String>,
+    pub(crate) sources: Vec<Spanned<String>>,
+    pub(crate) note: Option<String>,
 }

@@ -60,7 +60,20 @@ pub struct Pattern {
 pub struct NodePat {
     pub var: Option<String>,
     pub labels: Vec<(String, Span)>,
+    /// `(n:A:B)`: the node must carry every label; `(n:A|B)`: any of them.
+    pub all_labels: bool,
     pub props: Vec<(String, Expr)>,
+}
+
+impl NodePat {
+    /// Whether a node of this kind (its one label) meets the pattern's labels.
+    pub fn labels_allow(&self, kind: &str) -> bool {
+        if self.all_labels {
+            self.labels.iter().all(|(l, _)| l == kind)
+        } else {
+            self.labels.is_empty() || self.labels.iter().any(|(l, _)| l == kind)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -184,8 +184,14 @@ impl<'g> Exec<'g> {
             if out.len() >= budget {
                 break;
             }
-            // With one plain pattern and nothing to filter, matching can stop at the budget.
-            if filter.is_none() && !optional && ordered.len() == 1 && ordered[0].shortest.is_none() {
+            // With one plain pattern and nothing to filter, matching can stop at the budget; not
+            // when the pattern repeats a variable, since bind() then drops some of its matches.
+            if filter.is_none()
+                && !optional
+                && ordered.len() == 1
+                && ordered[0].shortest.is_none()
+                && !repeats_a_variable(ordered[0])
+            {
                 self.cap.set(budget - out.len());
             }
             let mut found = Vec::new();
@@ -281,6 +287,8 @@ impl<'g> Exec<'g> {
             for (i, rb) in rels.iter().enumerate() {
                 match rb {
                     RelBind::One(e) => pe.push(*e),
+                    // A zero-length hop stays on its node, which is in the path once.
+                    RelBind::Many(es, _) if es.is_empty() => continue,
                     RelBind::Many(es, mids) => {
                         pe.extend(es);
                         pn.extend(mids);
@@ -303,7 +311,7 @@ impl<'g> Exec<'g> {
             }
         }
         let node = self.g.node(n);
-        if !np.labels.is_empty() && !np.labels.iter().any(|(l, _)| *l == node.kind) {
+        if !np.labels_allow(&node.kind) {
             return Ok(false);
         }
         for (k, e) in &np.props {
@@ -340,9 +348,7 @@ impl<'g> Exec<'g> {
             }
             return Ok(Vec::new());
         }
-        Ok((0..self.g.node_count())
-            .filter(|&n| np.labels.is_empty() || np.labels.iter().any(|(l, _)| *l == self.g.node(n).kind))
-            .collect())
+        Ok((0..self.g.node_count()).filter(|&n| np.labels_allow(&self.g.node(n).kind)).collect())
     }
 
     /// How cheap a node pattern is to start from (lower is better).
@@ -1189,6 +1195,12 @@ fn edges_of(r: &RelBind) -> Vec<EdgeIx> {
         RelBind::One(e) => vec![*e],
         RelBind::Many(es, _) => es.clone(),
     }
+}
+
+/// Whether a variable occurs more than once in a pattern (`(c)-->()-->(c)`).
+fn repeats_a_variable(p: &Pattern) -> bool {
+    let vars = pattern_vars(p);
+    vars.iter().enumerate().any(|(i, v)| vars[..i].contains(v))
 }
 
 /// The variables a pattern introduces, in order.

@@ -236,16 +236,33 @@ impl<'a> Parser<'a> {
             var = Some(self.name("a variable")?.0);
         }
         let mut labels = Vec::new();
+        // `:A|B` is either label, `:A:B` both (as in openCypher); the two do not mix.
+        let (mut any, mut all) = (None, None);
         if self.eat_punct(":") {
             labels.push(self.name("a label")?);
-            while self.eat_punct("|") || self.eat_punct(":") {
+            loop {
+                let sep = self.peek().span.clone();
+                if self.eat_punct("|") {
+                    any.get_or_insert(sep);
+                } else if self.eat_punct(":") {
+                    all.get_or_insert(sep);
+                } else {
+                    break;
+                }
                 labels.push(self.name("a label")?);
             }
+        }
+        if let (Some(a), Some(b)) = (&any, &all) {
+            return Err(QueryError::new(
+                a.start.max(b.start)..a.end.max(b.end),
+                "a node pattern cannot mix label alternatives `|` with `:`",
+            )
+            .help("`(n:A|B)` is a node labelled A or B; `(n:A:B)` one labelled both"));
         }
         let props = if self.is_punct("{") { self.props()? } else { Vec::new() };
         self.expect_punct(")")
             .map_err(|_| self.error("`)`, a label (`:Chip`) or properties (`{id: 'h100'}`)"))?;
-        Ok(NodePat { var, labels, props })
+        Ok(NodePat { var, labels, all_labels: all.is_some(), props })
     }
 
     fn rel(&mut self) -> Result<RelPat, QueryError> {

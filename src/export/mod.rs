@@ -1,12 +1,19 @@
 //! Whole-dataset exports. `json` is lossless: schema, sources, nodes and edges with every field,
-//! edges naming their endpoints by id. `csv` follows Neo4j's admin-import headers; `graphml` is
-//! for Gephi and yEd. Neither carries the schema or the disputed claims.
+//! edges naming their endpoints by id, and so is the dataset folder of [`to_toml`]. `csv` follows
+//! Neo4j's admin-import headers; `graphml` is for Gephi and yEd; [`to_cypher`] recreates the
+//! graph in Neo4j, Memgraph or Kùzu. These last three carry neither the schema nor the disputed
+//! claims.
+
+mod cypher;
+mod toml_files;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::model::{Dataset, Edge, Layer, Node, Relation, Source, Value};
+pub use cypher::{to_cypher, Dialect};
+pub use toml_files::to_toml;
 
 #[derive(Serialize)]
 struct JsonDataset<'a> {
@@ -183,8 +190,26 @@ fn csv_text(rows: Vec<Vec<String>>) -> String {
 }
 
 /// Neo4j admin-import CSV: `nodes.csv` (`:ID`, `:LABEL`, typed property columns), `edges.csv`
-/// (`:START_ID`, `:END_ID`, `:TYPE`, …) and `sources.csv`, as (file name, contents).
-pub fn to_csv(d: &Dataset) -> Vec<(&'static str, String)> {
+/// (`:START_ID`, `:END_ID`, `:TYPE`, …) and `sources.csv`, as (file name, contents). Lists are
+/// joined with `;`, Neo4j's array delimiter, so a list item that contains one cannot be
+/// exported: the error names the node and the item.
+pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
+    for n in &d.nodes {
+        let lists = [("aliases", &n.aliases), ("tags", &n.tags)];
+        let props = n.props.iter().filter_map(|(k, v)| match v {
+            Value::List(items) => Some((k.as_str(), items.iter().map(|i| i.to_string()).collect::<Vec<_>>())),
+            _ => None,
+        });
+        let lists = lists.into_iter().map(|(k, v)| (k, v.clone())).chain(props);
+        for (key, items) in lists {
+            if let Some(item) = items.iter().find(|i| i.contains(';')) {
+                return Err(format!(
+                    "node `{}` has {key} item {item:?}, which contains `;`, the CSV list delimiter",
+                    n.id
+                ));
+            }
+        }
+    }
     let (node_cols, edge_cols) = prop_columns(d);
     let mut nodes = vec![[
         "id:ID",
@@ -244,7 +269,11 @@ pub fn to_csv(d: &Dataset) -> Vec<(&'static str, String)> {
             s.kind.clone(),
         ]);
     }
-    vec![("nodes.csv", csv_text(nodes)), ("edges.csv", csv_text(edges)), ("sources.csv", csv_text(sources))]
+    Ok(vec![
+        ("nodes.csv", csv_text(nodes)),
+        ("edges.csv", csv_text(edges)),
+        ("sources.csv", csv_text(sources)),
+    ])
 }
 
 /// Text escaped for XML content and attribute values.
@@ -257,6 +286,8 @@ pub fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            // Parsers turn a raw carriage return into a newline; a reference survives.
+            '\r' => out.push_str("&#13;"),
             // XML 1.0 forbids most control characters even as references.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
             c => out.push(c),

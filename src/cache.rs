@@ -1,0 +1,462 @@
+//! A compact binary form of a validated [`Dataset`], so that opening a dataset can skip parsing
+//! and checking its text files.
+//!
+//! The layout is private to this version of aikg: a magic number, the aikg version, a stamp the
+//! caller chooses (which files, of what size and age, the cache was made from), a checksum of the
+//! payload, then the payload. [`decode`] returns `None` for anything that is not a cache that this
+//! version wrote for this stamp: another version, another stamp, a truncated or damaged file. The
+//! caller then reads the text files instead, so a bad cache costs time, never correctness.
+//!
+//! `encode` and `decode` are pure; `cli` decides where the bytes live.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::model::*;
+
+const MAGIC: &[u8; 8] = b"AIKGBIN\x01";
+
+/// The dataset as cache bytes, for files described by `stamp`.
+pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(64 + d.nodes.len() * 160 + d.edges.len() * 64));
+    encode_schema(&mut w, &d.schema);
+    w.len(d.sources.len());
+    for s in d.sources.values() {
+        w.str(&s.id.0);
+        w.str(&s.title);
+        w.opt(&s.publisher);
+        w.str(&s.url);
+        w.opt(&s.date);
+        w.str(&s.kind);
+    }
+    w.len(d.nodes.len());
+    for n in &d.nodes {
+        w.str(&n.id.0);
+        w.str(&n.kind);
+        w.str(&n.layer);
+        w.opt(&n.segment);
+        w.str(&n.name);
+        w.opt(&n.name_zh);
+        w.strs(&n.aliases);
+        w.opt(&n.summary);
+        w.strs(&n.tags);
+        w.ids(&n.sources);
+        w.props(&n.props);
+        w.claims(&n.claims);
+        w.origin(&n.origin);
+    }
+    w.len(d.edges.len());
+    for e in &d.edges {
+        w.len(e.from);
+        w.len(e.to);
+        w.str(&e.rel);
+        w.ids(&e.sources);
+        match e.share_pct {
+            Some(x) => {
+                w.0.push(1);
+                w.0.extend_from_slice(&x.to_le_bytes());
+            }
+            None => w.0.push(0),
+        }
+        for field in [&e.share_of, &e.as_of, &e.since, &e.until, &e.confidence, &e.note] {
+            w.opt(field);
+        }
+        w.props(&e.props);
+        w.claims(&e.claims);
+    }
+    let payload = w.0;
+    let mut out = Vec::with_capacity(payload.len() + 64 + stamp.len());
+    out.extend_from_slice(MAGIC);
+    let mut head = Writer(Vec::new());
+    head.str(env!("CARGO_PKG_VERSION"));
+    head.bytes(stamp);
+    head.0.extend_from_slice(&checksum(&payload).to_le_bytes());
+    out.extend_from_slice(&head.0);
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// The dataset in `bytes`, if they are a cache this version wrote for `stamp`.
+pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
+    let mut r = Reader { bytes: bytes.strip_prefix(MAGIC)?, at: 0, last_file: None };
+    if r.str()? != env!("CARGO_PKG_VERSION") || r.bytes()? != stamp {
+        return None;
+    }
+    let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+    let mut r = Reader { bytes: &r.bytes[r.at..], at: 0, last_file: None };
+    if checksum(r.bytes) != sum {
+        return None;
+    }
+    let schema = decode_schema(&mut r)?;
+    let mut sources = BTreeMap::new();
+    for _ in 0..r.len()? {
+        let id = SourceId(r.string()?);
+        let source = Source {
+            id: id.clone(),
+            title: r.string()?,
+            publisher: r.opt()?,
+            url: r.string()?,
+            date: r.opt()?,
+            kind: r.string()?,
+        };
+        sources.insert(id, source);
+    }
+    let node_count = r.len()?;
+    let mut nodes = Vec::with_capacity(node_count.min(r.bytes.len()));
+    for _ in 0..node_count {
+        nodes.push(Node {
+            id: NodeId(r.string()?),
+            kind: r.string()?,
+            layer: r.string()?,
+            segment: r.opt()?,
+            name: r.string()?,
+            name_zh: r.opt()?,
+            aliases: r.strs()?,
+            summary: r.opt()?,
+            tags: r.strs()?,
+            sources: r.ids()?,
+            props: r.props()?,
+            claims: r.claims()?,
+            origin: r.origin()?,
+        });
+    }
+    let edge_count = r.len()?;
+    let mut edges = Vec::with_capacity(edge_count.min(r.bytes.len()));
+    for _ in 0..edge_count {
+        let from = r.len()?;
+        let to = r.len()?;
+        let rel = r.string()?;
+        let sources = r.ids()?;
+        let share_pct = match r.byte()? {
+            0 => None,
+            1 => Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?)),
+            _ => return None,
+        };
+        edges.push(Edge {
+            from,
+            to,
+            rel,
+            sources,
+            share_pct,
+            share_of: r.opt()?,
+            as_of: r.opt()?,
+            since: r.opt()?,
+            until: r.opt()?,
+            confidence: r.opt()?,
+            note: r.opt()?,
+            props: r.props()?,
+            claims: r.claims()?,
+        });
+    }
+    if r.at != r.bytes.len() {
+        return None;
+    }
+    let d = Dataset { schema, sources, nodes, edges };
+    consistent(&d).then_some(d)
+}
+
+/// The invariants the rest of the program indexes by without checking: endpoints are nodes,
+/// names are in the schema. The checksum already catches damage; this keeps even a forged cache
+/// from causing a panic.
+fn consistent(d: &Dataset) -> bool {
+    let kinds: HashSet<&str> = d.schema.kinds.iter().map(|k| k.id.as_str()).collect();
+    let layers: HashSet<&str> = d.schema.layers.iter().map(|l| l.id.as_str()).collect();
+    let rels: HashSet<&str> = d.schema.relations.iter().map(|r| r.id.as_str()).collect();
+    d.nodes.iter().all(|n| kinds.contains(n.kind.as_str()) && layers.contains(n.layer.as_str()))
+        && d.edges
+            .iter()
+            .all(|e| e.from < d.nodes.len() && e.to < d.nodes.len() && rels.contains(e.rel.as_str()))
+}
+
+fn encode_schema(w: &mut Writer, s: &Schema) {
+    w.len(s.layers.len());
+    for l in &s.layers {
+        w.str(&l.id);
+        w.str(&l.name);
+        w.opt(&l.name_zh);
+        w.str(&l.color);
+        w.str(&l.description);
+        w.strs(&l.segments);
+    }
+    w.len(s.kinds.len());
+    for k in &s.kinds {
+        w.str(&k.id);
+        w.str(&k.shape);
+        w.str(&k.description);
+        w.len(k.props.len());
+        for (name, ty) in &k.props {
+            w.str(name);
+            w.0.push(PropType::ALL.iter().position(|(_, t)| t == ty).unwrap_or(0) as u8);
+        }
+    }
+    w.len(s.relations.len());
+    for r in &s.relations {
+        w.str(&r.id);
+        w.str(&r.description);
+        w.0.push(match r.supply {
+            None => 0,
+            Some(Supply::Forward) => 1,
+            Some(Supply::Reverse) => 2,
+        });
+        w.0.push(u8::from(r.required));
+        w.strs(&r.from);
+        w.strs(&r.to);
+        w.str(&r.style);
+    }
+}
+
+fn decode_schema(r: &mut Reader) -> Option<Schema> {
+    let mut s = Schema::default();
+    for _ in 0..r.len()? {
+        s.layers.push(Layer {
+            id: r.string()?,
+            name: r.string()?,
+            name_zh: r.opt()?,
+            color: r.string()?,
+            description: r.string()?,
+            segments: r.strs()?,
+        });
+    }
+    for _ in 0..r.len()? {
+        let (id, shape, description) = (r.string()?, r.string()?, r.string()?);
+        let mut props = BTreeMap::new();
+        for _ in 0..r.len()? {
+            let name = r.string()?;
+            props.insert(name, PropType::ALL.get(usize::from(r.byte()?))?.1);
+        }
+        s.kinds.push(Kind { id, shape, description, props });
+    }
+    for _ in 0..r.len()? {
+        let (id, description) = (r.string()?, r.string()?);
+        let supply = match r.byte()? {
+            0 => None,
+            1 => Some(Supply::Forward),
+            2 => Some(Supply::Reverse),
+            _ => return None,
+        };
+        let required = r.byte()? == 1;
+        let (from, to, style) = (r.strs()?, r.strs()?, r.string()?);
+        s.relations.push(Relation { id, description, supply, required, from, to, style });
+    }
+    Some(s)
+}
+
+/// A fast checksum over 8-byte words (not cryptographic): it detects damage, not forgery.
+fn checksum(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = bytes.len() as u64 ^ K;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        h = (h ^ word).wrapping_mul(K).rotate_left(29);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+    }
+    h ^ (h >> 31)
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    /// An unsigned LEB128 number: seven bits a byte, low bits first.
+    fn len(&mut self, n: usize) {
+        let mut n = n as u64;
+        while n >= 0x80 {
+            self.0.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        self.0.push(n as u8);
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.len(b.len());
+        self.0.extend_from_slice(b);
+    }
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+    fn opt(&mut self, s: &Option<String>) {
+        match s {
+            Some(s) => {
+                self.0.push(1);
+                self.str(s);
+            }
+            None => self.0.push(0),
+        }
+    }
+    fn strs(&mut self, items: &[String]) {
+        self.len(items.len());
+        items.iter().for_each(|s| self.str(s));
+    }
+    fn ids(&mut self, items: &[SourceId]) {
+        self.len(items.len());
+        items.iter().for_each(|s| self.str(&s.0));
+    }
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Bool(b) => self.0.extend_from_slice(&[0, u8::from(*b)]),
+            Value::Int(i) => {
+                self.0.push(1);
+                self.0.extend_from_slice(&i.to_le_bytes());
+            }
+            Value::Float(x) => {
+                self.0.push(2);
+                self.0.extend_from_slice(&x.to_le_bytes());
+            }
+            Value::Str(s) => {
+                self.0.push(3);
+                self.str(s);
+            }
+            Value::List(items) => {
+                self.0.push(4);
+                self.len(items.len());
+                items.iter().for_each(|i| self.value(i));
+            }
+        }
+    }
+    fn props(&mut self, props: &BTreeMap<String, Value>) {
+        self.len(props.len());
+        for (k, v) in props {
+            self.str(k);
+            self.value(v);
+        }
+    }
+    fn claims(&mut self, claims: &[Claim]) {
+        self.len(claims.len());
+        for c in claims {
+            self.str(&c.prop);
+            self.value(&c.value);
+            self.ids(&c.sources);
+            self.opt(&c.note);
+        }
+    }
+    fn origin(&mut self, o: &Origin) {
+        self.str(&o.file);
+        self.len(o.line);
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    last_file: Option<std::sync::Arc<str>>,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let slice = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(slice)
+    }
+    fn byte(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+    fn len(&mut self) -> Option<usize> {
+        let mut n: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            n |= u64::from(b & 0x7f).checked_shl(shift)?;
+            if b < 0x80 {
+                return usize::try_from(n).ok();
+            }
+        }
+        None
+    }
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.len()?;
+        self.take(n)
+    }
+    fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+    fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_string)
+    }
+    fn opt(&mut self) -> Option<Option<String>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.string()?)),
+            _ => None,
+        }
+    }
+    /// A count of items that each take at least one byte: more than the bytes left is damage.
+    fn count(&mut self) -> Option<usize> {
+        let n = self.len()?;
+        (n <= self.bytes.len() - self.at).then_some(n)
+    }
+    fn strs(&mut self) -> Option<Vec<String>> {
+        (0..self.count()?).map(|_| self.string()).collect()
+    }
+    fn ids(&mut self) -> Option<Vec<SourceId>> {
+        (0..self.count()?).map(|_| self.string().map(SourceId)).collect()
+    }
+    /// A value; lists hold scalars only, as the loader makes them.
+    fn value(&mut self, in_list: bool) -> Option<Value> {
+        Some(match self.byte()? {
+            0 => Value::Bool(self.byte()? == 1),
+            1 => Value::Int(i64::from_le_bytes(self.take(8)?.try_into().ok()?)),
+            2 => Value::Float(f64::from_le_bytes(self.take(8)?.try_into().ok()?)),
+            3 => Value::Str(self.string()?),
+            4 if !in_list => {
+                Value::List((0..self.count()?).map(|_| self.value(true)).collect::<Option<_>>()?)
+            }
+            _ => return None,
+        })
+    }
+    fn props(&mut self) -> Option<BTreeMap<String, Value>> {
+        (0..self.count()?).map(|_| Some((self.string()?, self.value(false)?))).collect()
+    }
+    fn claims(&mut self) -> Option<Vec<Claim>> {
+        (0..self.count()?)
+            .map(|_| {
+                Some(Claim {
+                    prop: self.string()?,
+                    value: self.value(false)?,
+                    sources: self.ids()?,
+                    note: self.opt()?,
+                })
+            })
+            .collect()
+    }
+    /// An origin; nodes of one file share one copy of its name.
+    fn origin(&mut self) -> Option<Origin> {
+        let file = self.str()?;
+        if self.last_file.as_deref() != Some(file) {
+            self.last_file = Some(file.into());
+        }
+        Some(Origin { file: self.last_file.clone()?, line: self.len()? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dataset() -> Dataset {
+        let texts = crate::diag::Texts {
+            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+        };
+        crate::load::load(&texts).expect("the built-in dataset loads").dataset
+    }
+
+    #[test]
+    fn round_trip_is_exact() {
+        let d = dataset();
+        let bytes = encode(&d, b"stamp");
+        let back = decode(&bytes, b"stamp").expect("decodes");
+        assert_eq!(format!("{:?}", back), format!("{:?}", d));
+        assert_eq!(encode(&back, b"stamp"), bytes);
+    }
+
+    #[test]
+    fn rejects_other_stamps_and_damage() {
+        let bytes = encode(&dataset(), b"stamp");
+        assert!(decode(&bytes, b"other").is_none());
+        assert!(decode(&bytes[..bytes.len() - 1], b"stamp").is_none());
+        assert!(decode(&[], b"stamp").is_none());
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 100;
+        flipped[last] ^= 0x10;
+        assert!(decode(&flipped, b"stamp").is_none());
+    }
+}

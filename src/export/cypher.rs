@@ -1,0 +1,303 @@
+//! The dataset as a Cypher script that recreates it in another graph database: one `CREATE` per
+//! node and one `MATCH … CREATE` per edge, after what the database needs first. Neo4j and
+//! Memgraph get a uniqueness constraint or an index on `id` per label; Kùzu, whose tables are
+//! typed, gets a node table per kind (the schema's property types) and a relationship table per
+//! relation (the FROM/TO label pairs the data uses). Labels are node kinds and relationship types
+//! are relations, as in aikg's own query language, so saved queries run unchanged.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use super::{prop_columns, ColType};
+use crate::model::{Dataset, PropType, Value};
+
+/// The database the script is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Neo4j,
+    Memgraph,
+    Kuzu,
+}
+
+/// The node fields every node has, before its properties, with their Kùzu types.
+const NODE_FIELDS: [(&str, &str); 9] = [
+    ("id", "STRING"),
+    ("name", "STRING"),
+    ("name_zh", "STRING"),
+    ("layer", "STRING"),
+    ("segment", "STRING"),
+    ("summary", "STRING"),
+    ("aliases", "STRING[]"),
+    ("tags", "STRING[]"),
+    ("sources", "STRING[]"),
+];
+
+/// The edge fields, before the edge properties.
+const EDGE_FIELDS: [(&str, &str); 8] = [
+    ("share_pct", "DOUBLE"),
+    ("share_of", "STRING"),
+    ("as_of", "STRING"),
+    ("since", "STRING"),
+    ("until", "STRING"),
+    ("confidence", "STRING"),
+    ("note", "STRING"),
+    ("sources", "STRING[]"),
+];
+
+pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
+    let mut out = String::with_capacity(d.nodes.len() * 300 + d.edges.len() * 200);
+    let name = match dialect {
+        Dialect::Neo4j => "Neo4j",
+        Dialect::Memgraph => "Memgraph",
+        Dialect::Kuzu => "Kùzu",
+    };
+    let _ = writeln!(
+        out,
+        "// {} nodes and {} edges for {name}, written by aikg. Labels are node kinds, relationship\n\
+         // types are relations; lists are string lists; an absent value is no property.",
+        d.nodes.len(),
+        d.edges.len()
+    );
+    let kinds: BTreeSet<&str> = d.nodes.iter().map(|n| n.kind.as_str()).collect();
+    let (_, edge_cols) = prop_columns(d);
+    match dialect {
+        Dialect::Neo4j => {
+            for k in &kinds {
+                let _ = writeln!(
+                    out,
+                    "CREATE CONSTRAINT {} IF NOT EXISTS FOR (n:{}) REQUIRE n.id IS UNIQUE;",
+                    ident(&format!("{k}_id")),
+                    ident(k)
+                );
+            }
+        }
+        Dialect::Memgraph => {
+            for k in &kinds {
+                let _ = writeln!(out, "CREATE INDEX ON :{}(id);", ident(k));
+            }
+        }
+        Dialect::Kuzu => kuzu_tables(&mut out, d, &edge_cols),
+    }
+    if dialect == Dialect::Kuzu {
+        out.push_str("BEGIN TRANSACTION;\n");
+    }
+    let string = |s: &str| string(s, dialect);
+    let list = |items: &mut dyn Iterator<Item = &str>| list(items, dialect);
+    for n in &d.nodes {
+        let fields: [(&str, Option<String>); 9] = [
+            ("id", Some(string(&n.id.0))),
+            ("name", Some(string(&n.name))),
+            ("name_zh", n.name_zh.as_deref().map(string)),
+            ("layer", Some(string(&n.layer))),
+            ("segment", n.segment.as_deref().map(string)),
+            ("summary", n.summary.as_deref().map(string)),
+            ("aliases", Some(list(&mut n.aliases.iter().map(String::as_str)))),
+            ("tags", Some(list(&mut n.tags.iter().map(String::as_str)))),
+            ("sources", Some(list(&mut n.sources.iter().map(|s| s.0.as_str())))),
+        ];
+        let declared = d.schema.kind(&n.kind).map(|k| &k.props);
+        let props = n.props.iter().map(|(k, v)| {
+            let ty = declared.and_then(|p| p.get(k)).copied();
+            (k.as_str(), Some(node_value(v, ty, dialect)))
+        });
+        let _ = writeln!(out, "CREATE (:{} {});", ident(&n.kind), map(fields.into_iter().chain(props)));
+    }
+    for e in &d.edges {
+        let (a, b) = (&d.nodes[e.from], &d.nodes[e.to]);
+        let opt = |s: &Option<String>| s.as_deref().map(string);
+        let fields: [(&str, Option<String>); 8] = [
+            ("share_pct", e.share_pct.map(float)),
+            ("share_of", opt(&e.share_of)),
+            ("as_of", opt(&e.as_of)),
+            ("since", opt(&e.since)),
+            ("until", opt(&e.until)),
+            ("confidence", opt(&e.confidence)),
+            ("note", opt(&e.note)),
+            ("sources", Some(list(&mut e.sources.iter().map(|s| s.0.as_str())))),
+        ];
+        let props = e
+            .props
+            .iter()
+            .map(|(k, v)| (k.as_str(), Some(edge_value(v, edge_cols.get(k).copied(), dialect))));
+        let _ = writeln!(
+            out,
+            "MATCH (a:{} {{id: {}}}), (b:{} {{id: {}}}) CREATE (a)-[:{} {}]->(b);",
+            ident(&a.kind),
+            string(&a.id.0),
+            ident(&b.kind),
+            string(&b.id.0),
+            ident(&e.rel),
+            map(fields.into_iter().chain(props))
+        );
+    }
+    if dialect == Dialect::Kuzu {
+        out.push_str("COMMIT;\n");
+    }
+    out
+}
+
+/// Kùzu's tables: a node table per kind in use, a relationship table per relation.
+fn kuzu_tables(out: &mut String, d: &Dataset, edge_cols: &BTreeMap<String, ColType>) {
+    let kinds_used: BTreeSet<&str> = d.nodes.iter().map(|n| n.kind.as_str()).collect();
+    for kind in d.schema.kinds.iter().filter(|k| kinds_used.contains(k.id.as_str())) {
+        let mut cols: Vec<String> = NODE_FIELDS.iter().map(|(c, t)| format!("{} {t}", ident(c))).collect();
+        for (p, ty) in &kind.props {
+            if !NODE_FIELDS.iter().any(|(c, _)| c == p) {
+                cols.push(format!("{} {}", ident(p), kuzu_type(*ty)));
+            }
+        }
+        let _ = writeln!(out, "CREATE NODE TABLE {}({}, PRIMARY KEY(id));", ident(&kind.id), cols.join(", "));
+    }
+    let mut pairs: BTreeMap<&str, BTreeSet<(&str, &str)>> = BTreeMap::new();
+    for e in &d.edges {
+        pairs.entry(&e.rel).or_default().insert((&d.nodes[e.from].kind, &d.nodes[e.to].kind));
+    }
+    let mut cols: Vec<String> = EDGE_FIELDS.iter().map(|(c, t)| format!("{} {t}", ident(c))).collect();
+    for (p, ty) in edge_cols {
+        let t = match ty {
+            ColType::Int => "INT64",
+            ColType::Float => "DOUBLE",
+            ColType::Bool => "BOOLEAN",
+            ColType::Str => "STRING",
+            ColType::StrList => "STRING[]",
+        };
+        cols.push(format!("{} {t}", ident(p)));
+    }
+    for r in &d.schema.relations {
+        // A relation with no edges keeps a table, so that queries naming it still bind; Kùzu
+        // needs one FROM/TO pair whose tables exist.
+        let used: Vec<(&str, &str)> = match pairs.get(r.id.as_str()) {
+            Some(p) => p.iter().copied().collect(),
+            None => r
+                .from
+                .iter()
+                .flat_map(|f| r.to.iter().map(move |t| (f.as_str(), t.as_str())))
+                .filter(|(f, t)| kinds_used.contains(f) && kinds_used.contains(t))
+                .take(1)
+                .collect(),
+        };
+        if used.is_empty() {
+            continue;
+        }
+        let from_to: Vec<String> =
+            used.iter().map(|(f, t)| format!("FROM {} TO {}", ident(f), ident(t))).collect();
+        let _ =
+            writeln!(out, "CREATE REL TABLE {}({}, {});", ident(&r.id), from_to.join(", "), cols.join(", "));
+    }
+}
+
+fn kuzu_type(ty: PropType) -> &'static str {
+    match ty {
+        PropType::String | PropType::Date => "STRING",
+        PropType::Integer => "INT64",
+        PropType::Number => "DOUBLE",
+        PropType::Boolean => "BOOLEAN",
+        PropType::Strings => "STRING[]",
+    }
+}
+
+/// A node property value, as the type its kind declares.
+fn node_value(v: &Value, ty: Option<PropType>, dialect: Dialect) -> String {
+    match (ty, v) {
+        (Some(PropType::Number), Value::Int(i)) => float(*i as f64),
+        _ => value(v, dialect),
+    }
+}
+
+/// An edge property value, as the type of its column (one type per key over all edges).
+fn edge_value(v: &Value, col: Option<ColType>, dialect: Dialect) -> String {
+    match (col, v) {
+        (Some(ColType::Float), Value::Int(i)) => float(*i as f64),
+        (Some(ColType::Str), Value::Str(_)) | (Some(ColType::Str), Value::List(_)) => value(v, dialect),
+        (Some(ColType::Str), other) => string(&other.to_string(), dialect),
+        _ => value(v, dialect),
+    }
+}
+
+fn value(v: &Value, dialect: Dialect) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(x) => float(*x),
+        Value::Str(s) => string(s, dialect),
+        Value::List(items) => {
+            format!("[{}]", items.iter().map(|i| value(i, dialect)).collect::<Vec<_>>().join(", "))
+        }
+    }
+}
+
+/// A float literal that reads back as the same f64 and is never taken for an integer.
+fn float(x: f64) -> String {
+    format!("{x:?}")
+}
+
+fn list(items: &mut dyn Iterator<Item = &str>, dialect: Dialect) -> String {
+    format!("[{}]", items.map(|s| string(s, dialect)).collect::<Vec<_>>().join(", "))
+}
+
+/// A map literal of the present fields.
+fn map<'a>(fields: impl Iterator<Item = (&'a str, Option<String>)>) -> String {
+    let body: Vec<String> = fields.filter_map(|(k, v)| v.map(|v| format!("{}: {v}", ident(k)))).collect();
+    format!("{{{}}}", body.join(", "))
+}
+
+/// An identifier: bare when it is a plain word, else in backticks (doubled inside).
+fn ident(name: &str) -> String {
+    let plain = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !RESERVED.contains(&name.to_ascii_uppercase().as_str());
+    if plain {
+        name.to_string()
+    } else {
+        format!("`{}`", name.replace('`', "``"))
+    }
+}
+
+/// Words that Neo4j, Memgraph or Kùzu reserve, which must be quoted as names.
+const RESERVED: &[&str] = &[
+    "ALL", "AND", "AS", "ASC", "BY", "CALL", "CASE", "COMMIT", "CONTAINS", "COPY", "COUNT", "CREATE", "DATE",
+    "DELETE", "DESC", "DETACH", "DISTINCT", "DROP", "ELSE", "END", "ENDS", "EXISTS", "FALSE", "FROM",
+    "GROUP", "IN", "INDEX", "IS", "KEY", "LIMIT", "MATCH", "MERGE", "NODE", "NOT", "NULL", "ON", "OPTIONAL",
+    "OR", "ORDER", "PRIMARY", "REL", "REMOVE", "RETURN", "ROUND", "SET", "SKIP", "STARTS", "TABLE", "THEN",
+    "TO", "TRUE", "UNION", "UNWIND", "WHEN", "WHERE", "WITH", "XOR", "YIELD",
+];
+
+/// A single-quoted string literal. Neo4j and Memgraph read backslash escapes for control
+/// characters; Kùzu 0.11 reads only `\\` and `\'` and takes other characters as they are, so
+/// for Kùzu control characters are written raw (inside the quotes, a newline is just text).
+fn string(s: &str, dialect: Dialect) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => out.push_str("\\'"),
+            '\\' => out.push_str("\\\\"),
+            c if dialect == Dialect::Kuzu => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_and_names() {
+        assert_eq!(string("it's a \\ \"q\"\n", Dialect::Neo4j), "'it\\'s a \\\\ \"q\"\\n'");
+        assert_eq!(string("a\tb\n", Dialect::Kuzu), "'a\tb\n'");
+        assert_eq!(ident("Company"), "Company");
+        assert_eq!(ident("round"), "`round`");
+        assert_eq!(ident("a`b c"), "`a``b c`");
+        assert_eq!(float(989.0), "989.0");
+        assert_eq!(float(1.5e-7), "1.5e-7");
+    }
+}

@@ -1,0 +1,228 @@
+//! The dataset as a dataset folder: `schema.toml`, `sources.toml`, `nodes.toml` and `edges.toml`,
+//! in the format of `data/FORMAT.md`. Loading the files gives back the same dataset: same
+//! values, same types (a float keeps its decimal point), same order of nodes and edges.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::model::{Claim, Dataset, PropType, Supply, Value};
+
+/// The files of a dataset folder, as (file name, contents).
+pub fn to_toml(d: &Dataset) -> Vec<(&'static str, String)> {
+    vec![
+        ("schema.toml", schema(d)),
+        ("sources.toml", sources(d)),
+        ("nodes.toml", nodes(d)),
+        ("edges.toml", edges(d)),
+    ]
+}
+
+const HEADER: &str = "# Written by `aikg`; the format is described in data/FORMAT.md.\n";
+
+fn schema(d: &Dataset) -> String {
+    let mut out = String::from(HEADER);
+    for l in &d.schema.layers {
+        out.push_str("\n[[layer]]\n");
+        field(&mut out, "id", &l.id);
+        field(&mut out, "name", &l.name);
+        opt(&mut out, "name_zh", &l.name_zh);
+        field(&mut out, "color", &l.color);
+        field(&mut out, "description", &l.description);
+        list(&mut out, "segments", &l.segments);
+    }
+    for k in &d.schema.kinds {
+        out.push_str("\n[[kind]]\n");
+        field(&mut out, "id", &k.id);
+        field(&mut out, "shape", &k.shape);
+        field(&mut out, "description", &k.description);
+        let props: BTreeMap<&str, Value> = k
+            .props
+            .iter()
+            .map(|(p, t): (&String, &PropType)| (p.as_str(), Value::Str(t.name().into())))
+            .collect();
+        inline_table(&mut out, "props", &props);
+    }
+    for r in &d.schema.relations {
+        out.push_str("\n[[relation]]\n");
+        field(&mut out, "id", &r.id);
+        field(&mut out, "description", &r.description);
+        match r.supply {
+            Some(Supply::Forward) => field(&mut out, "supply", "forward"),
+            Some(Supply::Reverse) => field(&mut out, "supply", "reverse"),
+            None => {}
+        }
+        if r.required {
+            out.push_str("required = true\n");
+        }
+        let _ = writeln!(out, "from = {}", strings(&r.from));
+        let _ = writeln!(out, "to = {}", strings(&r.to));
+        field(&mut out, "style", &r.style);
+    }
+    out
+}
+
+fn sources(d: &Dataset) -> String {
+    let mut out = String::from(HEADER);
+    for s in d.sources.values() {
+        out.push_str("\n[[source]]\n");
+        field(&mut out, "id", &s.id.0);
+        field(&mut out, "title", &s.title);
+        opt(&mut out, "publisher", &s.publisher);
+        field(&mut out, "url", &s.url);
+        opt(&mut out, "date", &s.date);
+        field(&mut out, "kind", &s.kind);
+    }
+    out
+}
+
+fn nodes(d: &Dataset) -> String {
+    let mut out = String::with_capacity(HEADER.len() + d.nodes.len() * 200);
+    out.push_str(HEADER);
+    for n in &d.nodes {
+        out.push_str("\n[[node]]\n");
+        field(&mut out, "id", &n.id.0);
+        field(&mut out, "kind", &n.kind);
+        field(&mut out, "layer", &n.layer);
+        opt(&mut out, "segment", &n.segment);
+        field(&mut out, "name", &n.name);
+        opt(&mut out, "name_zh", &n.name_zh);
+        list(&mut out, "aliases", &n.aliases);
+        opt(&mut out, "summary", &n.summary);
+        list(&mut out, "tags", &n.tags);
+        let _ = writeln!(out, "sources = {}", strings(n.sources.iter().map(|s| &s.0)));
+        let props = n.props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        inline_table(&mut out, "props", &props);
+        claims(&mut out, "node", &n.claims);
+    }
+    out
+}
+
+fn edges(d: &Dataset) -> String {
+    let mut out = String::with_capacity(HEADER.len() + d.edges.len() * 120);
+    out.push_str(HEADER);
+    for e in &d.edges {
+        out.push_str("\n[[edge]]\n");
+        field(&mut out, "from", &d.nodes[e.from].id.0);
+        field(&mut out, "to", &d.nodes[e.to].id.0);
+        field(&mut out, "rel", &e.rel);
+        let _ = writeln!(out, "sources = {}", strings(e.sources.iter().map(|s| &s.0)));
+        if let Some(p) = e.share_pct {
+            let _ = writeln!(out, "share_pct = {}", value(&Value::Float(p)));
+        }
+        opt(&mut out, "share_of", &e.share_of);
+        opt(&mut out, "as_of", &e.as_of);
+        opt(&mut out, "since", &e.since);
+        opt(&mut out, "until", &e.until);
+        opt(&mut out, "confidence", &e.confidence);
+        opt(&mut out, "note", &e.note);
+        let props = e.props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        inline_table(&mut out, "props", &props);
+        claims(&mut out, "edge", &e.claims);
+    }
+    out
+}
+
+fn claims(out: &mut String, table: &str, claims: &[Claim]) {
+    for c in claims {
+        let _ = writeln!(out, "\n[[{table}.claim]]");
+        field(out, "prop", &c.prop);
+        let _ = writeln!(out, "value = {}", value(&c.value));
+        let _ = writeln!(out, "sources = {}", strings(c.sources.iter().map(|s| &s.0)));
+        opt(out, "note", &c.note);
+    }
+}
+
+fn field(out: &mut String, key: &str, text: &str) {
+    let _ = writeln!(out, "{key} = {}", quote(text));
+}
+
+fn opt(out: &mut String, key: &str, text: &Option<String>) {
+    if let Some(t) = text {
+        field(out, key, t);
+    }
+}
+
+fn list(out: &mut String, key: &str, items: &[String]) {
+    if !items.is_empty() {
+        let _ = writeln!(out, "{key} = {}", strings(items));
+    }
+}
+
+fn inline_table(out: &mut String, key: &str, entries: &BTreeMap<&str, Value>) {
+    if entries.is_empty() {
+        return;
+    }
+    let body: Vec<String> = entries.iter().map(|(k, v)| format!("{} = {}", key_text(k), value(v))).collect();
+    let _ = writeln!(out, "{key} = {{ {} }}", body.join(", "));
+}
+
+fn strings<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let items: Vec<String> = items.into_iter().map(|s| quote(s.as_ref())).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A value as TOML: a float always keeps a decimal point or exponent, so it reads back as a float.
+fn value(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        // `{:?}` writes the shortest text that reads back as the same f64, with `.0` if whole.
+        Value::Float(x) => format!("{x:?}"),
+        Value::Str(s) => quote(s),
+        Value::List(items) => format!("[{}]", items.iter().map(value).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+fn key_text(k: &str) -> String {
+    let bare = !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if bare {
+        k.to_string()
+    } else {
+        quote(k)
+    }
+}
+
+/// A TOML basic string: backslash, quote and every control character escaped.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Texts;
+
+    #[test]
+    fn the_built_in_dataset_survives_a_round_trip() {
+        let texts = Texts {
+            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+        };
+        let d = crate::load::load(&texts).expect("loads").dataset;
+        let files = to_toml(&d);
+        let texts = Texts { files: files.iter().map(|(n, t)| (n.to_string(), t.clone())).collect() };
+        let back = crate::load::load(&texts).map_err(|e| format!("{e:?}")).expect("reloads").dataset;
+        assert_eq!(crate::export::to_json(&back), crate::export::to_json(&d));
+        assert_eq!(to_toml(&back), files);
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote("a\"b\\c\nd\u{7f}é"), "\"a\\\"b\\\\c\\nd\\u007Fé\"");
+    }
+}
