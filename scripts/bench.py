@@ -248,7 +248,7 @@ def work_peer(engine, spec):
         g = ig.Graph(n=n, edges=pairs, directed=True)
     elif engine == "rustworkx":
         import rustworkx as rx
-        g = rx.PyDiGraph(multigraph=True)
+        g = rx.PyGraph(multigraph=True)
         g.add_nodes_from(range(n))
         g.add_edges_from_no_data(pairs)
     else:
@@ -281,7 +281,7 @@ def work_peer(engine, spec):
                 p = g.get_shortest_path(s, e, mode="all")
                 lengths.append(len(p) - 1 if p else -1)
             elif engine == "rustworkx":
-                p = rx.digraph_dijkstra_shortest_paths(g, s, target=e, default_weight=1.0, as_undirected=True)
+                p = rx.graph_dijkstra_shortest_paths(g, s, target=e, default_weight=1.0)
                 lengths.append(len(p[e]) - 1 if e in p else -1)
             else:
                 try:
@@ -682,7 +682,7 @@ def main():
     ap.add_argument("--sizes", default="10k,200k", help="comma-separated: " + ", ".join(SIZES))
     ap.add_argument("--engines", default=",".join(ENGINES[1:]), help="peers to run (aikg always runs)")
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "bench"), help="where the graphs and databases go")
-    ap.add_argument("--nx-limit", type=int, default=20,
+    ap.add_argument("--nx-limit", type=int, default=SAMPLE,
                     help="on graphs above 50k nodes networkx runs only the first N starts and pairs (scaled to 100)")
     ap.add_argument("--show-runs", type=int, default=50)
     ap.add_argument("--markdown", help="write the tables as Markdown to this file")

@@ -363,3 +363,35 @@ fn timeout_stops_a_query_cleanly() {
     let bad = run(&["query", "--timeout=0", "RETURN 1"]);
     assert!(bad.contains("exit: 2") && bad.contains("not a positive number of seconds"), "{bad}");
 }
+
+/// An unbounded, undirected path pattern on a generated graph: the query stops with a limit error
+/// (here the timeout; on a 1M-edge graph the 1,000,000-row cap, see BENCHMARKS.md), and the
+/// process neither hangs nor runs out of memory.
+#[test]
+fn a_pathological_query_on_a_generated_graph_stops_cleanly() {
+    let dir = std::env::temp_dir().join(format!("aikg-patho-{}", std::process::id()));
+    let gen = run(&[
+        "gen",
+        "--nodes",
+        "2000",
+        "--edges",
+        "8000",
+        "--seed",
+        "5",
+        "--force",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(gen.contains("exit: 0"), "{gen}");
+    let out = run(&[
+        "--data",
+        dir.to_str().unwrap(),
+        "query",
+        "--timeout",
+        "1",
+        "MATCH (a)-[*]-(b) RETURN count(*)",
+    ]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(out.contains("exit: 2"), "{out}");
+    assert!(out.contains("the query did not finish within 1s"), "{out}");
+}

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::import::{write_dataset, Progress};
-use super::{note, CliError, Ctx, Result};
+use super::progress::Progress;
+use super::{note, write_dataset, CliError, Ctx, Result};
 use crate::gen::{generate, GenError};
 
 #[derive(Debug, clap::Args)]

@@ -13,6 +13,7 @@ mod import;
 mod list;
 mod neighbors;
 mod path;
+mod progress;
 mod query;
 mod rank;
 mod render;
@@ -282,6 +283,42 @@ pub fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<()> {
     }
     for (tmp, _) in &staged {
         let _ = std::fs::remove_file(tmp);
+    }
+    result
+}
+
+/// Writes a dataset folder (TOML files and the cache) as a whole: into a temporary folder
+/// beside `dir`, renamed into place at the end, so that a failure leaves nothing behind.
+pub fn write_dataset(dir: &Path, d: &Dataset, force: bool) -> Result<()> {
+    let fail = |what: &str, path: &Path, e: std::io::Error| {
+        CliError::failure(format!("cannot {what} `{}`: {e}", path.display()))
+    };
+    let occupied = std::fs::read_dir(dir).map(|mut entries| entries.next().is_some()).unwrap_or(false);
+    if occupied && !force {
+        return Err(CliError::bad_input(format!("`{}` exists and is not empty", dir.display()))
+            .with_help("name a new folder, or pass --force to replace it"));
+    }
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dataset".into());
+    let tmp = dir.with_file_name(format!(".{name}.aikg-tmp-{}", std::process::id()));
+    let result = (|| {
+        std::fs::create_dir_all(&tmp).map_err(|e| fail("create", &tmp, e))?;
+        let mut paths = Vec::new();
+        for (file, text) in crate::export::to_toml(d) {
+            let path = tmp.join(file);
+            std::fs::write(&path, text).map_err(|e| fail("write", &path, e))?;
+            paths.push(path);
+        }
+        // The stamp records sizes and times, which a rename keeps, in the order `open` lists them.
+        paths.sort();
+        let cache = crate::cache::encode(d, &stamp(&paths));
+        std::fs::write(tmp.join(CACHE_FILE), cache).map_err(|e| fail("write", &tmp.join(CACHE_FILE), e))?;
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| fail("replace", dir, e))?;
+        }
+        std::fs::rename(&tmp, dir).map_err(|e| fail("create", dir, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
     }
     result
 }
