@@ -57,11 +57,12 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
             }
             None => w.0.push(0),
         }
-        for field in [&e.share_of, &e.as_of, &e.since, &e.until, &e.confidence, &e.note] {
+        let m = e.more();
+        for field in [&m.share_of, &m.as_of, &m.since, &m.until, &m.confidence, &m.note] {
             w.opt(field);
         }
-        w.props(&e.props);
-        w.claims(&e.claims);
+        w.props(&m.props);
+        w.claims(&m.claims);
     }
     let payload = w.0;
     let mut out = Vec::with_capacity(payload.len() + 64 + stamp.len());
@@ -77,19 +78,20 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
 
 /// The dataset in `bytes`, if they are a cache this version wrote for `stamp`.
 pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
-    let mut r = Reader { bytes: bytes.strip_prefix(MAGIC)?, at: 0, last_file: None };
+    let mut r =
+        Reader { bytes: bytes.strip_prefix(MAGIC)?, at: 0, last_file: None, names: Interner::default() };
     if r.str()? != env!("CARGO_PKG_VERSION") || r.bytes()? != stamp {
         return None;
     }
     let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    let mut r = Reader { bytes: &r.bytes[r.at..], at: 0, last_file: None };
+    let mut r = Reader { bytes: &r.bytes[r.at..], at: 0, last_file: None, names: Interner::default() };
     if checksum(r.bytes) != sum {
         return None;
     }
     let schema = decode_schema(&mut r)?;
     let mut sources = BTreeMap::new();
     for _ in 0..r.len()? {
-        let id = SourceId(r.string()?);
+        let id = SourceId(r.sym()?);
         let source = Source {
             id: id.clone(),
             title: r.string()?,
@@ -105,9 +107,9 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
     for _ in 0..node_count {
         nodes.push(Node {
             id: NodeId(r.string()?),
-            kind: r.string()?,
-            layer: r.string()?,
-            segment: r.opt()?,
+            kind: r.sym()?,
+            layer: r.sym()?,
+            segment: r.opt_sym()?,
             name: r.string()?,
             name_zh: r.opt()?,
             aliases: r.strs()?,
@@ -124,7 +126,7 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
     for _ in 0..edge_count {
         let from = r.len()?;
         let to = r.len()?;
-        let rel = r.string()?;
+        let rel = r.sym()?;
         let sources = r.ids()?;
         let share_pct = match r.byte()? {
             0 => None,
@@ -137,14 +139,17 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
             rel,
             sources,
             share_pct,
-            share_of: r.opt()?,
-            as_of: r.opt()?,
-            since: r.opt()?,
-            until: r.opt()?,
-            confidence: r.opt()?,
-            note: r.opt()?,
-            props: r.props()?,
-            claims: r.claims()?,
+            extra: EdgeMore {
+                share_of: r.opt()?,
+                as_of: r.opt()?,
+                since: r.opt()?,
+                until: r.opt()?,
+                confidence: r.opt()?,
+                note: r.opt()?,
+                props: r.props()?,
+                claims: r.claims()?,
+            }
+            .boxed(),
         });
     }
     if r.at != r.bytes.len() {
@@ -274,11 +279,11 @@ impl Writer {
     fn str(&mut self, s: &str) {
         self.bytes(s.as_bytes());
     }
-    fn opt(&mut self, s: &Option<String>) {
+    fn opt<S: AsRef<str>>(&mut self, s: &Option<S>) {
         match s {
             Some(s) => {
                 self.0.push(1);
-                self.str(s);
+                self.str(s.as_ref());
             }
             None => self.0.push(0),
         }
@@ -339,6 +344,7 @@ struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     last_file: Option<std::sync::Arc<str>>,
+    names: Interner,
 }
 
 impl<'a> Reader<'a> {
@@ -388,7 +394,19 @@ impl<'a> Reader<'a> {
         (0..self.count()?).map(|_| self.string()).collect()
     }
     fn ids(&mut self) -> Option<Vec<SourceId>> {
-        (0..self.count()?).map(|_| self.string().map(SourceId)).collect()
+        (0..self.count()?).map(|_| self.sym().map(SourceId)).collect()
+    }
+    /// A name that repeats (kind, layer, relation, source id): one allocation per distinct name.
+    fn sym(&mut self) -> Option<Sym> {
+        let s = self.str()?;
+        Some(self.names.sym(s))
+    }
+    fn opt_sym(&mut self) -> Option<Option<Sym>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => Some(Some(self.sym()?)),
+            _ => None,
+        }
     }
     /// A value; lists hold scalars only, as the loader makes them.
     fn value(&mut self, in_list: bool) -> Option<Value> {

@@ -104,7 +104,9 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 }
 
 /// Renders one diagnostic against the text it points into. The caret is aligned by display
-/// width (a CJK character takes two columns); a long line is cut to a window around the span.
+/// width (a CJK character takes two columns); a long line is cut to a window around the span, a
+/// long span to its start, and control characters (an escape sequence in a data file) are shown
+/// as their Unicode pictures, never sent to the terminal.
 pub fn render(d: &Diagnostic, name: &str, text: &str) -> String {
     use unicode_width::UnicodeWidthStr;
     let (line, column, range) = locate(text, d.span.start);
@@ -115,34 +117,65 @@ pub fn render(d: &Diagnostic, name: &str, text: &str) -> String {
     let end = floor_char_boundary(text, d.span.end.clamp(start, range.end));
     // The line without a trailing carriage return, unless the span points at it.
     let line_end = (range.start + text[range.clone()].trim_end_matches('\r').len()).max(end);
-    // Keep at most WINDOW characters on each side of the span.
+    // Keep at most WINDOW characters on each side of the span, and of the span itself.
     const WINDOW: usize = 60;
     let before: Vec<(usize, char)> = text[range.start..start].char_indices().collect();
     let (from, cut_left) = match before.len().checked_sub(WINDOW) {
         Some(skip) if skip > 0 => (range.start + before[skip].0, true),
         _ => (range.start, false),
     };
-    let after_end = text[end..line_end].char_indices().nth(WINDOW).map(|(i, _)| end + i);
+    let (end, cut_span) = match text[start..end].char_indices().nth(WINDOW) {
+        Some((i, _)) => (start + i, true),
+        None => (end, false),
+    };
+    let after_end = if cut_span {
+        Some(end)
+    } else {
+        text[end..line_end].char_indices().nth(WINDOW).map(|(i, _)| end + i)
+    };
     let to = after_end.unwrap_or(line_end);
     let shown = format!(
         "{}{}{}",
         if cut_left { "…" } else { "" },
-        &text[from..to],
+        visible(&text[from..to]),
         if after_end.is_some() { "…" } else { "" }
     );
-    let lead_text = format!("{}{}", if cut_left { "…" } else { "" }, &text[from..start]);
+    let lead_text = format!("{}{}", if cut_left { "…" } else { "" }, visible(&text[from..start]));
     let lead = " ".repeat(UnicodeWidthStr::width(lead_text.as_str()));
-    let width = UnicodeWidthStr::width(&text[start..end]).max(1);
+    let width = UnicodeWidthStr::width(visible(&text[start..end]).as_str()).max(1) + usize::from(cut_span);
     let mut out = format!(
         "{}: {}\n{pad}--> {name}:{line}:{column}\n{pad} |\n{line} | {shown}\n{pad} | {lead}{}\n",
         d.severity,
-        d.message,
+        shorten(&visible(&d.message)),
         "^".repeat(width)
     );
     if let Some(help) = &d.help {
-        out.push_str(&format!("{pad} = help: {help}\n"));
+        out.push_str(&format!("{pad} = help: {}\n", shorten(&visible(help))));
     }
     out
+}
+
+/// Text with every control character replaced by its Unicode picture (`␛` for ESC, `␉` for a
+/// tab), so that no input can move the cursor or recolour the terminal.
+pub fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| match c as u32 {
+            n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{fffd}'),
+            0x7f => '\u{2421}',
+            0x80..=0x9f => '\u{fffd}',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A message cut to a readable length: one that quotes a megabyte-long id says as much with
+/// its first 200 characters.
+fn shorten(s: &str) -> String {
+    const MAX: usize = 200;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
 }
 
 /// The up to `max` candidates closest to `input` (Jaro-Winkler at least 0.8, case-insensitive,

@@ -16,11 +16,17 @@ use crate::model::*;
 /// `len * u^SKEW` for a uniform `u`, so the first 1% of a class gets about 18% of its ends.
 const SKEW: f64 = 2.5;
 
+/// The largest sizes `generate` accepts: a dataset this size already takes several GB.
+pub const MAX_NODES: usize = 10_000_000;
+pub const MAX_EDGES: usize = 50_000_000;
+
 /// Why no dataset could be generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GenError {
     /// The template has no edges to take a shape from.
     EmptyTemplate,
+    /// More than [`MAX_NODES`] nodes or [`MAX_EDGES`] edges.
+    TooLarge,
     /// Fewer nodes than the template has node classes.
     TooFewNodes { classes: usize },
     /// The nodes cannot hold that many distinct edges of the template's patterns.
@@ -29,15 +35,18 @@ pub enum GenError {
 
 /// A dataset of `nodes` nodes and `edges` edges in the shape of `template`.
 pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Result<Dataset, GenError> {
+    if nodes > MAX_NODES || edges > MAX_EDGES {
+        return Err(GenError::TooLarge);
+    }
     // Node classes and edge patterns, counted in the template; BTreeMaps keep the order stable.
-    type Class<'a> = (&'a str, &'a str, Option<&'a str>);
+    type Class<'a> = (&'a Sym, &'a Sym, Option<&'a Sym>);
     let mut class_count: BTreeMap<Class, usize> = BTreeMap::new();
-    let mut pattern_count: BTreeMap<(&str, Class, Class), usize> = BTreeMap::new();
+    let mut pattern_count: BTreeMap<(&Sym, Class, Class), usize> = BTreeMap::new();
     for e in &template.edges {
         let (a, b) = (&template.nodes[e.from], &template.nodes[e.to]);
-        let ca = (a.kind.as_str(), a.layer.as_str(), a.segment.as_deref());
-        let cb = (b.kind.as_str(), b.layer.as_str(), b.segment.as_deref());
-        *pattern_count.entry((e.rel.as_str(), ca, cb)).or_default() += 1;
+        let ca = (&a.kind, &a.layer, a.segment.as_ref());
+        let cb = (&b.kind, &b.layer, b.segment.as_ref());
+        *pattern_count.entry((&e.rel, ca, cb)).or_default() += 1;
         *class_count.entry(ca).or_default() += 1;
         *class_count.entry(cb).or_default() += 1;
     }
@@ -64,7 +73,7 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
     let mut out_nodes = Vec::with_capacity(nodes);
     let generated: std::sync::Arc<str> = "generated".into();
     let mut first_of = Vec::with_capacity(classes.len());
-    let mut per_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut per_kind: BTreeMap<&Sym, usize> = BTreeMap::new();
     for (((kind, layer, segment), _), &size) in classes.iter().zip(&sizes) {
         first_of.push(out_nodes.len());
         for _ in 0..size {
@@ -76,9 +85,9 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
                 .collect();
             out_nodes.push(Node {
                 id: NodeId(format!("{slug}-{k}")),
-                kind: kind.to_string(),
-                layer: layer.to_string(),
-                segment: segment.map(str::to_string),
+                kind: (*kind).clone(),
+                layer: (*layer).clone(),
+                segment: segment.cloned(),
                 name: format!("{kind} {k}"),
                 name_zh: None,
                 aliases: Vec::new(),
@@ -92,7 +101,7 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
         }
     }
     let class_ix: BTreeMap<Class, usize> = classes.iter().enumerate().map(|(i, (c, _))| (*c, i)).collect();
-    let patterns: Vec<(&str, usize, usize)> =
+    let patterns: Vec<(&Sym, usize, usize)> =
         pattern_count.keys().map(|(rel, a, b)| (*rel, class_ix[a], class_ix[b])).collect();
     let mut cumulative = Vec::with_capacity(patterns.len());
     let mut sum = 0;
@@ -125,17 +134,10 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
         out_edges.push(Edge {
             from,
             to,
-            rel: rel.to_string(),
+            rel: rel.clone(),
             sources: vec![source.clone()],
             share_pct: None,
-            share_of: None,
-            as_of: None,
-            since: None,
-            until: None,
-            confidence: None,
-            note: None,
-            props: BTreeMap::new(),
-            claims: Vec::new(),
+            extra: None,
         });
     }
     let mut sources = BTreeMap::new();

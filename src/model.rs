@@ -5,8 +5,114 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
+
+/// A shared, immutable string for names that repeat across many nodes and edges (kinds, layers,
+/// segments, relations, source ids): every copy shares one allocation. It reads like a `&str`.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sym(Arc<str>);
+
+impl Sym {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Sym {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Sym {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Sym {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Sym {
+    fn from(s: &str) -> Self {
+        Sym(s.into())
+    }
+}
+
+impl From<String> for Sym {
+    fn from(s: String) -> Self {
+        Sym(s.into())
+    }
+}
+
+impl PartialEq<str> for Sym {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Sym {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Sym {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Sym> for String {
+    fn eq(&self, other: &Sym) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Sym> for &str {
+    fn eq(&self, other: &Sym) -> bool {
+        **self == *other.0
+    }
+}
+
+impl fmt::Display for Sym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Sym {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Sym {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// Hands out one [`Sym`] per distinct string.
+#[derive(Default)]
+pub struct Interner(std::collections::HashMap<Sym, ()>);
+
+impl Interner {
+    pub fn sym(&mut self, s: &str) -> Sym {
+        if let Some((k, _)) = self.0.get_key_value(s) {
+            return k.clone();
+        }
+        let k = Sym::from(s);
+        self.0.insert(k.clone(), ());
+        k
+    }
+}
 
 /// A node id: a lowercase kebab slug, unique in the dataset.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -16,7 +122,7 @@ pub struct NodeId(pub String);
 /// A source id, from `sources.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
-pub struct SourceId(pub String);
+pub struct SourceId(pub Sym);
 
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -167,7 +273,7 @@ pub struct Source {
 }
 
 /// A value that a source asserts and others dispute, kept attributed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Claim {
     pub prop: String,
     pub value: Value,
@@ -185,9 +291,9 @@ pub struct Origin {
 #[derive(Debug, Clone, Serialize)]
 pub struct Node {
     pub id: NodeId,
-    pub kind: String,
-    pub layer: String,
-    pub segment: Option<String>,
+    pub kind: Sym,
+    pub layer: Sym,
+    pub segment: Option<Sym>,
     pub name: String,
     pub name_zh: Option<String>,
     pub aliases: Vec<String>,
@@ -200,15 +306,23 @@ pub struct Node {
     pub origin: Origin,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// An edge. What most edges of a large imported graph lack (dates, notes, shares' subjects,
+/// properties, claims) sits in a box behind [`Edge::more`], so that such an edge takes a fifth
+/// of the memory.
+#[derive(Debug, Clone)]
 pub struct Edge {
-    #[serde(skip)]
     pub from: NodeIx,
-    #[serde(skip)]
     pub to: NodeIx,
-    pub rel: String,
+    pub rel: Sym,
     pub sources: Vec<SourceId>,
     pub share_pct: Option<f64>,
+    /// `None` when every optional field is empty; read through [`Edge::more`].
+    pub extra: Option<Box<EdgeMore>>,
+}
+
+/// The optional fields of an edge.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EdgeMore {
     pub share_of: Option<String>,
     pub as_of: Option<String>,
     pub since: Option<String>,
@@ -217,6 +331,52 @@ pub struct Edge {
     pub note: Option<String>,
     pub props: BTreeMap<String, Value>,
     pub claims: Vec<Claim>,
+}
+
+static NO_MORE: EdgeMore = EdgeMore {
+    share_of: None,
+    as_of: None,
+    since: None,
+    until: None,
+    confidence: None,
+    note: None,
+    props: BTreeMap::new(),
+    claims: Vec::new(),
+};
+
+impl Edge {
+    /// The optional fields (all empty for an edge without them).
+    pub fn more(&self) -> &EdgeMore {
+        self.extra.as_deref().unwrap_or(&NO_MORE)
+    }
+}
+
+impl EdgeMore {
+    /// Boxed, or `None` when every field is empty.
+    pub fn boxed(self) -> Option<Box<EdgeMore>> {
+        (self != NO_MORE).then(|| Box::new(self))
+    }
+}
+
+/// The fields in the order of the data files, the JSON export and the query language.
+impl Serialize for Edge {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let m = self.more();
+        let mut st = s.serialize_struct("Edge", 11)?;
+        st.serialize_field("rel", &self.rel)?;
+        st.serialize_field("sources", &self.sources)?;
+        st.serialize_field("share_pct", &self.share_pct)?;
+        st.serialize_field("share_of", &m.share_of)?;
+        st.serialize_field("as_of", &m.as_of)?;
+        st.serialize_field("since", &m.since)?;
+        st.serialize_field("until", &m.until)?;
+        st.serialize_field("confidence", &m.confidence)?;
+        st.serialize_field("note", &m.note)?;
+        st.serialize_field("props", &m.props)?;
+        st.serialize_field("claims", &m.claims)?;
+        st.end()
+    }
 }
 
 /// The whole validated dataset.

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::Value;
+use crate::model::{Sym, Value};
 
 /// One cell. `Null` prints as empty (table, CSV) or `null` (JSON).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,6 +63,11 @@ impl From<String> for Cell {
 impl From<&String> for Cell {
     fn from(s: &String) -> Self {
         Cell::Str(s.clone())
+    }
+}
+impl From<&Sym> for Cell {
+    fn from(s: &Sym) -> Self {
+        Cell::Str(s.to_string())
     }
 }
 impl From<usize> for Cell {

@@ -32,7 +32,10 @@ fn covers_every_layer_at_the_promised_size() {
     let projects = d.nodes.iter().filter(|n| n.layer == "crypto" && n.kind == "Project").count();
     assert!(projects >= 60, "{projects} crypto projects");
     for seg in &d.schema.layer("crypto").unwrap().segments {
-        assert!(d.nodes.iter().any(|n| n.segment.as_ref() == Some(seg)), "crypto segment {seg} is empty");
+        assert!(
+            d.nodes.iter().any(|n| n.segment.as_ref().is_some_and(|s| s == seg)),
+            "crypto segment {seg} is empty"
+        );
     }
 }
 

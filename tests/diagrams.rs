@@ -175,4 +175,3 @@ fn query_selection_errors_point_into_the_query() {
 }
 
 diagram_snapshot!(graphml_hostile, "--data", "tests/fixtures/hostile", "export", "--to", "graphml");
-

@@ -36,8 +36,8 @@ pub fn markets(g: &KnowledgeGraph) -> Vec<Market> {
     type Holders = BTreeMap<NodeIx, (f64, EdgeIx)>;
     let mut groups: BTreeMap<(String, Option<String>), Holders> = BTreeMap::new();
     for (ix, e) in g.dataset.edges.iter().enumerate() {
-        if let (Some(pct), Some(of)) = (e.share_pct, &e.share_of) {
-            let holders = groups.entry((of.clone(), e.as_of.clone())).or_default();
+        if let (Some(pct), Some(of)) = (e.share_pct, &e.more().share_of) {
+            let holders = groups.entry((of.clone(), e.more().as_of.clone())).or_default();
             let slot = holders.entry(e.from).or_insert((pct, ix));
             if pct > slot.0 {
                 *slot = (pct, ix);

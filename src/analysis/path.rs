@@ -111,13 +111,14 @@ impl Search<'_> {
 
     fn usable(&self, edge: EdgeIx, next: NodeIx) -> bool {
         let c = self.c;
-        if !c.rels.is_empty() && !c.rels.contains(&self.g.edge(edge).rel) {
+        if !c.rels.is_empty() && !c.rels.contains(self.g.edge(edge).rel.as_str()) {
             return false;
         }
         if next == self.source || next == self.target {
             return true;
         }
-        !c.avoid.contains(&next) && (c.layers.is_empty() || c.layers.contains(&self.g.node(next).layer))
+        !c.avoid.contains(&next)
+            && (c.layers.is_empty() || c.layers.contains(self.g.node(next).layer.as_str()))
     }
 
     /// Expands one whole BFS layer; returns the new frontier.
@@ -198,7 +199,7 @@ pub fn shortest_paths(
     }
     let truncated = paths.len() > limit;
     let key = |p: &Path| -> Vec<(String, String)> {
-        p.iter().map(|st| (g.node(st.to).id.0.clone(), g.edge(st.edge).rel.clone())).collect()
+        p.iter().map(|st| (g.node(st.to).id.0.clone(), g.edge(st.edge).rel.to_string())).collect()
     };
     paths.sort_by_cached_key(key);
     paths.truncate(limit);

@@ -54,7 +54,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     ]);
     let rows = chokepoints(g, &view)
         .into_iter()
-        .filter(|c| layers.is_empty() || layers.contains(&g.node(c.node).layer))
+        .filter(|c| layers.is_empty() || layers.iter().any(|l| *l == g.node(c.node).layer))
         .take(args.top.unwrap_or(usize::MAX));
     for (i, c) in rows.enumerate() {
         let n = g.node(c.node);

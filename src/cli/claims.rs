@@ -18,7 +18,7 @@ pub fn table(g: &KnowledgeGraph, about: Option<NodeIx>) -> Table {
     let edges = g.dataset.edges.iter().filter(|e| about.is_none_or(|ix| e.from == ix || e.to == ix));
     for e in edges {
         let subject = format!("{} -{}-> {}", g.node(e.from).id, e.rel, g.node(e.to).id);
-        push(&mut t, &subject, &e.claims, |p| recorded(e, p));
+        push(&mut t, &subject, &e.more().claims, |p| recorded(e, p));
     }
     t
 }
@@ -50,11 +50,11 @@ fn node_recorded(n: &Node, prop: &str) -> Cell {
 fn recorded(e: &Edge, prop: &str) -> Cell {
     match prop {
         "share_pct" => e.share_pct.into(),
-        "share_of" => e.share_of.as_ref().into(),
-        "as_of" => e.as_of.as_ref().into(),
-        "since" => e.since.as_ref().into(),
-        "until" => e.until.as_ref().into(),
-        "confidence" => e.confidence.as_ref().into(),
-        other => e.props.get(other).map(Cell::from).unwrap_or(Cell::Null),
+        "share_of" => e.more().share_of.as_ref().into(),
+        "as_of" => e.more().as_of.as_ref().into(),
+        "since" => e.more().since.as_ref().into(),
+        "until" => e.more().until.as_ref().into(),
+        "confidence" => e.more().confidence.as_ref().into(),
+        other => e.more().props.get(other).map(Cell::from).unwrap_or(Cell::Null),
     }
 }

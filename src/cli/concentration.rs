@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "shares",
     ]);
     for m in markets(g) {
-        if !layers.is_empty() && !m.shares.iter().any(|s| layers.contains(&g.node(s.0).layer)) {
+        if !layers.is_empty() && !m.shares.iter().any(|s| layers.iter().any(|l| *l == g.node(s.0).layer)) {
             continue;
         }
         let shares: Vec<Cell> = m

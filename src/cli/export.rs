@@ -15,9 +15,9 @@ pub struct Args {
     /// nodes.csv, edges.csv and sources.csv into
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
-    /// The database a --to cypher script is for
-    #[arg(long, value_enum, default_value_t = Dialect::Neo4j)]
-    dialect: Dialect,
+    /// The database a --to cypher script is for [default: neo4j]
+    #[arg(long, value_enum)]
+    dialect: Option<Dialect>,
     #[command(flatten)]
     select: SelectArgs,
 }
@@ -54,12 +54,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             "--to {name} exports the whole dataset; selection flags apply to dot and mermaid"
         ))
     };
+    if args.dialect.is_some() && args.to != To::Cypher {
+        return Err(CliError::bad_input("--dialect applies to --to cypher only"));
+    }
     let d = &ctx.graph.dataset;
     let text = match args.to {
         To::Json if args.select.is_whole() => crate::export::to_json(d),
         To::Graphml if args.select.is_whole() => crate::export::to_graphml(d),
         To::Cypher if args.select.is_whole() => {
-            let dialect = match args.dialect {
+            let dialect = match args.dialect.unwrap_or(Dialect::Neo4j) {
                 Dialect::Neo4j => crate::export::Dialect::Neo4j,
                 Dialect::Memgraph => crate::export::Dialect::Memgraph,
                 Dialect::Kuzu => crate::export::Dialect::Kuzu,

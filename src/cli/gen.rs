@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::progress::Progress;
-use super::{note, write_dataset, CliError, Ctx, Result};
+use super::{check_output_folder, note, write_dataset, CliError, Ctx, Result};
 use crate::gen::{generate, GenError};
 
 #[derive(Debug, clap::Args)]
@@ -27,10 +27,16 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    check_output_folder(&args.output, args.force)?;
     let mut progress = Progress::new(2);
     progress.step("generating");
-    let d = generate(&ctx.graph.dataset, args.nodes, args.edges, args.seed).map_err(|e| match e {
+    let mut d = generate(&ctx.graph.dataset, args.nodes, args.edges, args.seed).map_err(|e| match e {
         GenError::EmptyTemplate => CliError::bad_input("the dataset has no edges to take a shape from"),
+        GenError::TooLarge => CliError::bad_input(format!(
+            "gen makes at most {} nodes and {} edges",
+            crate::gen::MAX_NODES,
+            crate::gen::MAX_EDGES
+        )),
         GenError::TooFewNodes { classes } => CliError::bad_input(format!(
             "--nodes {} is fewer than the {classes} kinds of node the dataset has",
             args.nodes
@@ -43,7 +49,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .with_help("ask for more nodes or fewer edges"),
     })?;
     progress.step("writing");
-    write_dataset(&args.output, &d, args.force)?;
+    write_dataset(&args.output, &mut d, args.force)?;
     progress.done();
     note(&format!(
         "generated {} nodes and {} edges into {}\n",

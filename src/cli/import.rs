@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 
 use super::progress::Progress;
-use super::{load_error, note, read_texts, write_dataset, CliError, Result};
+use super::{check_output_folder, load_error, note, read_texts, write_dataset, CliError, Result};
 use crate::diag::Texts;
-use crate::load::Loaded;
+use crate::load::{LoadError, Loaded};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -27,6 +27,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    check_output_folder(&args.output, args.force)?;
     let mut progress = Progress::new(4);
     let is =
         |ext: &str| args.files.iter().all(|f| f.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext)));
@@ -54,16 +55,21 @@ pub fn run(args: Args) -> Result<()> {
         return Err(CliError::bad_input("import takes one .json file or .csv files")
             .with_help("`aikg export --to json` and `aikg export --to csv -o DIR` write them"));
     };
-    let Loaded { dataset, warnings } = loaded.map_err(|e| load_error(e, &texts, None))?;
+    let Loaded { mut dataset, warnings } = loaded.map_err(|e| match e {
+        LoadError::MissingFile(what) => CliError::bad_input(format!("the imported files include no {what}"))
+            .with_help("`aikg export --to csv -o DIR` writes nodes.csv, edges.csv and sources.csv"),
+        other => load_error(other, &texts, None),
+    })?;
     progress.step("writing");
-    write_dataset(&args.output, &dataset, args.force)?;
+    write_dataset(&args.output, &mut dataset, args.force)?;
     progress.done();
     let n = warnings.len();
+    let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     note(&format!(
-        "imported {} nodes, {} edges and {} sources into {}{}\n",
-        dataset.nodes.len(),
-        dataset.edges.len(),
-        dataset.sources.len(),
+        "imported {}, {} and {} into {}{}\n",
+        count(dataset.nodes.len(), "node"),
+        count(dataset.edges.len(), "edge"),
+        count(dataset.sources.len(), "source"),
         args.output.display(),
         if n == 0 {
             String::new()

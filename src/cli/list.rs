@@ -39,10 +39,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .dataset
         .nodes
         .iter()
-        .filter(|n| layers.is_empty() || layers.contains(&n.layer))
-        .filter(|n| kinds.is_empty() || kinds.contains(&n.kind))
+        .filter(|n| layers.is_empty() || layers.iter().any(|l| *l == n.layer))
+        .filter(|n| kinds.is_empty() || kinds.iter().any(|k| *k == n.kind))
         .filter(|n| tags.is_empty() || n.tags.iter().any(|t| tags.contains(t)))
-        .filter(|n| segments.is_empty() || n.segment.as_ref().is_some_and(|s| segments.contains(s)))
+        .filter(|n| {
+            segments.is_empty() || n.segment.as_ref().is_some_and(|s| segments.iter().any(|x| x == s))
+        })
         .collect();
     // Upstream layers first; within a layer, segments in schema order, then ids.
     let rank = |n: &crate::model::Node| {

@@ -287,23 +287,42 @@ pub fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<()> {
     result
 }
 
-/// Writes a dataset folder (TOML files and the cache) as a whole: into a temporary folder
-/// beside `dir`, renamed into place at the end, so that a failure leaves nothing behind.
-pub fn write_dataset(dir: &Path, d: &Dataset, force: bool) -> Result<()> {
-    let fail = |what: &str, path: &Path, e: std::io::Error| {
-        CliError::failure(format!("cannot {what} `{}`: {e}", path.display()))
-    };
+/// Checks, before any work, that `dir` can become a dataset folder: it does not exist, or is an
+/// empty folder, or `force` allows replacing a folder.
+pub fn check_output_folder(dir: &Path, force: bool) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::bad_input(format!("`{}` is a file, not a folder", dir.display())));
+    }
     let occupied = std::fs::read_dir(dir).map(|mut entries| entries.next().is_some()).unwrap_or(false);
     if occupied && !force {
         return Err(CliError::bad_input(format!("`{}` exists and is not empty", dir.display()))
             .with_help("name a new folder, or pass --force to replace it"));
     }
+    Ok(())
+}
+
+/// Writes a dataset folder (TOML files and the cache) as a whole: into a temporary folder
+/// beside `dir`, renamed into place at the end, so that a failure leaves nothing behind.
+pub fn write_dataset(dir: &Path, d: &mut Dataset, force: bool) -> Result<()> {
+    let fail = |what: &str, path: &Path, e: std::io::Error| {
+        CliError::failure(format!("cannot {what} `{}`: {e}", path.display()))
+    };
+    check_output_folder(dir, force)?;
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dataset".into());
     let tmp = dir.with_file_name(format!(".{name}.aikg-tmp-{}", std::process::id()));
+    let files = crate::export::to_toml(d);
+    // The nodes now live in the folder's nodes.toml: their origins say so, in the cache too.
+    if let Some((name, text)) = files.iter().find(|(name, _)| *name == "nodes.toml") {
+        let file: std::sync::Arc<str> = dir.join(name).display().to_string().into();
+        let headers = text.lines().enumerate().filter(|(_, l)| *l == "[[node]]").map(|(i, _)| i + 1);
+        for (node, line) in d.nodes.iter_mut().zip(headers) {
+            node.origin = crate::model::Origin { file: file.clone(), line };
+        }
+    }
     let result = (|| {
         std::fs::create_dir_all(&tmp).map_err(|e| fail("create", &tmp, e))?;
         let mut paths = Vec::new();
-        for (file, text) in crate::export::to_toml(d) {
+        for (file, text) in files {
             let path = tmp.join(file);
             std::fs::write(&path, text).map_err(|e| fail("write", &path, e))?;
             paths.push(path);

@@ -35,7 +35,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Direction::In => Dir::In,
         Direction::Both => Dir::Both,
     };
-    let reached = g.neighbors(start, args.depth as usize, dir, &|e| rels.is_empty() || rels.contains(&e.rel));
+    let reached = g
+        .neighbors(start, args.depth as usize, dir, &|e| rels.is_empty() || rels.iter().any(|r| *r == e.rel));
     let mut t = Table::new(&["depth", "from", "edge", "id", "name", "kind", "layer"]);
     for r in reached {
         let n = g.node(r.node);

@@ -67,9 +67,9 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
                 (&o.id.0).into(),
                 (&o.name).into(),
                 edge.share_pct.into(),
-                edge.share_of.as_ref().into(),
-                edge.as_of.as_ref().into(),
-                edge.note.as_ref().into(),
+                edge.more().share_of.as_ref().into(),
+                edge.more().as_of.as_ref().into(),
+                edge.more().note.as_ref().into(),
                 sources_cell(&edge.sources),
             ]);
         }
@@ -84,7 +84,7 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
     for &(e, _) in out.iter().chain(&inc) {
         let edge = g.edge(e);
         cited.extend(&edge.sources);
-        cited.extend(edge.claims.iter().flat_map(|c| &c.sources));
+        cited.extend(edge.more().claims.iter().flat_map(|c| &c.sources));
     }
     cited.sort();
     cited.dedup();

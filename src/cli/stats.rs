@@ -16,7 +16,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
 fn stats(ctx: &Ctx) -> Vec<Section> {
     let d = &ctx.graph.dataset;
     let claims = d.nodes.iter().map(|n| n.claims.len()).sum::<usize>()
-        + d.edges.iter().map(|e| e.claims.len()).sum::<usize>();
+        + d.edges.iter().map(|e| e.more().claims.len()).sum::<usize>();
     let mut totals = Table::new(&["item", "count"]);
     for (item, count) in [
         ("nodes", d.nodes.len()),
@@ -94,7 +94,7 @@ fn stats(ctx: &Ctx) -> Vec<Section> {
     row("edges with a share figure", d.edges.iter().filter(|e| e.share_pct.is_some()).count(), edges);
     row(
         "edges with a date",
-        d.edges.iter().filter(|e| e.as_of.is_some() || e.since.is_some()).count(),
+        d.edges.iter().filter(|e| e.more().as_of.is_some() || e.more().since.is_some()).count(),
         edges,
     );
     let cited: std::collections::BTreeSet<_> =

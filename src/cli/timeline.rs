@@ -26,13 +26,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     for n in &g.dataset.nodes {
         for (prop, what) in DATE_PROPS {
             if let Some(Value::Str(date)) = n.props.get(*prop) {
-                rows.push((date.clone(), what, n.id.0.clone(), n.name.clone(), n.kind.clone()));
+                rows.push((date.clone(), what, n.id.0.clone(), n.name.clone(), n.kind.to_string()));
             }
         }
     }
     for e in &g.dataset.edges {
         if LINEAGE.contains(&e.rel.as_str()) {
-            if let Some(date) = e.since.as_ref().or(e.as_of.as_ref()) {
+            if let Some(date) = e.more().since.as_ref().or(e.more().as_of.as_ref()) {
                 let (from, to) = (g.node(e.from), g.node(e.to));
                 rows.push((
                     date.clone(),

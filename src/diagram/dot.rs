@@ -139,7 +139,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph) -> String {
         let edge_data = g.edge(e);
         let rel = schema.relation(&edge_data.rel);
         let style = rel.map_or("solid", |r| r.style.as_str());
-        let mut label = edge_data.rel.clone();
+        let mut label = edge_data.rel.to_string();
         if let Some(share) = edge_data.share_pct {
             label.push_str(&format!("\n{}%", format_float(share).trim_end_matches(".0")));
         }

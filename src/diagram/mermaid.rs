@@ -95,7 +95,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph) -> String {
     for &e in &sub.edges {
         let edge = g.edge(e);
         let style = schema.relation(&edge.rel).map_or("solid", |r| r.style.as_str());
-        let mut label = edge.rel.clone();
+        let mut label = edge.rel.to_string();
         if let Some(share) = edge.share_pct {
             label.push_str(&format!(" {}%", format_float(share).trim_end_matches(".0")));
         }

@@ -85,7 +85,7 @@ pub fn select(g: &KnowledgeGraph, s: &Selection) -> Subgraph {
         },
     };
     if !s.layers.is_empty() {
-        nodes.retain(|&n| s.layers.contains(&g.node(n).layer));
+        nodes.retain(|&n| s.layers.iter().any(|l| *l == g.node(n).layer));
     }
     let mut edges: Vec<EdgeIx> = (0..g.dataset.edges.len())
         .filter(|&e| {
@@ -228,7 +228,7 @@ pub fn overview(g: &KnowledgeGraph) -> Overview {
             g.dataset.nodes.iter().filter(|n| n.layer == layer.id).collect();
         if layer.id == SPLIT_LAYER {
             for seg in &layer.segments {
-                let count = in_layer.iter().filter(|n| n.segment.as_ref() == Some(seg)).count();
+                let count = in_layer.iter().filter(|n| n.segment.as_ref().is_some_and(|s| s == seg)).count();
                 if count > 0 {
                     let key = format!("{}/{seg}", layer.id);
                     index.insert(key.clone(), boxes.len());
@@ -256,7 +256,7 @@ pub fn overview(g: &KnowledgeGraph) -> Overview {
         let node = g.node(n);
         let key = match (&node.segment, node.layer.as_str()) {
             (Some(seg), SPLIT_LAYER) => format!("{SPLIT_LAYER}/{seg}"),
-            _ => node.layer.clone(),
+            _ => node.layer.to_string(),
         };
         index.get(&key).copied()
     };

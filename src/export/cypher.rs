@@ -107,15 +107,16 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
         let opt = |s: &Option<String>| s.as_deref().map(string);
         let fields: [(&str, Option<String>); 8] = [
             ("share_pct", e.share_pct.map(float)),
-            ("share_of", opt(&e.share_of)),
-            ("as_of", opt(&e.as_of)),
-            ("since", opt(&e.since)),
-            ("until", opt(&e.until)),
-            ("confidence", opt(&e.confidence)),
-            ("note", opt(&e.note)),
+            ("share_of", opt(&e.more().share_of)),
+            ("as_of", opt(&e.more().as_of)),
+            ("since", opt(&e.more().since)),
+            ("until", opt(&e.more().until)),
+            ("confidence", opt(&e.more().confidence)),
+            ("note", opt(&e.more().note)),
             ("sources", Some(list(&mut e.sources.iter().map(|s| s.0.as_str())))),
         ];
         let props = e
+            .more()
             .props
             .iter()
             .map(|(k, v)| (k.as_str(), Some(edge_value(v, edge_cols.get(k).copied(), dialect))));

@@ -132,7 +132,7 @@ fn prop_columns(d: &Dataset) -> (BTreeMap<String, ColType>, BTreeMap<String, Col
     }
     let mut edges: BTreeMap<String, ColType> = BTreeMap::new();
     for e in &d.edges {
-        for (k, v) in &e.props {
+        for (k, v) in &e.more().props {
             let t = ColType::of(v);
             edges.entry(k.clone()).and_modify(|c| *c = c.join(t)).or_insert(t);
         }
@@ -144,11 +144,11 @@ fn prop_columns(d: &Dataset) -> (BTreeMap<String, ColType>, BTreeMap<String, Col
 /// name, name_zh, layer, segment, summary, aliases, tags, sources; lists joined with `;`.
 fn node_fields(n: &Node) -> [String; 9] {
     [
-        n.kind.clone(),
+        n.kind.to_string(),
         n.name.clone(),
         n.name_zh.clone().unwrap_or_default(),
-        n.layer.clone(),
-        n.segment.clone().unwrap_or_default(),
+        n.layer.to_string(),
+        n.segment.as_deref().unwrap_or_default().to_string(),
         n.summary.clone().unwrap_or_default(),
         n.aliases.join(";"),
         n.tags.join(";"),
@@ -161,18 +161,27 @@ fn node_fields(n: &Node) -> [String; 9] {
 fn edge_fields(e: &Edge) -> [String; 8] {
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     [
-        e.rel.clone(),
-        opt(&e.share_of),
-        opt(&e.as_of),
-        opt(&e.since),
-        opt(&e.until),
-        opt(&e.confidence),
-        opt(&e.note),
+        e.rel.to_string(),
+        opt(&e.more().share_of),
+        opt(&e.more().as_of),
+        opt(&e.more().since),
+        opt(&e.more().until),
+        opt(&e.more().confidence),
+        opt(&e.more().note),
         e.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
     ]
 }
 
 /// A property value as text; lists joined with `;` (Neo4j's array delimiter).
+/// A property value as the text of a CSV column of type `col`: an integer in a float column is
+/// written as the float it reads back as.
+fn cell_text(v: &Value, col: ColType) -> String {
+    match (col, v) {
+        (ColType::Float, Value::Int(i)) => (*i as f64).to_string(),
+        _ => text_of(v),
+    }
+}
+
 fn text_of(v: &Value) -> String {
     match v {
         Value::List(items) => items.iter().map(text_of).collect::<Vec<_>>().join(";"),
@@ -230,7 +239,9 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
     for n in &d.nodes {
         let mut row = vec![n.id.0.clone()];
         row.extend(node_fields(n));
-        row.extend(node_cols.keys().map(|k| n.props.get(k).map(text_of).unwrap_or_default()));
+        row.extend(
+            node_cols.iter().map(|(k, t)| n.props.get(k).map(|v| cell_text(v, *t)).unwrap_or_default()),
+        );
         nodes.push(row);
     }
     let mut edges = vec![[
@@ -254,14 +265,18 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
         let mut row = vec![d.nodes[e.from].id.0.clone(), d.nodes[e.to].id.0.clone()];
         row.extend(edge_fields(e));
         row.push(e.share_pct.map(|p| p.to_string()).unwrap_or_default());
-        row.extend(edge_cols.keys().map(|k| e.props.get(k).map(text_of).unwrap_or_default()));
+        row.extend(
+            edge_cols
+                .iter()
+                .map(|(k, t)| e.more().props.get(k).map(|v| cell_text(v, *t)).unwrap_or_default()),
+        );
         edges.push(row);
     }
     let mut sources =
         vec![["id:ID", "title", "publisher", "url", "date", "kind"].iter().map(|s| s.to_string()).collect()];
     for s in d.sources.values() {
         sources.push(vec![
-            s.id.0.clone(),
+            s.id.0.to_string(),
             s.title.clone(),
             s.publisher.clone().unwrap_or_default(),
             s.url.clone(),
@@ -361,7 +376,7 @@ pub fn to_graphml(d: &Dataset) -> String {
         if let Some(p) = e.share_pct {
             data(&mut out, "e_share_pct".into(), &p.to_string());
         }
-        for (k, v) in &e.props {
+        for (k, v) in &e.more().props {
             data(&mut out, format!("e_{}", xml(k)), &text_of(v));
         }
         out.push_str("    </edge>\n");

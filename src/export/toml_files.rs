@@ -109,15 +109,15 @@ fn edges(d: &Dataset) -> String {
         if let Some(p) = e.share_pct {
             let _ = writeln!(out, "share_pct = {}", value(&Value::Float(p)));
         }
-        opt(&mut out, "share_of", &e.share_of);
-        opt(&mut out, "as_of", &e.as_of);
-        opt(&mut out, "since", &e.since);
-        opt(&mut out, "until", &e.until);
-        opt(&mut out, "confidence", &e.confidence);
-        opt(&mut out, "note", &e.note);
-        let props = e.props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        opt(&mut out, "share_of", &e.more().share_of);
+        opt(&mut out, "as_of", &e.more().as_of);
+        opt(&mut out, "since", &e.more().since);
+        opt(&mut out, "until", &e.more().until);
+        opt(&mut out, "confidence", &e.more().confidence);
+        opt(&mut out, "note", &e.more().note);
+        let props = e.more().props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         inline_table(&mut out, "props", &props);
-        claims(&mut out, "edge", &e.claims);
+        claims(&mut out, "edge", &e.more().claims);
     }
     out
 }
@@ -136,9 +136,9 @@ fn field(out: &mut String, key: &str, text: &str) {
     let _ = writeln!(out, "{key} = {}", quote(text));
 }
 
-fn opt(out: &mut String, key: &str, text: &Option<String>) {
+fn opt<S: AsRef<str>>(out: &mut String, key: &str, text: &Option<S>) {
     if let Some(t) = text {
-        field(out, key, t);
+        field(out, key, t.as_ref());
     }
 }
 

@@ -45,19 +45,31 @@ pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
             );
         }
     }
+    // A file that is not CSV stops here: checking the others without it would only report
+    // what its absence causes (every edge naming a node of an unreadable nodes file).
+    if !diags.is_empty() {
+        return Err(LoadError::Invalid(diags));
+    }
     let Some(sources_ix) = role(Role::Sources) else {
         return Err(LoadError::MissingFile("sources.csv (a CSV file with `id:ID` and `url` columns)"));
     };
     let types = schema.as_ref().map(prop_types).unwrap_or_default();
     let mut r = Rows { diags };
     let sources = r.sources(&tables[sources_ix]);
-    let node = role(Role::Nodes).map(|i| r.nodes(&tables[i], &types)).unwrap_or_default();
-    let edge = role(Role::Edges).map(|i| r.edges(&tables[i])).unwrap_or_default();
-    let file = role(Role::Nodes).map_or(sources_ix, |i| tables[i].file);
+    // Nodes and edges each keep their own file, so that a row's error points into it.
+    let mut layer_files = Vec::new();
+    if let Some(i) = role(Role::Nodes) {
+        let node = r.nodes(&tables[i], &types);
+        layer_files.push((tables[i].file, RawLayerFile { node, edge: Vec::new() }));
+    }
+    if let Some(i) = role(Role::Edges) {
+        let edge = r.edges(&tables[i]);
+        layer_files.push((tables[i].file, RawLayerFile { node: Vec::new(), edge }));
+    }
     let parts = Parts {
         schema: schema.map(|s| (0, s)),
         sources: Some((tables[sources_ix].file, RawSources { source: sources })),
-        layer_files: vec![(file, RawLayerFile { node, edge })],
+        layer_files,
     };
     check(texts, r.diags, parts, (0, tables[sources_ix].file))
 }
@@ -368,10 +380,8 @@ fn typed(c: &Cell, ty: &str) -> Spanned<toml::Value> {
     let s = c.get_ref();
     let v = match ty {
         "integer" => s.trim().parse::<i64>().map(toml::Value::Integer).ok(),
-        "number" => match s.trim().parse::<i64>() {
-            Ok(i) => Some(toml::Value::Integer(i)),
-            Err(_) => s.trim().parse::<f64>().ok().filter(|x| x.is_finite()).map(toml::Value::Float),
-        },
+        // A float column is read as floats: `3` in it is 3.0 and `-0` is -0.0, as exported.
+        "number" => s.trim().parse::<f64>().ok().filter(|x| x.is_finite()).map(toml::Value::Float),
         "boolean" => s.trim().parse::<bool>().ok().map(toml::Value::Boolean),
         "strings" => {
             Some(toml::Value::Array(s.split(';').map(|i| toml::Value::String(i.to_string())).collect()))

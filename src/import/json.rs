@@ -47,7 +47,9 @@ pub struct SyntaxError {
 
 /// Parses one JSON document.
 pub fn parse(text: &str) -> Result<Json, SyntaxError> {
-    let mut p = Parser { text, bytes: text.as_bytes(), at: 0 };
+    // A byte-order mark is not JSON, but editors write one; spans stay offsets into `text`.
+    let at = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut p = Parser { text, bytes: text.as_bytes(), at };
     let value = p.value(0)?;
     p.skip_ws();
     if p.at < p.bytes.len() {

@@ -70,9 +70,9 @@ impl Reader {
         let mut map = BTreeMap::new();
         for (key_span, key, value) in members {
             if !allowed.contains(&key.as_str()) {
-                let d =
-                    Diagnostic::error(self.file, key_span.clone(), format!("a {what} has no field `{key}`"))
-                        .suggest(key, allowed.iter().copied());
+                let message = format!("{} {what} has no field `{key}`", article(what));
+                let d = Diagnostic::error(self.file, key_span.clone(), message)
+                    .suggest(key, allowed.iter().copied());
                 self.diags.push(d);
             } else if map.insert(key.as_str(), value).is_some() {
                 self.error(key_span.clone(), format!("duplicate field `{key}`"));
@@ -139,8 +139,17 @@ impl Reader {
             return out;
         };
         for (key_span, key, value) in members {
-            if value.value != JsonValue::Null {
-                out.insert(Spanned::new(key_span.clone(), key.clone()), self.toml_value(value));
+            match out.entry(Spanned::new(key_span.clone(), key.clone())) {
+                std::collections::btree_map::Entry::Occupied(_) => {
+                    self.error(key_span.clone(), format!("duplicate property `{key}`"));
+                }
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    if value.value != JsonValue::Null {
+                        if let Some(value) = self.toml_value(value) {
+                            slot.insert(value);
+                        }
+                    }
+                }
             }
         }
         out
@@ -148,18 +157,25 @@ impl Reader {
 
     /// A JSON value as the TOML value it stands for; the loader checks its type against the
     /// schema. A number is an integer when written without a fraction or exponent.
-    fn toml_value(&mut self, j: &Json) -> Spanned<toml::Value> {
+    /// `None` (with the error recorded) for a number that fits no 64-bit type.
+    fn toml_value(&mut self, j: &Json) -> Option<Spanned<toml::Value>> {
         let v = match &j.value {
             JsonValue::Null => toml::Value::String(String::new()),
             JsonValue::Bool(b) => toml::Value::Boolean(*b),
             JsonValue::String(s) => toml::Value::String(s.clone()),
-            JsonValue::Number(n) => number(n),
-            JsonValue::Array(items) => {
-                toml::Value::Array(items.iter().map(|i| self.toml_value(i).into_inner()).collect())
-            }
+            JsonValue::Number(n) => match number(n) {
+                Some(v) => v,
+                None => {
+                    self.error(j.span.clone(), format!("`{n}` does not fit in a 64-bit integer or float"));
+                    return None;
+                }
+            },
+            JsonValue::Array(items) => toml::Value::Array(
+                items.iter().map(|i| self.toml_value(i).map(Spanned::into_inner)).collect::<Option<_>>()?,
+            ),
             JsonValue::Object(_) => toml::Value::Table(toml::Table::new()),
         };
-        Spanned::new(j.span.clone(), v)
+        Some(Spanned::new(j.span.clone(), v))
     }
 
     fn document(&mut self, doc: &Json) -> Parts {
@@ -305,7 +321,17 @@ impl Reader {
         let share_pct = match o.get("share_pct") {
             None => None,
             Some(j) => match &j.value {
-                JsonValue::Number(n) => n.parse::<f64>().ok().map(|x| Spanned::new(j.span.clone(), x)),
+                JsonValue::Number(n) => match number(n) {
+                    Some(toml::Value::Integer(i)) => Some(Spanned::new(j.span.clone(), i as f64)),
+                    Some(toml::Value::Float(x)) => Some(Spanned::new(j.span.clone(), x)),
+                    _ => {
+                        self.error(
+                            j.span.clone(),
+                            format!("`{n}` does not fit in a 64-bit integer or float"),
+                        );
+                        None
+                    }
+                },
                 _ => {
                     self.type_error(j, "share_pct", "a number");
                     None
@@ -337,7 +363,7 @@ impl Reader {
             .filter_map(|j| {
                 let c = self.object(j, "claim", &["prop", "value", "sources", "note"])?;
                 let value = match c.get("value") {
-                    Some(v) => self.toml_value(v),
+                    Some(v) => self.toml_value(v)?,
                     None => {
                         self.error(j.span.start..j.span.start + 1, "the claim has no `value`");
                         return None;
@@ -355,11 +381,20 @@ impl Reader {
     }
 }
 
-/// A number's text as a TOML integer when it has no fraction or exponent and fits, else a float.
-fn number(text: &str) -> toml::Value {
-    let integral = !text.contains(['.', 'e', 'E']);
-    match text.parse::<i64>() {
-        Ok(i) if integral => toml::Value::Integer(i),
-        _ => toml::Value::Float(text.parse::<f64>().unwrap_or(f64::NAN)),
+/// A number's text as a TOML integer when it has no fraction or exponent, else a float; `None`
+/// when it does not fit (an integer beyond 64 bits, a float beyond f64's range).
+fn number(text: &str) -> Option<toml::Value> {
+    if text.contains(['.', 'e', 'E']) {
+        text.parse::<f64>().ok().filter(|x| x.is_finite()).map(toml::Value::Float)
+    } else {
+        text.parse::<i64>().ok().map(toml::Value::Integer)
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }

@@ -81,6 +81,8 @@ const MAY_BE_ORPHAN: &[&str] = &["Concept", "Event", "Person"];
 /// Collects diagnostics for one load.
 struct Checker {
     diags: Vec<Diagnostic>,
+    /// One shared copy of each kind, layer, segment, relation and source id.
+    names: Interner,
 }
 
 impl Checker {
@@ -116,6 +118,30 @@ impl Checker {
         false
     }
 
+    /// An optional text that is present but empty: leaving it out says the same, and CSV cannot
+    /// tell the two apart, so an export would not read back the same.
+    fn non_empty<'a>(
+        &mut self,
+        file: usize,
+        span: Range<usize>,
+        field: &str,
+        texts: impl IntoIterator<Item = &'a str>,
+    ) {
+        if texts.into_iter().any(str::is_empty) {
+            self.error(file, span, format!("empty `{field}`")).help =
+                Some("leave it out, or write the value: an empty text would read back as absent".into());
+        }
+    }
+
+    /// A property value that is an empty text or list, or a list with an empty item.
+    fn non_empty_value(&mut self, file: usize, span: Range<usize>, key: &str, v: &Value) {
+        if matches!(v, Value::List(items) if items.is_empty()) {
+            self.non_empty(file, span, key, [""]);
+        } else {
+            self.non_empty(file, span, key, texts_of(v));
+        }
+    }
+
     fn date(&mut self, file: usize, value: &Option<Spanned<String>>, field: &str) {
         if let Some(v) = value {
             if !is_date(v.get_ref()) {
@@ -140,7 +166,7 @@ impl Checker {
         }
         let mut out = Vec::new();
         for s in cited {
-            let id = SourceId(s.get_ref().clone());
+            let id = SourceId(self.names.sym(s.get_ref()));
             if known.contains_key(&id) {
                 out.push(id);
             } else {
@@ -190,7 +216,7 @@ pub fn load(texts: &Texts) -> Result<Loaded, LoadError> {
     };
     let schema_file = find(SCHEMA_FILE)?;
     let sources_file = find(SOURCES_FILE)?;
-    let mut ck = Checker { diags: Vec::new() };
+    let mut ck = Checker { diags: Vec::new(), names: Interner::default() };
     let schema = ck.parse::<RawSchema>(schema_file, &texts.files[schema_file].1);
     let sources = ck.parse::<RawSources>(sources_file, &texts.files[sources_file].1);
     let layer_files: Vec<(usize, RawLayerFile)> = (0..texts.files.len())
@@ -223,7 +249,7 @@ pub(crate) fn check(
     order: (usize, usize),
 ) -> Result<Loaded, LoadError> {
     let (schema_file, sources_file) = order;
-    let mut ck = Checker { diags };
+    let mut ck = Checker { diags, names: Interner::default() };
     let errors =
         |ck: &Checker| ck.diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
     let before = errors(&ck);
@@ -398,7 +424,7 @@ fn check_sources(ck: &mut Checker, file: usize, raw: RawSources) -> BTreeMap<Sou
                     .suggest(s.kind.get_ref(), SOURCE_KINDS.iter().copied());
             ck.diags.push(d);
         }
-        let id = SourceId(s.id.get_ref().clone());
+        let id = SourceId(ck.names.sym(s.id.get_ref()));
         if out.contains_key(&id) {
             ck.error(file, s.id.span(), format!("duplicate source `{id}`"));
             continue;
@@ -487,7 +513,7 @@ fn check_graph(
                 ck.diags.push(d);
             }
             let cited = ck.sources(*file, &e.sources, &sources, span.clone(), "edge");
-            check_edge_fields(ck, *file, e);
+            check_edge_fields(ck, *file, e, span.clone());
             let claims = check_claims(ck, *file, &e.claim, &sources);
             let props = check_free_props(ck, *file, &e.props);
             let (Some(from), Some(to), Some(rel)) = (from, to, rel) else {
@@ -495,7 +521,7 @@ fn check_graph(
             };
             let (fk, tk) = (&nodes[from].kind, &nodes[to].kind);
             let kinds_known = schema.kind(fk).is_some() && schema.kind(tk).is_some();
-            if kinds_known && (!rel.from.contains(fk) || !rel.to.contains(tk)) {
+            if kinds_known && (!rel.from.iter().any(|k| k == fk) || !rel.to.iter().any(|k| k == tk)) {
                 ck.error(*file, e.rel.span(), format!("{} is not allowed from a {fk} to a {tk}", rel.id))
                     .help =
                     Some(format!("{} goes from {} to {}", rel.id, rel.from.join("|"), rel.to.join("|")));
@@ -520,17 +546,20 @@ fn check_graph(
             edges.push(Edge {
                 from,
                 to,
-                rel: rel.id.clone(),
+                rel: ck.names.sym(&rel.id),
                 sources: cited,
                 share_pct: e.share_pct.as_ref().map(|s| *s.get_ref()),
-                share_of: e.share_of.clone(),
-                as_of: e.as_of.as_ref().map(|s| s.get_ref().clone()),
-                since: e.since.as_ref().map(|s| s.get_ref().clone()),
-                until: e.until.as_ref().map(|s| s.get_ref().clone()),
-                confidence: e.confidence.as_ref().map(|s| s.get_ref().clone()),
-                note: e.note.clone(),
-                props,
-                claims,
+                extra: EdgeMore {
+                    share_of: e.share_of.clone(),
+                    as_of: e.as_of.as_ref().map(|s| s.get_ref().clone()),
+                    since: e.since.as_ref().map(|s| s.get_ref().clone()),
+                    until: e.until.as_ref().map(|s| s.get_ref().clone()),
+                    confidence: e.confidence.as_ref().map(|s| s.get_ref().clone()),
+                    note: e.note.clone(),
+                    props,
+                    claims,
+                }
+                .boxed(),
             });
         }
     }
@@ -554,7 +583,7 @@ fn check_graph(
     }
     for e in &edges {
         used.extend(&e.sources);
-        e.claims.iter().for_each(|c| used.extend(&c.sources));
+        e.more().claims.iter().for_each(|c| used.extend(&c.sources));
     }
     let unused: Vec<SourceId> = sources.keys().filter(|s| !used.contains(s)).cloned().collect();
     if !unused.is_empty() {
@@ -615,6 +644,10 @@ fn check_node(
         },
     }
     let cited = ck.sources(file, &n.sources, sources, n.id.span(), &format!("node `{}`", n.id.get_ref()));
+    ck.non_empty(file, n.id.span(), "name_zh", n.name_zh.as_deref());
+    ck.non_empty(file, n.id.span(), "summary", n.summary.as_deref());
+    ck.non_empty(file, n.id.span(), "aliases", n.aliases.iter().map(String::as_str));
+    ck.non_empty(file, n.id.span(), "tags", n.tags.iter().map(String::as_str));
     let mut props = BTreeMap::new();
     if let Some(kind) = kind {
         for (key, value) in &n.props {
@@ -631,6 +664,7 @@ fn check_node(
                 }
                 Some(ty) => match typed(value.get_ref(), *ty) {
                     Some(v) => {
+                        ck.non_empty_value(file, value.span(), key.get_ref(), &v);
                         props.insert(key.get_ref().clone(), v);
                     }
                     None => {
@@ -653,9 +687,9 @@ fn check_node(
     let claims = check_claims(ck, file, &n.claim, sources);
     Node {
         id: NodeId(n.id.get_ref().clone()),
-        kind: n.kind.get_ref().clone(),
-        layer: n.layer.get_ref().clone(),
-        segment: n.segment.as_ref().map(|s| s.get_ref().clone()),
+        kind: ck.names.sym(n.kind.get_ref()),
+        layer: ck.names.sym(n.layer.get_ref()),
+        segment: n.segment.as_ref().map(|s| ck.names.sym(s.get_ref())),
         name: n.name.get_ref().clone(),
         name_zh: n.name_zh.clone(),
         aliases: n.aliases.clone(),
@@ -676,7 +710,9 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-fn check_edge_fields(ck: &mut Checker, file: usize, e: &RawEdge) {
+fn check_edge_fields(ck: &mut Checker, file: usize, e: &RawEdge, span: Range<usize>) {
+    ck.non_empty(file, span.clone(), "share_of", e.share_of.as_deref());
+    ck.non_empty(file, span, "note", e.note.as_deref());
     ck.date(file, &e.as_of, "as_of");
     ck.date(file, &e.since, "since");
     ck.date(file, &e.until, "until");
@@ -730,6 +766,7 @@ fn check_free_props(
     for (k, v) in raw {
         match scalar(v.get_ref()) {
             Some(value) => {
+                ck.non_empty_value(file, v.span(), k.get_ref(), &value);
                 out.insert(k.get_ref().clone(), value);
             }
             None => {
@@ -742,6 +779,15 @@ fn check_free_props(
         }
     }
     out
+}
+
+/// The texts in a value: itself if a string, its items if a list.
+fn texts_of(v: &Value) -> Vec<&str> {
+    match v {
+        Value::Str(s) => vec![s.as_str()],
+        Value::List(items) => items.iter().flat_map(texts_of).collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn scalar(v: &toml::Value) -> Option<Value> {

@@ -37,7 +37,7 @@ pub fn check(g: &KnowledgeGraph, q: &Query, params: &BTreeMap<String, Val>) -> R
         props.extend(k.props.keys().cloned());
     }
     for e in &g.dataset.edges {
-        props.extend(e.props.keys().cloned());
+        props.extend(e.more().props.keys().cloned());
     }
     let c = Checker {
         labels: schema.kinds.iter().map(|k| k.id.as_str()).collect(),

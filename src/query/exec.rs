@@ -1008,7 +1008,7 @@ impl<'g> Exec<'g> {
                 arity(1)?;
                 match &args[0] {
                     Val::Null => Val::Null,
-                    Val::Node(n) => Val::List(vec![Val::Str(self.g.node(*n).kind.clone())]),
+                    Val::Node(n) => Val::List(vec![Val::Str(self.g.node(*n).kind.to_string())]),
                     other => return Err(bad(other)),
                 }
             }
@@ -1016,7 +1016,7 @@ impl<'g> Exec<'g> {
                 arity(1)?;
                 match &args[0] {
                     Val::Null => Val::Null,
-                    Val::Rel(e) => Val::Str(self.g.edge(*e).rel.clone()),
+                    Val::Rel(e) => Val::Str(self.g.edge(*e).rel.to_string()),
                     other => return Err(bad(other)),
                 }
             }
@@ -1245,8 +1245,8 @@ pub fn node_prop(g: &KnowledgeGraph, n: NodeIx, key: &str) -> Val {
         "id" => Val::Str(node.id.0.clone()),
         "name" => Val::Str(node.name.clone()),
         "name_zh" => opt_str(&node.name_zh),
-        "layer" => Val::Str(node.layer.clone()),
-        "segment" => opt_str(&node.segment),
+        "layer" => Val::Str(node.layer.to_string()),
+        "segment" => node.segment.as_ref().map_or(Val::Null, |s| Val::Str(s.to_string())),
         "summary" => opt_str(&node.summary),
         "aliases" => strs(&node.aliases),
         "tags" => strs(&node.tags),
@@ -1259,12 +1259,12 @@ pub fn rel_prop(g: &KnowledgeGraph, e: EdgeIx, key: &str) -> Val {
     let edge = g.edge(e);
     match key {
         "share_pct" => edge.share_pct.map_or(Val::Null, Val::Float),
-        "share_of" => opt_str(&edge.share_of),
-        "as_of" => opt_str(&edge.as_of),
-        "since" => opt_str(&edge.since),
-        "until" => opt_str(&edge.until),
-        "confidence" => opt_str(&edge.confidence),
-        "note" => opt_str(&edge.note),
-        other => edge.props.get(other).map_or(Val::Null, from_value),
+        "share_of" => opt_str(&edge.more().share_of),
+        "as_of" => opt_str(&edge.more().as_of),
+        "since" => opt_str(&edge.more().since),
+        "until" => opt_str(&edge.more().until),
+        "confidence" => opt_str(&edge.more().confidence),
+        "note" => opt_str(&edge.more().note),
+        other => edge.more().props.get(other).map_or(Val::Null, from_value),
     }
 }

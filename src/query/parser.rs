@@ -423,17 +423,35 @@ impl<'a> Parser<'a> {
         r
     }
 
+    /// Counts one more operator in a chain (`a + b + c`, `n.a.b`): each makes the tree one level
+    /// deeper, so chains count towards [`MAX_DEPTH`] like nesting does. The caller gives the
+    /// levels back with `self.depth -= chained` when the chain ends.
+    fn chain(&mut self, chained: &mut usize) -> Result<(), QueryError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(QueryError::new(
+                self.peek().span.clone(),
+                format!("expressions nest or chain more than {MAX_DEPTH} operators deep"),
+            ));
+        }
+        self.depth += 1;
+        *chained += 1;
+        Ok(())
+    }
+
     fn binary_level(&mut self, level: usize) -> Result<Expr, QueryError> {
         const LEVELS: [(&str, BinOp); 3] = [("OR", BinOp::Or), ("XOR", BinOp::Xor), ("AND", BinOp::And)];
         if level == LEVELS.len() {
             return self.not_expr();
         }
         let mut left = self.binary_level(level + 1)?;
+        let mut chained = 0;
         while self.is_kw(LEVELS[level].0) {
+            self.chain(&mut chained)?;
             self.bump();
             let right = self.binary_level(level + 1)?;
             left = bin(LEVELS[level].1, left, right);
         }
+        self.depth -= chained;
         Ok(left)
     }
 
@@ -449,6 +467,7 @@ impl<'a> Parser<'a> {
 
     fn comparison(&mut self) -> Result<Expr, QueryError> {
         let mut left = self.additive()?;
+        let mut chained = 0;
         loop {
             let op = match &self.peek().tok {
                 Tok::Punct("=") => Some(BinOp::Eq),
@@ -467,6 +486,7 @@ impl<'a> Parser<'a> {
                     Some(BinOp::EndsWith)
                 }
                 Tok::Ident(s) if s.eq_ignore_ascii_case("IS") => {
+                    self.chain(&mut chained)?;
                     self.bump();
                     let negated = self.eat_kw("NOT");
                     let end = self.peek().span.end;
@@ -478,6 +498,7 @@ impl<'a> Parser<'a> {
                 _ => None,
             };
             let Some(op) = op else { break };
+            self.chain(&mut chained)?;
             self.bump();
             if matches!(op, BinOp::StartsWith | BinOp::EndsWith) {
                 self.bump();
@@ -485,11 +506,13 @@ impl<'a> Parser<'a> {
             let right = self.additive()?;
             left = bin(op, left, right);
         }
+        self.depth -= chained;
         Ok(left)
     }
 
     fn additive(&mut self) -> Result<Expr, QueryError> {
         let mut left = self.multiplicative()?;
+        let mut chained = 0;
         loop {
             let op = if self.is_punct("+") {
                 BinOp::Add
@@ -498,15 +521,18 @@ impl<'a> Parser<'a> {
             } else {
                 break;
             };
+            self.chain(&mut chained)?;
             self.bump();
             let right = self.multiplicative()?;
             left = bin(op, left, right);
         }
+        self.depth -= chained;
         Ok(left)
     }
 
     fn multiplicative(&mut self) -> Result<Expr, QueryError> {
         let mut left = self.unary()?;
+        let mut chained = 0;
         loop {
             let op = if self.is_punct("*") {
                 BinOp::Mul
@@ -517,10 +543,12 @@ impl<'a> Parser<'a> {
             } else {
                 break;
             };
+            self.chain(&mut chained)?;
             self.bump();
             let right = self.unary()?;
             left = bin(op, left, right);
         }
+        self.depth -= chained;
         Ok(left)
     }
 
@@ -544,7 +572,11 @@ impl<'a> Parser<'a> {
 
     fn postfix(&mut self) -> Result<Expr, QueryError> {
         let mut e = self.atom()?;
+        let mut chained = 0;
         loop {
+            if self.is_punct(".") || self.is_punct("[") {
+                self.chain(&mut chained)?;
+            }
             if self.eat_punct(".") {
                 let (name, span) = self.name("a property name after `.`")?;
                 let whole = e.span.start..span.end;
@@ -556,6 +588,7 @@ impl<'a> Parser<'a> {
                 let whole = e.span.start..end;
                 e = Expr { kind: ExprKind::Index(Box::new(e), Box::new(idx)), span: whole };
             } else {
+                self.depth -= chained;
                 return Ok(e);
             }
         }
