@@ -21,6 +21,10 @@ pub struct KnowledgeGraph {
     /// Lowercased id, name, Chinese name, alias and ticker -> the nodes that carry it; built on
     /// first use, since most commands name nodes by id or not at all.
     names: OnceLock<BTreeMap<String, BTreeSet<NodeIx>>>,
+    /// Each node's position in id order, built on first use: sorting by it is sorting by id.
+    id_rank: OnceLock<Vec<u32>>,
+    /// Each relation's supply direction.
+    supply: HashMap<String, Option<Supply>>,
 }
 
 /// Which edges a traversal follows.
@@ -57,7 +61,46 @@ impl KnowledgeGraph {
             graph.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ix);
         }
         let ids = dataset.nodes.iter().enumerate().map(|(ix, n)| (n.id.0.clone(), ix)).collect();
-        KnowledgeGraph { dataset, graph, ids, names: OnceLock::new() }
+        let supply = dataset.schema.relations.iter().map(|r| (r.id.clone(), r.supply)).collect();
+        KnowledgeGraph { dataset, graph, ids, names: OnceLock::new(), id_rank: OnceLock::new(), supply }
+    }
+
+    /// Each node's position when nodes are sorted by id.
+    pub fn id_rank(&self) -> &[u32] {
+        self.id_rank.get_or_init(|| {
+            let mut order: Vec<NodeIx> = (0..self.node_count()).collect();
+            order.sort_unstable_by(|a, b| self.node(*a).id.cmp(&self.node(*b).id));
+            let mut rank = vec![0u32; order.len()];
+            for (r, ix) in order.into_iter().enumerate() {
+                rank[ix] = r as u32;
+            }
+            rank
+        })
+    }
+
+    /// The supply direction of a relation (`None` for a relation that is not a supply one).
+    pub fn supply_of(&self, rel: &str) -> Option<Supply> {
+        self.supply.get(rel).copied().flatten()
+    }
+
+    /// The edges at a node in one direction, as (edge, other node), in storage order.
+    pub fn edges_at(&self, node: NodeIx, dir: Direction) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
+        self.graph.edges_directed(NodeIndex::new(node), dir).map(move |e| {
+            let other = match dir {
+                Direction::Outgoing => e.target(),
+                Direction::Incoming => e.source(),
+            };
+            (*e.weight(), other.index())
+        })
+    }
+
+    /// Orders (edge, other node) pairs by the other node's id, then relation, then edge index.
+    pub fn sort_steps<T>(&self, steps: &mut [T], key: impl Fn(&T) -> (EdgeIx, NodeIx)) {
+        let rank = self.id_rank();
+        steps.sort_by(|a, b| {
+            let ((ea, na), (eb, nb)) = (key(a), key(b));
+            (rank[na], &self.edge(ea).rel, ea).cmp(&(rank[nb], &self.edge(eb).rel, eb))
+        });
     }
 
     fn names(&self) -> &BTreeMap<String, BTreeSet<NodeIx>> {
@@ -126,24 +169,8 @@ impl KnowledgeGraph {
     /// The edges at a node in one direction, as (edge, other node), sorted by the other node's
     /// id, then relation, then edge index.
     pub fn incident(&self, node: NodeIx, dir: Direction) -> Vec<(EdgeIx, NodeIx)> {
-        let mut out: Vec<(EdgeIx, NodeIx)> = self
-            .graph
-            .edges_directed(NodeIndex::new(node), dir)
-            .map(|e| {
-                let other = match dir {
-                    Direction::Outgoing => e.target(),
-                    Direction::Incoming => e.source(),
-                };
-                (*e.weight(), other.index())
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            (&self.node(a.1).id, &self.edge(a.0).rel, a.0).cmp(&(
-                &self.node(b.1).id,
-                &self.edge(b.0).rel,
-                b.0,
-            ))
-        });
+        let mut out: Vec<(EdgeIx, NodeIx)> = self.edges_at(node, dir).collect();
+        self.sort_steps(&mut out, |s| *s);
         out
     }
 
@@ -181,7 +208,8 @@ impl KnowledgeGraph {
             if next.is_empty() {
                 break;
             }
-            next.sort_by(|a, b| self.node(a.node).id.cmp(&self.node(b.node).id));
+            let rank = self.id_rank();
+            next.sort_by_key(|r| rank[r.node]);
             frontier = next.iter().map(|r| r.node).collect();
             out.extend(next);
         }

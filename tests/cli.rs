@@ -365,7 +365,7 @@ fn timeout_stops_a_query_cleanly() {
 }
 
 /// An unbounded, undirected path pattern on a generated graph: the query stops with a limit error
-/// (here the timeout; on a 1M-edge graph the 1,000,000-row cap, see BENCHMARKS.md), and the
+/// (the one-second timeout or the 1,000,000-row cap, whichever comes first), and the
 /// process neither hangs nor runs out of memory.
 #[test]
 fn a_pathological_query_on_a_generated_graph_stops_cleanly() {
@@ -393,5 +393,8 @@ fn a_pathological_query_on_a_generated_graph_stops_cleanly() {
     ]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert!(out.contains("exit: 2"), "{out}");
-    assert!(out.contains("the query did not finish within 1s"), "{out}");
+    // Which limit comes first depends on the machine: both are clean stops.
+    let limited = out.contains("the query did not finish within 1s")
+        || out.contains("the query produces more than 1000000 intermediate rows");
+    assert!(limited, "{out}");
 }

@@ -66,27 +66,29 @@ impl Search<'_> {
     /// The usable edges at `node` towards `toward`: (edge, neighbour, walked forward?), sorted by
     /// neighbour id, relation and edge.
     fn steps(&self, node: NodeIx, toward: Toward) -> Vec<(EdgeIx, NodeIx, bool)> {
-        let mut out: Vec<(EdgeIx, NodeIx, bool)> = self
-            .g
-            .incident(node, Direction::Outgoing)
-            .into_iter()
-            .map(|(e, o)| (e, o, true))
-            .chain(self.g.incident(node, Direction::Incoming).into_iter().map(|(e, o)| (e, o, false)))
-            .filter(|&(e, o, forward)| self.usable(e, o) && self.heads(e, forward, toward))
-            .collect();
-        out.sort_by(|a, b| {
-            (&self.g.node(a.1).id, &self.g.edge(a.0).rel, a.0).cmp(&(
-                &self.g.node(b.1).id,
-                &self.g.edge(b.0).rel,
-                b.0,
-            ))
-        });
+        let mut out: Vec<(EdgeIx, NodeIx, bool)> = self.unsorted_steps(node, toward).collect();
+        self.g.sort_steps(&mut out, |&(e, o, _)| (e, o));
         out
+    }
+
+    /// The usable steps from `node` towards `toward`, in storage order (for the distance search,
+    /// where order does not matter).
+    fn unsorted_steps(
+        &self,
+        node: NodeIx,
+        toward: Toward,
+    ) -> impl Iterator<Item = (EdgeIx, NodeIx, bool)> + '_ {
+        let out = self.g.edges_at(node, Direction::Outgoing).map(|(e, o)| (e, o, true));
+        let inc = self.g.edges_at(node, Direction::Incoming).map(|(e, o)| (e, o, false));
+        out.chain(inc).filter(move |&(e, o, forward)| self.usable(e, o) && self.heads(e, forward, toward))
     }
 
     /// Whether walking `edge` (in its own direction when `forward`) moves towards `toward`.
     fn heads(&self, edge: EdgeIx, forward: bool, toward: Toward) -> bool {
-        let supply = self.g.dataset.schema.relation(&self.g.edge(edge).rel).and_then(|r| r.supply);
+        if toward == Toward::Any {
+            return true;
+        }
+        let supply = self.g.supply_of(&self.g.edge(edge).rel);
         // Walking forward along a forward-supply edge moves to a customer, and so on.
         let to_customer = match supply {
             Some(Supply::Forward) => forward,
@@ -125,7 +127,7 @@ impl Search<'_> {
     fn expand(&self, frontier: &[NodeIx], dist: &mut [usize], toward: Toward) -> Vec<NodeIx> {
         let mut next = Vec::new();
         for &v in frontier {
-            for (_, w, _) in self.steps(v, toward) {
+            for (_, w, _) in self.unsorted_steps(v, toward) {
                 if dist[w] == UNSEEN {
                     dist[w] = dist[v] + 1;
                     next.push(w);
@@ -183,6 +185,9 @@ pub fn shortest_paths(
     // ends are known; paths are the joins of the halves through those nodes.
     let p = ks.min(len);
     let middles: Vec<NodeIx> = (0..n).filter(|&v| ds[v] == p && dt[v] == len - p).collect();
+    if limit == 1 {
+        return first_path(&s, Dist { ds: &ds, dt: &dt, len, p }, &middles, (forth, back));
+    }
     let mut paths = Vec::new();
     'join: for m in middles {
         let tails = halves(&s, m, &dt, false, forth);
@@ -204,6 +209,60 @@ pub fn shortest_paths(
     paths.sort_by_cached_key(key);
     paths.truncate(limit);
     Paths { paths, truncated }
+}
+
+/// The distances a bidirectional search left: from the source (`ds`, exact up to `p`) and from
+/// the target (`dt`, exact up to `len - p`), with the shortest length `len`.
+struct Dist<'a> {
+    ds: &'a [usize],
+    dt: &'a [usize],
+    len: usize,
+    p: usize,
+}
+
+/// The first shortest path in the sorted order, found without listing the others: walk from the
+/// source and take, at each position, the smallest step (by the next node's id, then relation)
+/// that stays on a shortest path. Paths compare step by step, so the smallest first step begins
+/// the smallest path, and so on. Whether another shortest path exists is seen on the way.
+fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Toward, Toward)) -> Paths {
+    // The source half: nodes from which a middle node is reached along shortest steps.
+    let mut on_path = vec![false; d.ds.len()];
+    let mut layer = middles.to_vec();
+    layer.iter().for_each(|&m| on_path[m] = true);
+    while !layer.is_empty() {
+        let mut prev = Vec::new();
+        for &v in &layer {
+            for (_, w, _) in s.unsorted_steps(v, back) {
+                if d.ds[w] != UNSEEN && d.ds[w] + 1 == d.ds[v] && !on_path[w] {
+                    on_path[w] = true;
+                    prev.push(w);
+                }
+            }
+        }
+        layer = prev;
+    }
+    let mut path = Vec::with_capacity(d.len);
+    let mut others = false;
+    let mut u = s.source;
+    for j in 0..d.len {
+        // On the source half a step must lead towards a middle node; beyond it, every step one
+        // closer to the target lies on a shortest path.
+        let fits = |w: NodeIx| {
+            if j < d.p {
+                d.ds[w] == j + 1 && on_path[w]
+            } else {
+                d.dt[w] != UNSEEN && d.dt[w] + j + 1 == d.len
+            }
+        };
+        let mut steps = s.steps(u, forth).into_iter().filter(|&(_, w, _)| fits(w));
+        let Some((edge, w, forward)) = steps.next() else {
+            return Paths { paths: Vec::new(), truncated: false };
+        };
+        others |= steps.next().is_some();
+        path.push(Step { edge, from: u, to: w, forward });
+        u = w;
+    }
+    Paths { paths: vec![path], truncated: others }
 }
 
 /// All paths between the end at distance 0 and `m`, along edges where the distance changes by

@@ -37,7 +37,7 @@ impl SupplyView {
         let mut suppliers = vec![Vec::new(); n];
         let mut customers = vec![Vec::new(); n];
         for (ix, e) in g.dataset.edges.iter().enumerate() {
-            let supply = g.dataset.schema.relation(&e.rel).and_then(|r| r.supply);
+            let supply = g.supply_of(&e.rel);
             let (up, down) = match supply {
                 Some(Supply::Forward) => (e.from, e.to),
                 Some(Supply::Reverse) => (e.to, e.from),
@@ -46,9 +46,8 @@ impl SupplyView {
             suppliers[down].push((ix, up));
             customers[up].push((ix, down));
         }
-        let key = |&(e, other): &(EdgeIx, NodeIx)| (g.node(other).id.clone(), g.edge(e).rel.clone(), e);
         for list in suppliers.iter_mut().chain(customers.iter_mut()) {
-            list.sort_by_key(key);
+            g.sort_steps(list, |s| *s);
         }
         SupplyView { suppliers, customers }
     }
