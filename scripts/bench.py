@@ -6,7 +6,8 @@ times, the ratios (aikg / peer: lower is better) and a verdict per target of iss
 A benchmark, not a test: it never fails on a missed target (only on a wrong answer or a broken
 engine). Usage (scripts/bench installs the peers and builds aikg first):
 
-    scripts/bench.py [--sizes 10k,200k] [--markdown FILE] [--json FILE] [--work DIR]
+    scripts/bench.py [--sizes 10k,200k] [--markdown FILE] [--json FILE] [--update BENCHMARKS.md]
+    scripts/bench.py --from-json FILE [--update BENCHMARKS.md]     # re-render saved results
 
 For each size it generates a dataset with `aikg gen` (fixed seed), exports it with
 `aikg export --to csv` (the input every engine loads), picks 100 start nodes and 100 node pairs
@@ -22,8 +23,8 @@ load        aikg: `aikg import nodes.csv edges.csv sources.csv -o DIR`, whole pr
 cold start  aikg: `aikg --data DIR query "MATCH (n:Label {id: ...})--(m) RETURN count(*)"`, whole
             process (exec, read and decode the cache, build the graph, run, print). Kùzu:
             kuzu.Database(path) + Connection + the same query + fetching the row, in-process (the
-            interpreter start and `import kuzu`, reported apart, excluded). Median of several runs.
-            Also aikg's in-process open alone (benches/scale.rs), for reference.
+            interpreter start and `import kuzu`, reported apart, excluded). Also aikg's in-process
+            open alone (benches/scale.rs, the first open of a fresh process), for reference.
 3-hop       for each of the 100 starts, the number of distinct nodes within 3 hops over edges in
             either direction (start excluded); total time for the 100. aikg:
             KnowledgeGraph::neighbors; igraph: neighborhood_size(order=3, mode="all"); networkx:
@@ -42,14 +43,24 @@ pagerank    on the dependency graph of `aikg rank --by pagerank` (customer -> su
             built beforehand (not timed).
 cypher      MATCH (a:Project)-[:OFFERS|USES]->(c:Chip)-[:CONTAINS]->(h:Technology)
             <-[:MANUFACTURES]-(m:Company) RETURN m.id, count(*), count(DISTINCT a) ORDER BY .. LIMIT
-            10, the same text on both; median of repeated runs in one open database/graph. aikg:
-            aikg::query::run; Kùzu: Connection.execute + fetching the rows (per-label tables).
+            10, the same text on both, repeated in one open database/graph. aikg: aikg::query::run;
+            Kùzu: Connection.execute + fetching the rows (per-label tables, its default of one
+            thread per core). The filter on segment keeps the matches (280k on the 200k graph)
+            under aikg's cap of 1M intermediate rows; without it the 200k graph has 3.8M matches
+            and aikg stops with an error.
 memory      peak resident set size: of the load process (aikg import vs the Kùzu COPY process),
             and of a process that opens the graph and runs the Cypher 3-hop once (`aikg query`
             vs a Kùzu process that opens the database and runs it). The Python processes
             include the interpreter and the library (about 30-60 MB).
 command     `aikg show h100` on the built-in data, whole process (spawn to exit, output to
             /dev/null), median of --show-runs runs; `true` timed the same way for the spawn cost.
+
+Every time is the fastest of the repetitions (the machine is shared, so the slower ones mostly
+measure other work; the peers run each algorithm once on a tiny graph first, so that first-call
+costs such as networkx importing scipy are not counted), except `aikg show h100`, the median of its runs. Peak memory is GNU time's
+%M of each process (/usr/bin/time wraps every measured process except `aikg show h100`, adding
+about a millisecond to whole-process times). 3-hop, path and PageRank
+run 5 times on the 10k graph and once on the 200k graph; load 3 times / once; cold start 5 / 3.
 
 Kùzu layouts: "label": one node table per node kind (id STRING PRIMARY KEY, name, layer,
 segment) and one relationship table per relation with a FROM/TO pair per (kind, kind) it joins,
@@ -97,26 +108,38 @@ def log(msg):
 # Child processes, each measured on its own
 # --------------------------------------------------------------------------------------------
 
-def run_child(cmd, stdin_data=None, want_json=False, capture=True):
+# Linux counts in a child's peak RSS the memory of the process it was forked from (the high-water
+# mark survives exec), so a child forked from this (large) Python process would report at least
+# this process's size. GNU time forks a tiny child for the command and reports that one's peak.
+GNU_TIME = "/usr/bin/time"
+
+
+def run_child(cmd, want_json=False):
     """Runs cmd; returns (stdout text or parsed JSON, wall seconds, peak RSS in MB)."""
     err = tempfile.TemporaryFile()
+    rss_file = tempfile.NamedTemporaryFile(prefix="bench-rss-", delete=False)
+    rss_file.close()
+    full = [GNU_TIME, "-f", "%M", "-o", rss_file.name, *cmd] if os.path.exists(GNU_TIME) else cmd
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL, stderr=err,
-                         stdin=subprocess.DEVNULL)
-    out = p.stdout.read() if capture else b""
+    p = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
+    out = p.stdout.read()
     _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
-    if capture:
-        p.stdout.close()
+    p.stdout.close()
     if p.returncode != 0:
         err.seek(0)
         raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}\n{err.read().decode(errors='replace')[-3000:]}")
     err.close()
+    peak = ru.ru_maxrss / 1024.0
+    if full is not cmd:
+        with open(rss_file.name) as f:
+            peak = int(f.read().split()[-1]) / 1024.0
+    os.unlink(rss_file.name)
     text = out.decode()
     if want_json:
         text = json.loads(text.strip().splitlines()[-1])
-    return text, wall, ru.ru_maxrss / 1024.0
+    return text, wall, peak
 
 
 def worker(engine, task, spec, *extra):
@@ -237,6 +260,36 @@ def load_peer(spec):
     return ids, index, edges, pairs
 
 
+def warm_up(engine):
+    """Runs each algorithm once on a tiny graph, so that first-call costs (networkx imports scipy
+    in its first pagerank, igraph sets PRPACK up) are not counted: a long-running program pays
+    them once."""
+    tiny = [(0, 1), (1, 2), (2, 0), (2, 3)]
+    if engine == "igraph":
+        import igraph as ig
+        g = ig.Graph(n=4, edges=tiny, directed=True)
+        g.neighborhood_size(vertices=[0], order=3, mode="all")
+        g.get_shortest_path(0, 3, mode="all")
+        g.pagerank(damping=0.85, directed=True)
+    elif engine == "rustworkx":
+        import rustworkx as rx
+        u = rx.PyGraph()
+        u.add_nodes_from(range(4))
+        u.add_edges_from_no_data(tiny)
+        rx.graph_dijkstra_shortest_paths(u, 0, target=3, default_weight=1.0)
+        d = rx.PyDiGraph()
+        d.add_nodes_from(range(4))
+        d.add_edges_from_no_data(tiny)
+        rx.pagerank(d, alpha=0.85)
+    else:
+        import networkx as nx
+        d = nx.DiGraph(tiny)
+        nx.pagerank(d, alpha=0.85)
+        u = nx.Graph(tiny)
+        nx.single_source_shortest_path_length(u, 0, cutoff=3)
+        nx.bidirectional_shortest_path(u, 0, 3)
+
+
 def work_peer(engine, spec):
     reps, limit = spec["reps"], spec["limits"].get(engine, SAMPLE)
     warnings.simplefilter("ignore")
@@ -257,6 +310,7 @@ def work_peer(engine, spec):
         g.add_nodes_from(range(n))
         g.add_edges_from(pairs)
     load_s = time.perf_counter() - t0
+    warm_up(engine)
     starts = [index[v] for v in spec["starts"]][:limit]
     ends = [(index[a], index[b]) for a, b in spec["pairs"]][:limit]
     out = {"engine": engine, "load_s": load_s, "limit": limit}
@@ -350,7 +404,9 @@ def prepare(aikg, size, work):
     os.makedirs(d, exist_ok=True)
     gen, csv_dir = os.path.join(d, "gen"), os.path.join(d, "csv")
     stamp_file = os.path.join(d, "params.json")
-    params = json.dumps(p, sort_keys=True)
+    # Generate again whenever aikg changes (its generator or CSV export may have).
+    st = os.stat(aikg.exe)
+    params = json.dumps(dict(p, aikg=[st.st_size, st.st_mtime_ns]), sort_keys=True)
     if not (os.path.exists(stamp_file) and open(stamp_file).read() == params and os.path.exists(os.path.join(csv_dir, "edges.csv"))):
         log(f"[{size}] generating {p['nodes']} nodes, {p['edges']} edges (seed {p['seed']})")
         aikg("gen", "--nodes", str(p["nodes"]), "--edges", str(p["edges"]), "--seed", str(p["seed"]), "-o", gen, "--force")
@@ -416,7 +472,8 @@ def run_size(args, aikg, size):
     load_reps = 1 if big else 3
     cold_reps = 3 if big else 5
     reps = 1 if big else 5
-    res = {"size": size, "nodes": prep["nodes"], "edges": prep["edges"], "engines": {}, "notes": []}
+    res = {"size": size, "nodes": prep["nodes"], "edges": prep["edges"], "engines": {}, "notes": [],
+           "load_average_at_start": os.getloadavg()}
     E = res["engines"]
     d = prep["dir"]
 
@@ -499,6 +556,7 @@ def run_size(args, aikg, size):
         out["rss_mb"] = peak
         E[engine] = out
     res["checks"] = check(res)
+    res["load_average_at_end"] = os.getloadavg()
     return res
 
 
@@ -567,7 +625,9 @@ def rows_for(res):
                  "kuzu", 0.5, f"Kùzu: {g('kuzu')['load_layout'] if g('kuzu') else '-'} layout (the faster)"))
     rows.append(("cold start (open + first query)", "ms", {"aikg": ms_of(g("aikg"), "cold_s"), "kuzu": ms_of(g("kuzu"), "cold_s")},
                  "kuzu", 0.5, "aikg whole process; Kùzu in-process, without the interpreter and import"))
-    rows.append(("  aikg open in-process", "ms", {"aikg": ms_of(g("aikg"), "open_ms")}, None, None, "read + decode the cache + build the graph"))
+    rows.append(("  aikg open in-process", "ms", {"aikg": g("aikg")["open_ms"][0]}, None, None,
+                 "read + decode the cache + build the graph, the first open in a fresh process (later opens in the "
+                 "same process reuse freed memory and run faster: " + ", ".join(f"{x:.0f}" for x in g("aikg")["open_ms"][1:]) + " ms)"))
     rows.append(("3-hop, 100 starts", "ms", {e: scaled(g(e), "hop3_ms") for e in ENGINES}, "igraph", 1.0, ""))
     rows.append(("shortest path, 100 pairs", "ms", {e: scaled(g(e), "path_ms") for e in ENGINES}, "networkx", 0.5, ""))
     rows.append(("PageRank", "ms", {e: ms_of(g(e), "pagerank_ms") for e in ENGINES}, "rustworkx", 1.0,
@@ -645,7 +705,7 @@ def machine():
             versions[mod] = "not installed"
     info["versions"] = versions
     try:
-        info["rustc"] = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+        info["Rust"] = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
         info["aikg commit"] = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
         dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "src"], capture_output=True, text=True).stdout
         if dirty.strip():
@@ -687,14 +747,38 @@ def main():
     ap.add_argument("--show-runs", type=int, default=50)
     ap.add_argument("--markdown", help="write the tables as Markdown to this file")
     ap.add_argument("--json", help="write every measurement as JSON to this file")
+    ap.add_argument("--update", metavar="FILE",
+                    help="replace the text between the lines <!-- bench:begin --> and <!-- bench:end --> of FILE "
+                         "(BENCHMARKS.md) with the Markdown tables")
+    ap.add_argument("--from-json", metavar="FILE",
+                    help="measure nothing: print (and --markdown/--update) the results saved by an earlier --json")
     args = ap.parse_args()
+    if args.from_json:
+        with open(args.from_json) as f:
+            report = json.load(f)
+        for res in report["sizes"]:
+            print_size(res)
+        if args.markdown:
+            with open(args.markdown, "w") as f:
+                f.write(markdown(report))
+        if args.update:
+            update(args.update, markdown(report))
+        return
     args.engines = set(args.engines.split(",")) if args.engines else set()
     args.work = os.path.abspath(args.work)
     if not args.scale:
         args.scale = build_scale()
+    if not os.path.exists(GNU_TIME):
+        log(f"warning: no {GNU_TIME} (Debian: apt-get install time); peak memory is then at least this script's own")
     aikg = Aikg(os.path.abspath(args.aikg))
     started = time.perf_counter()
-    report = {"machine": machine(), "sizes": [], "command": " ".join(["scripts/bench"] + sys.argv[1:])}
+    shown, skip = [], False
+    for arg in sys.argv[1:]:  # the wrapper's own flags are not the user's
+        if skip or arg in ("--aikg", "--scale"):
+            skip = not skip and arg in ("--aikg", "--scale")
+            continue
+        shown.append(arg)
+    report = {"machine": machine(), "sizes": [], "command": " ".join(["scripts/bench"] + shown)}
     for size in args.sizes.split(","):
         if size not in SIZES:
             raise SystemExit(f"unknown size {size}: pick from {', '.join(SIZES)}")
@@ -715,6 +799,8 @@ def main():
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write(markdown(report))
+    if args.update:
+        update(args.update, markdown(report))
     bad = [c for r in report["sizes"] for c in r["checks"] if not c[1]]
     if bad:
         print(f"\n{len(bad)} answer check(s) failed", file=sys.stderr)
@@ -732,14 +818,41 @@ def print_size(res):
     sys.stdout.flush()
 
 
+def verdict_table(report):
+    """Targets down, sizes across: the verdict and aikg / peer in brackets."""
+    sizes = report["sizes"]
+    head = ["target (issue #7)"] + [f"{r['nodes']:,} / {r['edges']:,}" for r in sizes]
+    by_metric = {}
+    for j, res in enumerate(sizes):
+        for metric, _, vals, peer, bound, _ in rows_for(res):
+            if not peer:
+                continue
+            ratio, ok = verdict(vals, peer, bound)
+            key = f"{metric}: aikg ≤ {bound:g} × {peer}"
+            cell = "–" if ok is None else (f"met ({ratio:.2f})" if ok else f"**missed** ({ratio:.2f}; {ratio / bound:.1f}× over)")
+            by_metric.setdefault(key, [""] * len(sizes))[j] = cell
+    out = ["", "Verdicts (in brackets: aikg / peer, lower is better):", "",
+           "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join([k] + v) + " |" for k, v in by_metric.items()]
+    s = report.get("show")
+    if s:
+        ok = s["median_ms"] < 5
+        out.append("| `aikg show h100` whole process < 5 ms | " + " | ".join(
+            [f"{'met' if ok else '**missed**'}: median {s['median_ms']:.2f} ms"] + [""] * (len(sizes) - 1)) + " |")
+    return out + [""]
+
+
 def markdown(report):
     out = []
     m = report["machine"]
     out.append(f"Command: `{report['command']}` (whole run {report['elapsed_s']:.0f} s).\n")
     out.append("Machine: " + ", ".join(f"{k} {v}" for k, v in m.items() if k != "versions") + ".\n")
     out.append("Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".\n")
+    out += verdict_table(report)
     for res in report["sizes"]:
         out.append(f"\n### {res['size']}: {res['nodes']:,} nodes, {res['edges']:,} edges\n")
+        out.append("Load average (1, 5, 15 min) at the start: " + ", ".join(f"{x:.1f}" for x in res["load_average_at_start"])
+                   + "; at the end: " + ", ".join(f"{x:.1f}" for x in res["load_average_at_end"]) + ".\n")
         out += table_lines(res, markdown=True)
         out.append("")
         for what, ok, detail in res["checks"]:
@@ -761,6 +874,19 @@ def markdown(report):
                f"{s['runs']} runs (min {s['min_ms']:.2f}, max {s['max_ms']:.2f}; spawning `true` the same way: "
                f"{s['spawn_true_ms']:.2f} ms); target < 5 ms: **{'met' if s['median_ms'] < 5 else 'missed'}**.\n")
     return "\n".join(out)
+
+
+def update(path, text):
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    with open(path) as f:
+        doc = f.read()
+    if begin not in doc or end not in doc:
+        raise SystemExit(f"{path} has no {begin} ... {end} section to replace")
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w") as f:
+        f.write(head + begin + "\n" + text.strip() + "\n" + end + tail)
+    log(f"updated {path}")
 
 
 def build_scale():

@@ -1,7 +1,7 @@
 //! [`Dataset`] -> [`KnowledgeGraph`]: a petgraph graph over the validated nodes and edges, an id
 //! index, name resolution and traversals.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
@@ -17,14 +17,14 @@ pub struct KnowledgeGraph {
     pub dataset: Dataset,
     graph: StableDiGraph<NodeIx, EdgeIx>,
     /// Node id -> node.
-    ids: HashMap<String, NodeIx>,
+    ids: FastMap<String, NodeIx>,
     /// Lowercased id, name, Chinese name, alias and ticker -> the nodes that carry it; built on
     /// first use, since most commands name nodes by id or not at all.
     names: OnceLock<BTreeMap<String, BTreeSet<NodeIx>>>,
     /// Each node's position in id order, built on first use: sorting by it is sorting by id.
     id_rank: OnceLock<Vec<u32>>,
     /// Each relation's supply direction.
-    supply: HashMap<String, Option<Supply>>,
+    supply: FastMap<String, Option<Supply>>,
 }
 
 /// Which edges a traversal follows.
@@ -184,31 +184,43 @@ impl KnowledgeGraph {
         dir: Dir,
         follow: &dyn Fn(&Edge) -> bool,
     ) -> Vec<Reached> {
-        let mut seen = vec![false; self.node_count()];
-        seen[start] = true;
+        let rank = self.id_rank();
+        // Which layer reached each node (0: not yet); the start is layer 0 by being marked here.
+        let mut layer_of = vec![0u32; self.node_count()];
+        layer_of[start] = u32::MAX;
+        // Where in its layer's list each reached node sits.
+        let mut slot = vec![0u32; self.node_count()];
         let mut frontier = vec![start];
         let mut out = Vec::new();
         for d in 1..=depth {
             let mut next: Vec<Reached> = Vec::new();
+            // The frontier is in id order, so the first frontier node to reach a node is its
+            // parent; among that parent's edges to it, the smallest (relation, edge) is the one.
             for &node in &frontier {
-                let mut steps = Vec::new();
-                if dir != Dir::In {
-                    steps.extend(self.incident(node, Direction::Outgoing));
-                }
-                if dir != Dir::Out {
-                    steps.extend(self.incident(node, Direction::Incoming));
-                }
-                for (edge, other) in steps {
-                    if !seen[other] && follow(self.edge(edge)) {
-                        seen[other] = true;
+                let outgoing = (dir != Dir::In).then(|| self.edges_at(node, Direction::Outgoing));
+                let incoming = (dir != Dir::Out).then(|| self.edges_at(node, Direction::Incoming));
+                for (edge, other) in outgoing.into_iter().flatten().chain(incoming.into_iter().flatten()) {
+                    let reached = layer_of[other];
+                    if (reached != 0 && reached != d as u32) || !follow(self.edge(edge)) {
+                        continue;
+                    }
+                    if reached == 0 {
+                        layer_of[other] = d as u32;
+                        slot[other] = next.len() as u32;
                         next.push(Reached { node: other, depth: d, via: Some((edge, node)) });
+                    } else {
+                        let r = &mut next[slot[other] as usize];
+                        if let Some((best, parent)) = r.via {
+                            if parent == node && (&self.edge(edge).rel, edge) < (&self.edge(best).rel, best) {
+                                r.via = Some((edge, node));
+                            }
+                        }
                     }
                 }
             }
             if next.is_empty() {
                 break;
             }
-            let rank = self.id_rank();
             next.sort_by_key(|r| rank[r.node]);
             frontier = next.iter().map(|r| r.node).collect();
             out.extend(next);

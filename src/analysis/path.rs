@@ -184,7 +184,11 @@ pub fn shortest_paths(
     // Every shortest path has, at position p = min(ks, len), a node whose distances from both
     // ends are known; paths are the joins of the halves through those nodes.
     let p = ks.min(len);
-    let middles: Vec<NodeIx> = (0..n).filter(|&v| ds[v] == p && dt[v] == len - p).collect();
+    // The nodes at distance p from the source: the source side's last frontier (p is ks unless a
+    // path shorter than ks exists, which the layer-by-layer search rules out; scan to be safe).
+    let middle = |v: &NodeIx| ds[*v] == p && dt[*v] == len - p;
+    let middles: Vec<NodeIx> =
+        if p == ks { fs.iter().copied().filter(middle).collect() } else { (0..n).filter(middle).collect() };
     if limit == 1 {
         return first_path(&s, Dist { ds: &ds, dt: &dt, len, p }, &middles, (forth, back));
     }
@@ -254,11 +258,21 @@ fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Toward, T
                 d.dt[w] != UNSEEN && d.dt[w] + j + 1 == d.len
             }
         };
-        let mut steps = s.steps(u, forth).into_iter().filter(|&(_, w, _)| fits(w));
-        let Some((edge, w, forward)) = steps.next() else {
+        // The smallest fitting step, by the next node's id, then relation, then edge.
+        let rank = s.g.id_rank();
+        let key = |&(e, w, _): &(EdgeIx, NodeIx, bool)| (rank[w], &s.g.edge(e).rel, e);
+        let mut fitting = s.unsorted_steps(u, forth).filter(|&(_, w, _)| fits(w));
+        let Some(first) = fitting.next() else {
             return Paths { paths: Vec::new(), truncated: false };
         };
-        others |= steps.next().is_some();
+        let mut best = first;
+        for step in fitting {
+            others = true;
+            if key(&step) < key(&best) {
+                best = step;
+            }
+        }
+        let (edge, w, forward) = best;
         path.push(Step { edge, from: u, to: w, forward });
         u = w;
     }

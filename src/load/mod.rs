@@ -4,7 +4,7 @@
 //! edge, and returns all the diagnostics it found, each pointing at the offending token. A TOML
 //! syntax error or a field the format does not know stops the checks of that one file only.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -464,8 +464,8 @@ fn check_graph(
     };
 
     // Pass 1: node ids, so that edges anywhere can refer to nodes anywhere.
-    let mut index: HashMap<String, NodeIx> = HashMap::new();
-    let mut first_seen: HashMap<String, Origin> = HashMap::new();
+    let mut index: FastMap<String, NodeIx> = FastMap::default();
+    let mut first_seen: FastMap<String, Origin> = FastMap::default();
     let mut nodes = Vec::new();
     let mut node_spans = Vec::new();
     for (file, raw) in files {
@@ -485,7 +485,7 @@ fn check_graph(
 
     // Pass 2: edges.
     let mut edges = Vec::new();
-    let mut seen_edges: HashMap<(NodeIx, NodeIx, String, Option<String>), Origin> = HashMap::new();
+    let mut seen_edges: FastMap<(NodeIx, NodeIx, Sym, Option<String>), Origin> = FastMap::default();
     let mut all_ids: Vec<&str> = index.keys().map(String::as_str).collect();
     all_ids.sort_unstable();
     for (file, raw) in files {
@@ -529,7 +529,8 @@ fn check_graph(
             if from == to {
                 ck.error(*file, e.to.span(), format!("edge from `{}` to itself", e.to.get_ref()));
             }
-            let key = (from, to, rel.id.clone(), e.as_of.as_ref().map(|s| s.get_ref().clone()));
+            let rel_sym = ck.names.sym(&rel.id);
+            let key = (from, to, rel_sym.clone(), e.as_of.as_ref().map(|s| s.get_ref().clone()));
             if let Some(first) = seen_edges.get(&key) {
                 ck.error(
                     *file,
@@ -546,7 +547,7 @@ fn check_graph(
             edges.push(Edge {
                 from,
                 to,
-                rel: ck.names.sym(&rel.id),
+                rel: rel_sym,
                 sources: cited,
                 share_pct: e.share_pct.as_ref().map(|s| *s.get_ref()),
                 extra: EdgeMore {
