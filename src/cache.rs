@@ -13,15 +13,19 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::model::*;
 
-const MAGIC: &[u8; 8] = b"AIKGBIN\x01";
+const MAGIC: &[u8; 8] = b"AIKGBIN\x02";
 
 /// The dataset as cache bytes, for files described by `stamp`.
 pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(64 + d.nodes.len() * 160 + d.edges.len() * 64));
+    let mut w = Writer {
+        out: Vec::with_capacity(64 + d.nodes.len() * 160 + d.edges.len() * 64),
+        syms: FastMap::default(),
+        table: Vec::new(),
+    };
     encode_schema(&mut w, &d.schema);
     w.len(d.sources.len());
     for s in d.sources.values() {
-        w.str(&s.id.0);
+        w.sym(&s.id.0);
         w.str(&s.title);
         w.opt(&s.publisher);
         w.str(&s.url);
@@ -31,9 +35,15 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     w.len(d.nodes.len());
     for n in &d.nodes {
         w.str(&n.id.0);
-        w.str(&n.kind);
-        w.str(&n.layer);
-        w.opt(&n.segment);
+        w.sym(&n.kind);
+        w.sym(&n.layer);
+        match &n.segment {
+            Some(seg) => {
+                w.out.push(1);
+                w.sym(seg);
+            }
+            None => w.out.push(0),
+        }
         w.str(&n.name);
         w.opt(&n.name_zh);
         w.strs(&n.aliases);
@@ -48,14 +58,14 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     for e in &d.edges {
         w.len(e.from);
         w.len(e.to);
-        w.str(&e.rel);
+        w.sym(&e.rel);
         w.ids(&e.sources);
         match e.share_pct {
             Some(x) => {
-                w.0.push(1);
-                w.0.extend_from_slice(&x.to_le_bytes());
+                w.out.push(1);
+                w.out.extend_from_slice(&x.to_le_bytes());
             }
-            None => w.0.push(0),
+            None => w.out.push(0),
         }
         let m = e.more();
         for field in [&m.share_of, &m.as_of, &m.since, &m.until, &m.confidence, &m.note] {
@@ -64,29 +74,34 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         w.props(&m.props);
         w.claims(&m.claims);
     }
-    let payload = w.0;
-    let mut out = Vec::with_capacity(payload.len() + 64 + stamp.len());
-    out.extend_from_slice(MAGIC);
-    let mut head = Writer(Vec::new());
+    // The names table goes before the payload that refers to it by number.
+    let mut body = Writer::new();
+    body.len(w.table.len());
+    w.table.iter().for_each(|name| body.str(name));
+    body.out.extend_from_slice(&w.out);
+    let mut head = Writer::new();
+    head.out.extend_from_slice(MAGIC);
     head.str(env!("CARGO_PKG_VERSION"));
     head.bytes(stamp);
-    head.0.extend_from_slice(&checksum(&payload).to_le_bytes());
-    out.extend_from_slice(&head.0);
-    out.extend_from_slice(&payload);
-    out
+    head.out.extend_from_slice(&checksum(&body.out).to_le_bytes());
+    head.out.extend_from_slice(&body.out);
+    head.out
 }
 
 /// The dataset in `bytes`, if they are a cache this version wrote for `stamp`.
 pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
-    let mut r =
-        Reader { bytes: bytes.strip_prefix(MAGIC)?, at: 0, last_file: None, names: Interner::default() };
+    let mut r = Reader { bytes: bytes.strip_prefix(MAGIC)?, at: 0, last_file: None, names: Vec::new() };
     if r.str()? != env!("CARGO_PKG_VERSION") || r.bytes()? != stamp {
         return None;
     }
     let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    let mut r = Reader { bytes: &r.bytes[r.at..], at: 0, last_file: None, names: Interner::default() };
+    let mut r = Reader { bytes: &r.bytes[r.at..], at: 0, last_file: None, names: Vec::new() };
     if checksum(r.bytes) != sum {
         return None;
+    }
+    for _ in 0..r.count()? {
+        let name = r.str()?;
+        r.names.push(Sym::from(name));
     }
     let schema = decode_schema(&mut r)?;
     let mut sources = BTreeMap::new();
@@ -190,19 +205,19 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
         w.len(k.props.len());
         for (name, ty) in &k.props {
             w.str(name);
-            w.0.push(PropType::ALL.iter().position(|(_, t)| t == ty).unwrap_or(0) as u8);
+            w.out.push(PropType::ALL.iter().position(|(_, t)| t == ty).unwrap_or(0) as u8);
         }
     }
     w.len(s.relations.len());
     for r in &s.relations {
         w.str(&r.id);
         w.str(&r.description);
-        w.0.push(match r.supply {
+        w.out.push(match r.supply {
             None => 0,
             Some(Supply::Forward) => 1,
             Some(Supply::Reverse) => 2,
         });
-        w.0.push(u8::from(r.required));
+        w.out.push(u8::from(r.required));
         w.strs(&r.from);
         w.strs(&r.to);
         w.str(&r.style);
@@ -260,21 +275,39 @@ fn checksum(bytes: &[u8]) -> u64 {
     h ^ (h >> 31)
 }
 
-struct Writer(Vec<u8>);
+/// Writes the cache format. Repeated names (kinds, layers, relations, source ids) are written
+/// once, in a table, and referred to by number, so that reading them back is an index, not a
+/// string to check and look up.
+struct Writer {
+    out: Vec<u8>,
+    syms: FastMap<Sym, usize>,
+    table: Vec<Sym>,
+}
 
 impl Writer {
+    fn new() -> Self {
+        Writer { out: Vec::new(), syms: FastMap::default(), table: Vec::new() }
+    }
+    fn sym(&mut self, name: &Sym) {
+        let next = self.table.len();
+        let ix = *self.syms.entry(name.clone()).or_insert(next);
+        if ix == next {
+            self.table.push(name.clone());
+        }
+        self.len(ix);
+    }
     /// An unsigned LEB128 number: seven bits a byte, low bits first.
     fn len(&mut self, n: usize) {
         let mut n = n as u64;
         while n >= 0x80 {
-            self.0.push((n as u8) | 0x80);
+            self.out.push((n as u8) | 0x80);
             n >>= 7;
         }
-        self.0.push(n as u8);
+        self.out.push(n as u8);
     }
     fn bytes(&mut self, b: &[u8]) {
         self.len(b.len());
-        self.0.extend_from_slice(b);
+        self.out.extend_from_slice(b);
     }
     fn str(&mut self, s: &str) {
         self.bytes(s.as_bytes());
@@ -282,10 +315,10 @@ impl Writer {
     fn opt<S: AsRef<str>>(&mut self, s: &Option<S>) {
         match s {
             Some(s) => {
-                self.0.push(1);
+                self.out.push(1);
                 self.str(s.as_ref());
             }
-            None => self.0.push(0),
+            None => self.out.push(0),
         }
     }
     fn strs(&mut self, items: &[String]) {
@@ -294,25 +327,25 @@ impl Writer {
     }
     fn ids(&mut self, items: &[SourceId]) {
         self.len(items.len());
-        items.iter().for_each(|s| self.str(&s.0));
+        items.iter().for_each(|s| self.sym(&s.0));
     }
     fn value(&mut self, v: &Value) {
         match v {
-            Value::Bool(b) => self.0.extend_from_slice(&[0, u8::from(*b)]),
+            Value::Bool(b) => self.out.extend_from_slice(&[0, u8::from(*b)]),
             Value::Int(i) => {
-                self.0.push(1);
-                self.0.extend_from_slice(&i.to_le_bytes());
+                self.out.push(1);
+                self.out.extend_from_slice(&i.to_le_bytes());
             }
             Value::Float(x) => {
-                self.0.push(2);
-                self.0.extend_from_slice(&x.to_le_bytes());
+                self.out.push(2);
+                self.out.extend_from_slice(&x.to_le_bytes());
             }
             Value::Str(s) => {
-                self.0.push(3);
+                self.out.push(3);
                 self.str(s);
             }
             Value::List(items) => {
-                self.0.push(4);
+                self.out.push(4);
                 self.len(items.len());
                 items.iter().for_each(|i| self.value(i));
             }
@@ -344,7 +377,8 @@ struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
     last_file: Option<std::sync::Arc<str>>,
-    names: Interner,
+    /// The names table.
+    names: Vec<Sym>,
 }
 
 impl<'a> Reader<'a> {
@@ -396,10 +430,10 @@ impl<'a> Reader<'a> {
     fn ids(&mut self) -> Option<Vec<SourceId>> {
         (0..self.count()?).map(|_| self.sym().map(SourceId)).collect()
     }
-    /// A name that repeats (kind, layer, relation, source id): one allocation per distinct name.
+    /// A name that repeats (kind, layer, relation, source id), by its number in the table.
     fn sym(&mut self) -> Option<Sym> {
-        let s = self.str()?;
-        Some(self.names.sym(s))
+        let ix = self.len()?;
+        self.names.get(ix).cloned()
     }
     fn opt_sym(&mut self) -> Option<Option<Sym>> {
         match self.byte()? {
