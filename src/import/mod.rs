@@ -14,7 +14,7 @@ use toml::Spanned;
 
 use crate::diag::{Diagnostic, Texts};
 use crate::load::raw::*;
-use crate::load::{check, LoadError, Loaded, Parts};
+use crate::load::{article, check, LoadError, Loaded, Parts};
 
 pub use self::csv::from_csv;
 use json::{Json, JsonValue};
@@ -388,13 +388,5 @@ fn number(text: &str) -> Option<toml::Value> {
         text.parse::<f64>().ok().filter(|x| x.is_finite()).map(toml::Value::Float)
     } else {
         text.parse::<i64>().ok().map(toml::Value::Integer)
-    }
-}
-
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
     }
 }

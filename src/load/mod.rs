@@ -703,7 +703,8 @@ fn check_node(
     }
 }
 
-fn article(word: &str) -> &'static str {
+/// "a" or "an" before a word.
+pub(crate) fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
     } else {
