@@ -60,6 +60,8 @@ pub fn run(args: Args) -> Result<()> {
             .with_help("`aikg export --to csv -o DIR` writes nodes.csv, edges.csv and sources.csv"),
         other => load_error(other, &texts, None),
     })?;
+    // The input text is only needed to show errors; free it before writing.
+    drop(texts);
     progress.step("writing");
     write_dataset(&args.output, &mut dataset, args.force)?;
     progress.done();

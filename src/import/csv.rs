@@ -55,15 +55,16 @@ pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
     };
     let types = schema.as_ref().map(prop_types).unwrap_or_default();
     let mut r = Rows { diags };
-    let sources = r.sources(&tables[sources_ix]);
+    let (nodes_ix, edges_ix) = (role(Role::Nodes), role(Role::Edges));
+    let sources = r.sources(&mut tables[sources_ix]);
     // Nodes and edges each keep their own file, so that a row's error points into it.
     let mut layer_files = Vec::new();
-    if let Some(i) = role(Role::Nodes) {
-        let node = r.nodes(&tables[i], &types);
+    if let Some(i) = nodes_ix {
+        let node = r.nodes(&mut tables[i], &types);
         layer_files.push((tables[i].file, RawLayerFile { node, edge: Vec::new() }));
     }
-    if let Some(i) = role(Role::Edges) {
-        let edge = r.edges(&tables[i]);
+    if let Some(i) = edges_ix {
+        let edge = r.edges(&mut tables[i]);
         layer_files.push((tables[i].file, RawLayerFile { node: Vec::new(), edge }));
     }
     let parts = Parts {
@@ -219,29 +220,31 @@ impl Rows {
         found
     }
 
-    fn sources(&mut self, t: &Table) -> Vec<RawSource> {
+    fn sources(&mut self, t: &mut Table) -> Vec<RawSource> {
         let (Some(id), Some(url), Some(kind)) =
             (self.need(t, "", "ID"), self.need(t, "url", ""), self.need(t, "kind", ""))
         else {
             return Vec::new();
         };
         let [title, publisher, date] = ["title", "publisher", "date"].map(|c| t.column(c, ""));
-        t.rows
-            .iter()
-            .map(|(_, cells)| RawSource {
-                id: cells[id].clone(),
-                title: text(cells, title).unwrap_or_default(),
-                publisher: text(cells, publisher),
-                url: cells[url].clone(),
-                date: cell(cells, date),
-                kind: cells[kind].clone(),
+        rows(t)
+            .map(|(_, cells)| {
+                let cells = &cells;
+                RawSource {
+                    id: cells[id].clone(),
+                    title: text(cells, title).unwrap_or_default(),
+                    publisher: text(cells, publisher),
+                    url: cells[url].clone(),
+                    date: cell(cells, date),
+                    kind: cells[kind].clone(),
+                }
             })
             .collect()
     }
 
     fn nodes(
         &mut self,
-        t: &Table,
+        t: &mut Table,
         types: &BTreeMap<String, BTreeMap<String, String>>,
     ) -> Vec<Spanned<RawNode>> {
         let (Some(id), Some(label), Some(name), Some(layer)) = (
@@ -259,15 +262,16 @@ impl Rows {
             .filter(|i| !taken.contains(i) && !fixed.contains(&t.columns[*i].name.as_str()))
             .collect();
         let no_props = BTreeMap::new();
-        t.rows
-            .iter()
+        let columns = &t.columns;
+        rows_of(&mut t.rows)
             .map(|(span, cells)| {
+                let cells = &cells;
                 let declared = types.get(cells[label].get_ref()).unwrap_or(&no_props);
                 let props = props
                     .iter()
                     .filter(|&&c| !cells[c].get_ref().is_empty())
                     .map(|&c| {
-                        let column = &t.columns[c];
+                        let column = &columns[c];
                         let ty = declared.get(&column.name).map_or(neo4j_type(&column.ty), String::as_str);
                         (Spanned::new(column.span.clone(), column.name.clone()), typed(&cells[c], ty))
                     })
@@ -291,7 +295,7 @@ impl Rows {
             .collect()
     }
 
-    fn edges(&mut self, t: &Table) -> Vec<Spanned<RawEdge>> {
+    fn edges(&mut self, t: &mut Table) -> Vec<Spanned<RawEdge>> {
         let (Some(from), Some(to), Some(rel)) =
             (self.need(t, "", "START_ID"), self.need(t, "", "END_ID"), self.need(t, "", "TYPE"))
         else {
@@ -305,9 +309,10 @@ impl Rows {
             .filter(|i| !taken.contains(i) && !fixed.contains(&t.columns[*i].name.as_str()))
             .collect();
         let file = t.file;
-        t.rows
-            .iter()
+        let columns = &t.columns;
+        rows_of(&mut t.rows)
             .map(|(span, cells)| {
+                let cells = &cells;
                 let share = cell(cells, share_pct).and_then(|c| match c.get_ref().trim().parse::<f64>() {
                     Ok(x) if x.is_finite() => Some(Spanned::new(c.span(), x)),
                     _ => {
@@ -320,7 +325,7 @@ impl Rows {
                     .iter()
                     .filter(|&&c| !cells[c].get_ref().is_empty())
                     .map(|&c| {
-                        let column = &t.columns[c];
+                        let column = &columns[c];
                         let name = Spanned::new(column.span.clone(), column.name.clone());
                         (name, typed(&cells[c], neo4j_type(&column.ty)))
                     })
@@ -344,6 +349,16 @@ impl Rows {
             })
             .collect()
     }
+}
+
+/// A table's rows, handed over one by one so that each is freed once converted: an import then
+/// never holds two copies of all its cells.
+fn rows(t: &mut Table) -> impl Iterator<Item = (Range<usize>, Vec<Cell>)> {
+    rows_of(&mut t.rows)
+}
+
+fn rows_of(rows: &mut Vec<(Range<usize>, Vec<Cell>)>) -> impl Iterator<Item = (Range<usize>, Vec<Cell>)> {
+    std::mem::take(rows).into_iter()
 }
 
 /// A cell of an optional column; empty is absent.
