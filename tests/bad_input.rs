@@ -25,7 +25,6 @@ use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 const CORPUS: &str = "tests/bad-input";
@@ -35,26 +34,6 @@ const TIMEOUT: Duration = Duration::from_secs(60);
 const SHOWN: usize = 16 * 1024;
 /// Longer lines are cut in the snapshot.
 const LINE: usize = 400;
-
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(label: &str) -> Scratch {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("aikg-bad-input-{}-{n}-{label}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Every file under `dir` (relative path -> contents), recursively.
 fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
@@ -245,7 +224,7 @@ fn run_case(args_file: &Path) -> (String, Vec<String>) {
     let case_dir = args_file.parent().unwrap();
     let name = case_dir.file_name().unwrap().to_string_lossy().into_owned();
     let rel = format!("{CORPUS}/{name}");
-    let scratch = Scratch::new(&name);
+    let scratch = common::Scratch::new(&name);
     let copy = scratch.0.join(&rel);
     std::fs::create_dir_all(&copy).unwrap();
     for (path, bytes) in tree(case_dir) {

@@ -20,26 +20,11 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use serde::Serialize;
 
+mod common;
+use common::Scratch;
+
 // ----------------------------------------------------------------------------------------------
 // The built-in data, through the binary.
-
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(label: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("aikg-roundtrip-{}-{label}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Runs `aikg` in `dir`; fails the test unless it succeeds.
 fn aikg(dir: &Path, args: &[&str]) {
