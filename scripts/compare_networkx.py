@@ -35,7 +35,8 @@ class Aikg:
         self.exe, self.data = exe, data
 
     def run(self, *args):
-        cmd = [self.exe] + (["--data", self.data] if self.data else []) + list(args)
+        # Every edge, unverified ones included: networkx is built from the whole JSON export.
+        cmd = [self.exe, "--include-unverified"] + (["--data", self.data] if self.data else []) + list(args)
         out = subprocess.run(cmd, capture_output=True, text=True)
         if out.returncode != 0:
             raise SystemExit(f"aikg failed: {' '.join(cmd)}\n{out.stderr}")
@@ -154,7 +155,7 @@ def generate(folder, n_nodes, n_edges, seed):
     with open(os.path.join(folder, "schema.toml"), "w", encoding="utf-8") as f:
         f.write(schema)
     with open(os.path.join(folder, "sources.toml"), "w", encoding="utf-8") as f:
-        f.write('[[source]]\nid = "generated"\ntitle = "Generated test data"\nurl = "https://example.com/generated"\nkind = "dataset"\n')
+        f.write('[[source]]\nid = "generated"\ntitle = "Generated test data"\nurl = "https://example.com/generated"\ndate = "2026"\nkind = "aggregator"\n')
     kinds = [("Company", "semiconductors", "foundry")] * 3 + [("Chip", "hardware", "accelerator")] * 3 + [("Project", "crypto", "compute")] * 4
     nodes = []
     out = []

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::model::*;
 
-const MAGIC: &[u8; 8] = b"AIKGBIN\x02";
+const MAGIC: &[u8; 8] = b"AIKGBIN\x03";
 
 /// The dataset as cache bytes, for files described by `stamp`.
 pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
@@ -29,8 +29,11 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         w.str(&s.title);
         w.opt(&s.publisher);
         w.str(&s.url);
+        w.opt(&s.via);
         w.opt(&s.date);
+        w.opt(&s.retrieved);
         w.str(&s.kind);
+        w.out.push(s.tier as u8);
     }
     w.len(d.nodes.len());
     for n in &d.nodes {
@@ -48,6 +51,9 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         w.opt(&n.name_zh);
         w.strs(&n.aliases);
         w.opt(&n.summary);
+        w.opt(&n.start);
+        w.opt(&n.end);
+        w.out.push(n.lifecycle.map_or(0, |l| 1 + l as u8));
         w.strs(&n.tags);
         w.ids(&n.sources);
         w.props(&n.props);
@@ -68,7 +74,7 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
             None => w.out.push(0),
         }
         let m = e.more();
-        for field in [&m.share_of, &m.as_of, &m.since, &m.until, &m.confidence, &m.note] {
+        for field in [&m.share_of, &m.as_of, &m.since, &m.until, &m.status, &m.confidence, &m.note] {
             w.opt(field);
         }
         w.props(&m.props);
@@ -112,8 +118,11 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
             title: r.string()?,
             publisher: r.opt()?,
             url: r.string()?,
+            via: r.opt()?,
             date: r.opt()?,
+            retrieved: r.opt()?,
             kind: r.string()?,
+            tier: *[Tier::Weak, Tier::Secondary, Tier::Primary].get(usize::from(r.byte()?))?,
         };
         sources.insert(id, source);
     }
@@ -129,6 +138,12 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
             name_zh: r.opt()?,
             aliases: r.strs()?,
             summary: r.opt()?,
+            start: r.opt()?,
+            end: r.opt()?,
+            lifecycle: match r.byte()? {
+                0 => None,
+                b => Some(*Lifecycle::ALL.get(usize::from(b - 1))?),
+            },
             tags: r.strs()?,
             sources: r.ids()?,
             props: r.props()?,
@@ -159,6 +174,7 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
                 as_of: r.opt()?,
                 since: r.opt()?,
                 until: r.opt()?,
+                status: r.opt()?,
                 confidence: r.opt()?,
                 note: r.opt()?,
                 props: r.props()?,
@@ -207,6 +223,7 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
             w.str(name);
             w.out.push(PropType::ALL.iter().position(|(_, t)| t == ty).unwrap_or(0) as u8);
         }
+        w.out.push(k.lifecycle as u8);
     }
     w.len(s.relations.len());
     for r in &s.relations {
@@ -221,6 +238,13 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
         w.strs(&r.from);
         w.strs(&r.to);
         w.str(&r.style);
+    }
+    w.len(s.domains.len());
+    for d in &s.domains {
+        w.str(&d.domain);
+        w.str(&d.publisher);
+        w.str(&d.kind);
+        w.opt(&d.note);
     }
 }
 
@@ -243,7 +267,8 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
             let name = r.string()?;
             props.insert(name, PropType::ALL.get(usize::from(r.byte()?))?.1);
         }
-        s.kinds.push(Kind { id, shape, description, props });
+        let lifecycle = *Lifecycle::ALL.get(usize::from(r.byte()?))?;
+        s.kinds.push(Kind { id, shape, description, props, lifecycle });
     }
     for _ in 0..r.len()? {
         let (id, description) = (r.string()?, r.string()?);
@@ -256,6 +281,10 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
         let required = r.byte()? == 1;
         let (from, to, style) = (r.strs()?, r.strs()?, r.string()?);
         s.relations.push(Relation { id, description, supply, required, from, to, style });
+    }
+    for _ in 0..r.len()? {
+        let (domain, publisher, kind, note) = (r.string()?, r.string()?, r.string()?, r.opt()?);
+        s.domains.push(Domain { domain, publisher, kind, note });
     }
     Some(s)
 }

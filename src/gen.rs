@@ -15,6 +15,9 @@ use crate::model::*;
 /// How strongly edge ends favour the first members of a class: an end is at position
 /// `len * u^SKEW` for a uniform `u`, so the first 1% of a class gets about 18% of its ends.
 const SKEW: f64 = 2.5;
+/// The date of the one source of a generated dataset: fixed, so that the output depends on the
+/// arguments alone.
+const GEN_SOURCE_DATE: &str = "2026";
 
 /// The largest sizes `generate` accepts: a dataset this size already takes several GB.
 pub const MAX_NODES: usize = 10_000_000;
@@ -92,6 +95,9 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
                 name_zh: None,
                 aliases: Vec::new(),
                 summary: None,
+                start: None,
+                end: None,
+                lifecycle: None,
                 tags: Vec::new(),
                 sources: vec![source.clone()],
                 props: BTreeMap::new(),
@@ -148,8 +154,12 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
             title: format!("Synthetic data from `aikg gen --nodes {nodes} --edges {edges} --seed {seed}`"),
             publisher: Some("aikg".into()),
             url: format!("https://example.org/aikg-gen?nodes={nodes}&edges={edges}&seed={seed}"),
-            date: None,
-            kind: "dataset".into(),
+            via: None,
+            date: Some(GEN_SOURCE_DATE.into()),
+            retrieved: None,
+            // A generated graph cites no publication: its one source is weak by kind, as by domain.
+            kind: "aggregator".into(),
+            tier: Tier::Weak,
         },
     );
     Ok(Dataset { schema: template.schema.clone(), sources, nodes: out_nodes, edges: out_edges })

@@ -65,6 +65,12 @@ impl KnowledgeGraph {
         KnowledgeGraph { dataset, graph, ids, names: OnceLock::new(), id_rank: OnceLock::new(), supply }
     }
 
+    /// How time treats a node: its own lifecycle, else its kind's.
+    pub fn lifecycle(&self, ix: NodeIx) -> Lifecycle {
+        let n = self.node(ix);
+        n.lifecycle.or_else(|| self.dataset.schema.kind(&n.kind).map(|k| k.lifecycle)).unwrap_or_default()
+    }
+
     /// Each node's position when nodes are sorted by id.
     pub fn id_rank(&self) -> &[u32] {
         self.id_rank.get_or_init(|| {

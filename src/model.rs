@@ -251,6 +251,42 @@ pub struct Kind {
     pub shape: String,
     pub description: String,
     pub props: BTreeMap<String, PropType>,
+    /// How time treats nodes of this kind (a node may override it).
+    pub lifecycle: Lifecycle,
+}
+
+/// How time treats a node. Upstream from an artifact (`made-once` or `produced`) follows what was
+/// valid at its release (its `start`); a `service` is walked as of the view's date. A `made-once`
+/// artifact (a trained model, a collected dataset) is not broken by a supplier that stops after
+/// its release; a `produced` one (a chip in production) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lifecycle {
+    MadeOnce,
+    Produced,
+    #[default]
+    Service,
+}
+
+impl Lifecycle {
+    pub const ALL: [Lifecycle; 3] = [Lifecycle::MadeOnce, Lifecycle::Produced, Lifecycle::Service];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Lifecycle::MadeOnce => "made-once",
+            Lifecycle::Produced => "produced",
+            Lifecycle::Service => "service",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lifecycle> {
+        Lifecycle::ALL.into_iter().find(|l| l.name() == s)
+    }
+
+    /// Walked upstream as of its release date.
+    pub fn is_artifact(self) -> bool {
+        self != Lifecycle::Service
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -271,6 +307,82 @@ pub struct Schema {
     pub layers: Vec<Layer>,
     pub kinds: Vec<Kind>,
     pub relations: Vec<Relation>,
+    /// What each known web domain publishes, sorted by domain: the ceiling on the tier of the
+    /// sources it hosts, or `blocked` for hosts never to cite.
+    pub domains: Vec<Domain>,
+}
+
+/// How far a source can be trusted. Ordered: `Weak < Secondary < Primary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// Aggregators, blogs, forums, social media.
+    Weak,
+    /// Established news and analysis.
+    Secondary,
+    /// Filings, company releases and documentation, papers, research firms.
+    Primary,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::Primary, Tier::Secondary, Tier::Weak];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Primary => "primary",
+            Tier::Secondary => "secondary",
+            Tier::Weak => "weak",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.name() == s)
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The kinds of source and the tier each stands for.
+pub const SOURCE_KINDS: &[(&str, Tier)] = &[
+    ("filing", Tier::Primary),
+    ("press-release", Tier::Primary),
+    ("official-docs", Tier::Primary),
+    ("paper", Tier::Primary),
+    ("research-firm", Tier::Primary),
+    ("news", Tier::Secondary),
+    ("blog", Tier::Weak),
+    ("aggregator", Tier::Weak),
+    ("forum", Tier::Weak),
+    ("social", Tier::Weak),
+];
+
+/// The tier of a source kind (`None` for an unknown kind).
+pub fn kind_tier(kind: &str) -> Option<Tier> {
+    SOURCE_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t)
+}
+
+/// A web domain and what it publishes. `domain` matches the host and its subdomains.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Domain {
+    pub domain: String,
+    /// Who publishes there (empty for a blocked host).
+    pub publisher: String,
+    /// A source kind, the best kind of page the domain hosts; or `blocked`.
+    pub kind: String,
+    pub note: Option<String>,
+}
+
+impl Domain {
+    pub const BLOCKED: &'static str = "blocked";
+
+    /// The highest tier a source on this domain can have; `None` for a blocked host.
+    pub fn ceiling(&self) -> Option<Tier> {
+        kind_tier(&self.kind)
+    }
 }
 
 impl Schema {
@@ -293,9 +405,18 @@ pub struct Source {
     pub id: SourceId,
     pub title: String,
     pub publisher: Option<String>,
+    /// The original publication.
     pub url: String,
+    /// The copy it was read from, when that is not the original.
+    pub via: Option<String>,
+    /// When it was published, as fine as known.
     pub date: Option<String>,
+    /// When it was read, for a living page that carries no date of its own (documentation, a
+    /// project's site). Every source has a `date` or a `retrieved`.
+    pub retrieved: Option<String>,
     pub kind: String,
+    /// Derived at load: the kind's tier, capped by what the URL's domain can host.
+    pub tier: Tier,
 }
 
 /// A value that a source asserts and others dispute, kept attributed.
@@ -324,6 +445,12 @@ pub struct Node {
     pub name_zh: Option<String>,
     pub aliases: Vec<String>,
     pub summary: Option<String>,
+    /// When it came into being: founded, released, launched, introduced.
+    pub start: Option<String>,
+    /// When it ended: discontinued, shut down, merged, acquired.
+    pub end: Option<String>,
+    /// Overrides its kind's lifecycle.
+    pub lifecycle: Option<Lifecycle>,
     pub tags: Vec<String>,
     pub sources: Vec<SourceId>,
     pub props: BTreeMap<String, Value>,
@@ -353,6 +480,8 @@ pub struct EdgeMore {
     pub as_of: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
+    /// `announced`, `operating` or `ended`; absent means operating.
+    pub status: Option<String>,
     pub confidence: Option<String>,
     pub note: Option<String>,
     pub props: BTreeMap<String, Value>,
@@ -364,6 +493,7 @@ static NO_MORE: EdgeMore = EdgeMore {
     as_of: None,
     since: None,
     until: None,
+    status: None,
     confidence: None,
     note: None,
     props: BTreeMap::new(),
@@ -389,7 +519,7 @@ impl Serialize for Edge {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let m = self.more();
-        let mut st = s.serialize_struct("Edge", 11)?;
+        let mut st = s.serialize_struct("Edge", 12)?;
         st.serialize_field("rel", &self.rel)?;
         st.serialize_field("sources", &self.sources)?;
         st.serialize_field("share_pct", &self.share_pct)?;
@@ -397,6 +527,7 @@ impl Serialize for Edge {
         st.serialize_field("as_of", &m.as_of)?;
         st.serialize_field("since", &m.since)?;
         st.serialize_field("until", &m.until)?;
+        st.serialize_field("status", &m.status)?;
         st.serialize_field("confidence", &m.confidence)?;
         st.serialize_field("note", &m.note)?;
         st.serialize_field("props", &m.props)?;
@@ -418,4 +549,64 @@ impl Dataset {
     pub fn source(&self, id: &SourceId) -> Option<&Source> {
         self.sources.get(id)
     }
+
+    /// The best tier among `ids` (`Weak` when none is cited).
+    pub fn best_tier(&self, ids: &[SourceId]) -> Tier {
+        ids.iter().filter_map(|id| self.source(id)).map(|s| s.tier).max().unwrap_or(Tier::Weak)
+    }
+
+    /// The evidence behind an edge: `None` when it is marked unverified, else its best source's tier.
+    pub fn edge_tier(&self, e: &Edge) -> Option<Tier> {
+        (e.more().confidence.as_deref() != Some(UNVERIFIED)).then(|| self.best_tier(&e.sources))
+    }
 }
+
+/// A calendar day. A date in the data (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) names a period, read as
+/// its first day where something begins and its last where something ends. Ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Day {
+    /// The first day of the period `date` names, or `None` when it is not a date.
+    pub fn first(date: &str) -> Option<Day> {
+        Day::parse(date, 1, 1)
+    }
+
+    /// The last day of the period `date` names (the 31st stands for any month's last day).
+    pub fn last(date: &str) -> Option<Day> {
+        Day::parse(date, 12, 31)
+    }
+
+    fn parse(date: &str, month: u8, day: u8) -> Option<Day> {
+        let digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+        let mut parts = date.split('-');
+        let y = parts.next().filter(|p| digits(p, 4))?.parse().ok()?;
+        let m = match parts.next() {
+            None => return Some(Day { year: y, month, day }),
+            Some(p) => p,
+        };
+        let m: u8 = Some(m).filter(|p| digits(p, 2))?.parse().ok().filter(|m| (1..=12).contains(m))?;
+        let d = match parts.next() {
+            None => return Some(Day { year: y, month: m, day: if day == 1 { 1 } else { 31 } }),
+            Some(p) => p,
+        };
+        let d: u8 = Some(d).filter(|p| digits(p, 2))?.parse().ok().filter(|d| (1..=31).contains(d))?;
+        parts.next().is_none().then_some(Day { year: y, month: m, day: d })
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The `confidence` of an edge with no citable source: analytics leave it out unless asked.
+pub const UNVERIFIED: &str = "unverified";
+
+/// The statuses of an edge: a planned deal is not current supply.
+pub const STATUSES: &[&str] = &["announced", "operating", "ended"];

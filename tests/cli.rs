@@ -16,6 +16,50 @@ macro_rules! cli_snapshot {
 }
 
 const MINI: &str = "tests/fixtures/mini";
+/// Edges resting on primary, secondary and weak sources, and one unverified edge.
+const EVIDENCE: &str = "tests/fixtures/evidence";
+
+// Evidence: source tiers, the review queue, and what analytics leave out.
+cli_snapshot!(evidence_sources, "--data", EVIDENCE, "--format", "table", "sources");
+cli_snapshot!(evidence_sources_weak, "--data", EVIDENCE, "--format", "table", "sources", "--weak");
+cli_snapshot!(evidence_stats, "--data", EVIDENCE, "--format", "table", "stats");
+cli_snapshot!(evidence_show, "--data", EVIDENCE, "--format", "table", "show", "x1");
+cli_snapshot!(evidence_upstream_default, "--data", EVIDENCE, "--format", "table", "upstream", "gpunet");
+cli_snapshot!(
+    evidence_upstream_with_unverified,
+    "--data",
+    EVIDENCE,
+    "--format",
+    "table",
+    "--include-unverified",
+    "upstream",
+    "gpunet"
+);
+cli_snapshot!(
+    evidence_downstream_min_secondary,
+    "--data",
+    EVIDENCE,
+    "--format",
+    "table",
+    "--min-tier",
+    "secondary",
+    "downstream",
+    "fabco"
+);
+cli_snapshot!(
+    evidence_path_min_primary,
+    "--data",
+    EVIDENCE,
+    "--format",
+    "table",
+    "--min-tier",
+    "primary",
+    "path",
+    "gpunet",
+    "fabco"
+);
+cli_snapshot!(evidence_bad_tier, "--data", EVIDENCE, "--min-tier", "gold", "upstream", "gpunet");
+cli_snapshot!(sources_weak_built_in_csv, "--format", "csv", "sources", "--weak");
 
 // Every output format, on a tiny fixed dataset, for a table and for a report.
 cli_snapshot!(format_table, "--data", MINI, "--format", "table", "list");

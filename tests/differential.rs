@@ -86,7 +86,7 @@ impl Graph {
             ));
         }
         let sources =
-            "[[source]]\nid = \"s\"\ntitle = \"S\"\nurl = \"https://example.com/s\"\nkind = \"news\"\n";
+            "[[source]]\nid = \"s\"\ntitle = \"S\"\nurl = \"https://example.com/s\"\ndate = \"2024\"\nkind = \"news\"\n";
         vec![
             ("schema.toml".into(), schema),
             ("sources.toml".into(), sources.into()),

@@ -196,6 +196,28 @@ fn slug() -> impl Strategy<Value = String> {
     proptest::collection::vec("[a-z0-9]{1,8}", 1..4).prop_map(|p| p.join("-"))
 }
 
+/// Two optional dates, the second dropped when it falls before the first (the loader refuses
+/// an end before a start).
+fn in_order(start: Option<String>, end: Option<String>) -> (Option<String>, Option<String>) {
+    let bounds = |d: &str, fill: (u16, u16)| {
+        let mut p = d.split('-').map(|x| x.parse::<u16>().unwrap_or(0));
+        (p.next().unwrap_or(0), p.next().unwrap_or(fill.0), p.next().unwrap_or(fill.1))
+    };
+    match (&start, &end) {
+        (Some(s), Some(e)) if bounds(s, (1, 1)) > bounds(e, (12, 31)) => (start, None),
+        _ => (start, end),
+    }
+}
+
+/// Lifecycles and edge statuses as the loader spells them (`None` leaves the field out).
+const LIFECYCLES: [Option<&str>; 4] = [None, Some("made-once"), Some("produced"), Some("service")];
+const STATUSES: [Option<&str>; 4] = [None, Some("announced"), Some("operating"), Some("ended")];
+
+/// The copy a source was read from: a plain path on another host.
+fn url_via() -> impl Strategy<Value = String> {
+    "[a-z0-9]{1,12}".prop_map(|p| format!("https://copies.example.com/{p}"))
+}
+
 fn date() -> impl Strategy<Value = String> {
     (1000u32..=9999, 0u32..=12, 0u32..=31).prop_map(|(y, m, d)| match (m, d) {
         (0, _) => format!("{y}"),
@@ -259,7 +281,18 @@ const NODE_PROPS: &[&str] = &[
 const EDGE_PROPS: &[&str] = &["weight", "volume_units", "名字", "q\"uote", "a,b", "with space", "🚀", "x-y"];
 const SHAPES: &[&str] = &["box", "box3d", "circle", "hexagon", "note", "cylinder"];
 const STYLES: &[&str] = &["solid", "dashed", "dotted", "bold"];
-const SOURCE_KINDS: &[&str] = &["report", "news", "filing", "paper", "website", "press-release"];
+const SOURCE_KINDS: &[&str] = &[
+    "filing",
+    "press-release",
+    "official-docs",
+    "paper",
+    "research-firm",
+    "news",
+    "blog",
+    "aggregator",
+    "forum",
+    "social",
+];
 
 #[derive(Debug, Clone)]
 struct LayerSpec {
@@ -296,7 +329,9 @@ struct SourceSpec {
     title: String,
     publisher: Option<String>,
     url: String,
+    via: Option<String>,
     date: Option<String>,
+    retrieved: Option<String>,
     kind: Index,
 }
 
@@ -310,6 +345,9 @@ struct ClaimSpec {
 
 #[derive(Debug, Clone)]
 struct NodeSpec {
+    start: Option<String>,
+    end: Option<String>,
+    lifecycle: Index,
     id: String,
     kind: Index,
     layer: Index,
@@ -326,6 +364,7 @@ struct NodeSpec {
 
 #[derive(Debug, Clone)]
 struct EdgeSpec {
+    status: Index,
     from: Index,
     to: Index,
     rel: Index,
@@ -397,25 +436,43 @@ fn spec() -> impl Strategy<Value = Spec> {
             to,
             style,
         });
-    // A URL must start with http(s):// and hold no white space.
+    // A URL must start with http(s):// and hold no white space, control character or query (a
+    // generated query could spell a tracking parameter, which the loader refuses).
     let url = text().prop_map(|t| {
-        format!("https://example.com/{}", t.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        let path: String =
+            t.chars().filter(|c| !c.is_whitespace() && !c.is_control() && !"?#".contains(*c)).collect();
+        format!("https://example.com/{path}")
     });
-    let source = (slug(), text(), opt(text()), url, opt(date()), any::<Index>()).prop_map(
-        |(id, title, publisher, url, date, kind)| SourceSpec { id, title, publisher, url, date, kind },
+    // Every source has a publication date or a retrieval date.
+    let dated = prop_oneof![date().prop_map(|d| (Some(d), None)), date().prop_map(|d| (None, Some(d)))];
+    let source = (slug(), text(), opt(text()), url, opt(url_via()), dated, any::<Index>()).prop_map(
+        |(id, title, publisher, url, via, (date, retrieved), kind)| SourceSpec {
+            id,
+            title,
+            publisher,
+            url,
+            via,
+            date,
+            retrieved,
+            kind,
+        },
     );
     let node = (
         (slug(), any::<Index>(), any::<Index>(), any::<Index>(), name(), opt(text())),
         (vec(text(), 0..3), opt(text()), vec(text(), 0..3), vec(any::<Index>(), 1..3)),
-        (vec(opt(value_seed()), 0..4), vec(claim(), 0..2)),
+        (vec(opt(value_seed()), 0..4), vec(claim(), 0..2), (opt(date()), opt(date()), any::<Index>())),
     )
         .prop_map(
             |(
                 (id, kind, layer, segment, name, name_zh),
                 (aliases, summary, tags, sources),
-                (props, claims),
+                (props, claims, (start, end, lifecycle)),
             )| {
+                let (start, end) = in_order(start, end);
                 NodeSpec {
+                    start,
+                    end,
+                    lifecycle,
                     id,
                     kind,
                     layer,
@@ -441,11 +498,17 @@ fn spec() -> impl Strategy<Value = Spec> {
             opt(any::<bool>()),
             opt(text()),
         ),
-        (vec((any::<Index>(), value_seed()), 0..3), vec(claim(), 0..2)),
+        (vec((any::<Index>(), value_seed()), 0..3), vec(claim(), 0..2), any::<Index>()),
     )
         .prop_map(
-            |((from, to, rel, sources), (share, as_of, since, until, confidence, note), (props, claims))| {
+            |(
+                (from, to, rel, sources),
+                (share, as_of, since, until, confidence, note),
+                (props, claims, status),
+            )| {
+                let (since, until) = in_order(since, until);
                 EdgeSpec {
+                    status,
                     from,
                     to,
                     rel,
@@ -519,6 +582,15 @@ struct GenKind {
     shape: &'static str,
     description: String,
     props: BTreeMap<String, &'static str>,
+    lifecycle: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct GenDomain {
+    domain: &'static str,
+    publisher: &'static str,
+    kind: &'static str,
+    note: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -538,8 +610,12 @@ struct GenSource {
     title: String,
     publisher: Option<String>,
     url: String,
+    via: Option<String>,
     date: Option<String>,
+    retrieved: Option<String>,
     kind: &'static str,
+    /// Sources live at example.com, which the generated domain table does not list: weak.
+    tier: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -560,6 +636,9 @@ struct GenNode {
     name_zh: Option<String>,
     aliases: Vec<String>,
     summary: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    lifecycle: Option<&'static str>,
     tags: Vec<String>,
     sources: Vec<String>,
     props: BTreeMap<String, GenValue>,
@@ -577,6 +656,7 @@ struct GenEdge {
     as_of: Option<String>,
     since: Option<String>,
     until: Option<String>,
+    status: Option<&'static str>,
     confidence: Option<&'static str>,
     note: Option<String>,
     props: BTreeMap<String, GenValue>,
@@ -588,6 +668,7 @@ struct GenDataset {
     layers: Vec<GenLayer>,
     kinds: Vec<GenKind>,
     relations: Vec<GenRelation>,
+    domains: Vec<GenDomain>,
     sources: Vec<GenSource>,
     nodes: Vec<GenNode>,
     edges: Vec<GenEdge>,
@@ -656,6 +737,7 @@ fn build(spec: &Spec) -> GenDataset {
                 .iter()
                 .map(|(name, ty)| (name.get(NODE_PROPS).to_string(), TYPES[*ty as usize % 6]))
                 .collect(),
+            lifecycle: ["made-once", "produced", "service"][k.shape.index(3)],
         })
         .collect();
     let mut seen = BTreeSet::new();
@@ -688,8 +770,11 @@ fn build(spec: &Spec) -> GenDataset {
             title: s.title.clone(),
             publisher: s.publisher.clone(),
             url: s.url.clone(),
+            via: s.via.clone(),
             date: s.date.clone(),
+            retrieved: s.retrieved.clone(),
             kind: SOURCE_KINDS[s.kind.index(SOURCE_KINDS.len())],
+            tier: "weak",
         })
         .collect();
     // The export lists sources by id.
@@ -732,6 +817,9 @@ fn build(spec: &Spec) -> GenDataset {
                 name_zh: n.name_zh.clone(),
                 aliases: n.aliases.clone(),
                 summary: n.summary.clone(),
+                start: n.start.clone(),
+                end: n.end.clone(),
+                lifecycle: LIFECYCLES[n.lifecycle.index(LIFECYCLES.len())],
                 tags: n.tags.clone(),
                 sources: cite(&n.sources),
                 props,
@@ -763,6 +851,7 @@ fn build(spec: &Spec) -> GenDataset {
                 as_of: e.as_of.clone(),
                 since: e.since.clone(),
                 until: e.until.clone(),
+                status: STATUSES[e.status.index(STATUSES.len())],
                 confidence: e.confidence.map(|c| if c { "reported" } else { "estimated" }),
                 note: e.note.clone(),
                 props: e
@@ -774,7 +863,10 @@ fn build(spec: &Spec) -> GenDataset {
             });
         }
     }
-    GenDataset { layers, kinds, relations, sources, nodes, edges }
+    // One domain, for the table's round trip: the copies' host, which no source's URL is on.
+    let domains =
+        vec![GenDomain { domain: "copies.example.com", publisher: "Copies", kind: "news", note: None }];
+    GenDataset { layers, kinds, relations, domains, sources, nodes, edges }
 }
 
 /// The located errors of a failed load, rendered as the command line shows them.

@@ -4,6 +4,7 @@
 pub mod centrality;
 pub mod chokepoints;
 pub mod concentration;
+pub mod evidence;
 pub mod path;
 pub mod supply;
 

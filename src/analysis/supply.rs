@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::graph::KnowledgeGraph;
-use crate::model::{EdgeIx, NodeIx, Supply};
+use crate::model::{EdgeIx, FastMap, NodeIx, Supply, Tier};
 
 /// Supply arcs as adjacency lists, each sorted by the other node's id, then relation.
 pub struct SupplyView {
@@ -81,6 +81,39 @@ impl SupplyView {
             next.sort_by(|a, b| g.node(a.node).id.cmp(&g.node(b.node).id));
             frontier = next.iter().map(|t| t.node).collect();
             out.extend(next);
+        }
+        out
+    }
+
+    /// For each node in `reached` (from [`SupplyView::tiers`] of `start` and `flow`), the evidence
+    /// its tier rests on: the best, over the arcs that reach it from the tier before, of the
+    /// weakest edge on the way there. `None` means an unverified edge is unavoidable.
+    pub fn evidence(
+        &self,
+        g: &KnowledgeGraph,
+        start: NodeIx,
+        flow: Flow,
+        reached: &[Tiered],
+    ) -> Vec<Option<Tier>> {
+        let back = match flow {
+            Flow::Upstream => Flow::Downstream,
+            Flow::Downstream => Flow::Upstream,
+        };
+        let mut level: FastMap<NodeIx, (usize, Option<Tier>)> = FastMap::default();
+        level.insert(start, (0, Some(Tier::Primary)));
+        let mut out = Vec::with_capacity(reached.len());
+        for r in reached {
+            let best = self
+                .next(back, r.node)
+                .iter()
+                .filter_map(|&(e, prev)| match level.get(&prev) {
+                    Some(&(t, ev)) if t + 1 == r.tier => Some(ev.min(g.dataset.edge_tier(g.edge(e)))),
+                    _ => None,
+                })
+                .max()
+                .flatten();
+            level.insert(r.node, (r.tier, best));
+            out.push(best);
         }
         out
     }

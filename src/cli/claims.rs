@@ -55,6 +55,7 @@ fn recorded(e: &Edge, prop: &str) -> Cell {
         "since" => e.more().since.as_ref().into(),
         "until" => e.more().until.as_ref().into(),
         "confidence" => e.more().confidence.as_ref().into(),
+        "status" => e.more().status.as_ref().into(),
         other => e.more().props.get(other).map(Cell::from).unwrap_or(Cell::Null),
     }
 }

@@ -25,6 +25,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "top 1 %",
         "top 3 %",
         "dominant",
+        "evidence",
         "shares",
     ]);
     for m in markets(g) {
@@ -36,6 +37,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .iter()
             .map(|(n, p, _)| Cell::from(format!("{} {}", g.node(*n).id, round(*p, 2))))
             .collect();
+        // The weakest figure in the market bounds what its index rests on.
+        let evidence = m.shares.iter().map(|s| g.dataset.edge_tier(g.edge(s.2))).min().flatten();
         t.push(vec![
             (&m.share_of).into(),
             m.as_of.as_ref().into(),
@@ -46,6 +49,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Cell::Float(round(m.top1, 2)),
             Cell::Float(round(m.top3, 2)),
             (if m.dominated() { format!("yes (> {DOMINANT_SHARE}%)") } else { "no".to_string() }).into(),
+            super::show::evidence(evidence).into(),
             Cell::List(shares),
         ]);
     }

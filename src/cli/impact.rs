@@ -4,7 +4,8 @@
 //! through what it depends on).
 
 use super::{Ctx, Result};
-use crate::analysis::{impact, supply::SupplyView};
+use crate::analysis::impact;
+use crate::analysis::supply::{Flow, SupplyView};
 use crate::table::{Output, Table};
 
 #[derive(Debug, clap::Args)]
@@ -17,9 +18,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let failed = ctx.node(&args.node)?;
     let view = SupplyView::new(g);
-    let mut t =
-        Table::new(&["tier", "id", "name", "kind", "layer", "rel", "supplied by", "other route", "breaks"]);
-    for d in impact(g, &view, failed) {
+    let dependants = impact(g, &view, failed);
+    let reached: Vec<_> = dependants.iter().map(|d| d.tiered.clone()).collect();
+    let evidence = view.evidence(g, failed, Flow::Downstream, &reached);
+    let mut t = Table::new(&[
+        "tier",
+        "id",
+        "name",
+        "kind",
+        "layer",
+        "rel",
+        "supplied by",
+        "other route",
+        "breaks",
+        "evidence",
+    ]);
+    for (d, ev) in dependants.into_iter().zip(evidence) {
         let n = g.node(d.tiered.node);
         t.push(vec![
             d.tiered.tier.into(),
@@ -36,6 +50,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
             .into(),
             (if d.breaks { "yes" } else { "no" }).into(),
+            super::show::evidence(ev).into(),
         ]);
     }
     ctx.emit(&Output::Table(t))

@@ -76,7 +76,8 @@ pub fn run(args: Args) -> Result<()> {
         if n == 0 {
             String::new()
         } else {
-            format!(" ({n} warnings: see `aikg --data {} check`)", args.output.display())
+            let s = if n == 1 { "" } else { "s" };
+            format!(" ({n} warning{s}: see `aikg --data {} check`)", args.output.display())
         }
     ));
     Ok(())

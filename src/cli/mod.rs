@@ -19,6 +19,7 @@ mod rank;
 mod render;
 mod search;
 mod show;
+mod sources;
 mod stats;
 mod tiers;
 mod timeline;
@@ -29,11 +30,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::analysis::evidence::{LeftOut, Policy};
 use crate::analysis::supply::Flow;
 use crate::diag::{did_you_mean, render as render_diag, Diagnostic, Texts};
 use crate::graph::{KnowledgeGraph, ResolveError};
 use crate::load::{load, LoadError, Loaded};
-use crate::model::{Dataset, NodeIx};
+use crate::model::{Dataset, NodeIx, Tier};
 use crate::render::{render, Format, Style};
 use crate::table::Output;
 
@@ -62,6 +64,14 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 
+    /// Analytics rest only on edges with a source of this tier or better
+    #[arg(long, global = true, value_enum, default_value_t = MinTier::Weak, value_name = "TIER")]
+    min_tier: MinTier,
+
+    /// Analytics also use edges marked unverified (no citable source found)
+    #[arg(long, global = true)]
+    include_unverified: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -71,6 +81,27 @@ enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// The tiers of evidence, strongest first (see `aikg sources`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MinTier {
+    /// Filings, company releases and documentation, papers, research firms
+    Primary,
+    /// Established news and analysis, or better
+    Secondary,
+    /// Any citable source (every edge not marked unverified)
+    Weak,
+}
+
+impl From<MinTier> for Tier {
+    fn from(t: MinTier) -> Tier {
+        match t {
+            MinTier::Primary => Tier::Primary,
+            MinTier::Secondary => Tier::Secondary,
+            MinTier::Weak => Tier::Weak,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +114,8 @@ enum Command {
     Show(show::Args),
     /// Fuzzy search over ids, names, Chinese names, aliases and tickers
     Search(search::Args),
+    /// Every source with its tier and what rests on it; --weak for the review queue
+    Sources(sources::Args),
     /// Nodes within N hops of a node
     Neighbors(neighbors::Args),
     /// Suppliers of a node, tier by tier (tier 1 = direct suppliers)
@@ -376,7 +409,9 @@ fn run(cli: Cli) -> Result<()> {
     };
     // `check` reports every diagnostic, so it always reads the text; other commands take the
     // cache when it is current.
-    let opened = open(cli.data.as_deref(), !matches!(command, Command::Check(_)))?;
+    let mut opened = open(cli.data.as_deref(), !matches!(command, Command::Check(_)))?;
+    let policy = Policy { min_tier: cli.min_tier.into(), include_unverified: cli.include_unverified };
+    let left_out = if command.is_analytic() { policy.apply(&mut opened.dataset) } else { LeftOut::default() };
     let ctx = Ctx {
         graph: KnowledgeGraph::new(opened.dataset),
         texts: opened.texts,
@@ -389,6 +424,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::List(a) => list::run(&ctx, a),
         Command::Show(a) => show::run(&ctx, a),
         Command::Search(a) => search::run(&ctx, a),
+        Command::Sources(a) => sources::run(&ctx, a),
         Command::Neighbors(a) => neighbors::run(&ctx, a),
         Command::Upstream(a) => tiers::run(&ctx, a, Flow::Upstream),
         Command::Downstream(a) => tiers::run(&ctx, a, Flow::Downstream),
@@ -406,9 +442,48 @@ fn run(cli: Cli) -> Result<()> {
         // Handled before the dataset is opened.
         Command::Import(_) => Ok(()),
     };
+    if result.is_ok() {
+        note_left_out(left_out, policy);
+    }
     // The process ends here: freeing the graph one allocation at a time would only cost time.
     std::mem::forget(ctx);
     result
+}
+
+impl Command {
+    /// Analytics rest on the edges that `--min-tier` and `--include-unverified` admit; data
+    /// commands (list, show, query, export, stats, sources, check…) see every edge with its tier.
+    fn is_analytic(&self) -> bool {
+        matches!(
+            self,
+            Command::Neighbors(_)
+                | Command::Upstream(_)
+                | Command::Downstream(_)
+                | Command::Path(_)
+                | Command::Impact(_)
+                | Command::Chokepoints(_)
+                | Command::Concentration(_)
+                | Command::Rank(_)
+                | Command::Render(_)
+        )
+    }
+}
+
+/// Says on standard error which edges an analysis left out, and the flag that brings them back.
+fn note_left_out(left_out: LeftOut, policy: Policy) {
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if left_out.unverified > 0 {
+        let n = left_out.unverified;
+        note(&format!("note: left out {n} unverified edge{} (--include-unverified uses them)\n", plural(n)));
+    }
+    if left_out.below_tier > 0 {
+        let n = left_out.below_tier;
+        note(&format!(
+            "note: left out {n} edge{} with no {} or better source (--min-tier)\n",
+            plural(n),
+            policy.min_tier
+        ));
+    }
 }
 
 fn terminal_width() -> Option<u16> {

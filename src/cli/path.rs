@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     };
     let limit = if args.all { ENUMERATION_CAP } else { 1 };
     let found = shortest_paths(g, from, to, &c, limit);
-    let mut t = Table::new(&["path", "step", "from", "edge", "to", "to name", "sources"]);
+    let mut t = Table::new(&["path", "step", "from", "edge", "to", "to name", "evidence", "sources"]);
     for (i, path) in found.paths.iter().enumerate() {
         for (j, step) in path.iter().enumerate() {
             let e = g.edge(step.edge);
@@ -60,6 +60,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 arrow.into(),
                 (&g.node(step.to).id.0).into(),
                 (&g.node(step.to).name).into(),
+                super::show::evidence(g.dataset.edge_tier(e)).into(),
                 Cell::List(e.sources.iter().map(|s| Cell::from(&s.0)).collect()),
             ]);
         }

@@ -1,7 +1,7 @@
 //! `aikg show NODE`: everything the dataset knows about one node.
 
 use super::{Ctx, Result};
-use crate::model::SourceId;
+use crate::model::{SourceId, Tier, UNVERIFIED};
 use crate::table::{Cell, Output, Section, Table};
 use petgraph::Direction;
 
@@ -14,6 +14,11 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let ix = ctx.node(&args.node)?;
     ctx.emit(&Output::Report(show(ctx, ix)))
+}
+
+/// An edge's evidence in words: its best source's tier, or `unverified`.
+pub fn evidence(tier: Option<Tier>) -> &'static str {
+    tier.map_or(UNVERIFIED, Tier::name)
 }
 
 fn sources_cell(ids: &[SourceId]) -> Cell {
@@ -38,6 +43,9 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
     field("aliases", n.aliases.as_slice().into());
     field("tags", n.tags.as_slice().into());
     field("summary", n.summary.as_ref().into());
+    field("start", n.start.as_ref().into());
+    field("end", n.end.as_ref().into());
+    field("lifecycle", g.lifecycle(ix).name().into());
     field("sources", sources_cell(&n.sources));
     field("defined at", format!("{}:{}", n.origin.file, n.origin.line).into());
     let mut sections = vec![Section { title: "node".into(), table: fields }];
@@ -58,7 +66,18 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
     }
 
     for (title, dir, list) in [("out", "to", &out), ("in", "from", &inc)] {
-        let mut t = Table::new(&["rel", dir, "name", "share_pct", "share_of", "as_of", "note", "sources"]);
+        let mut t = Table::new(&[
+            "rel",
+            dir,
+            "name",
+            "share_pct",
+            "share_of",
+            "as_of",
+            "status",
+            "evidence",
+            "note",
+            "sources",
+        ]);
         for &(e, other) in list {
             let edge = g.edge(e);
             let o = g.node(other);
@@ -69,6 +88,8 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
                 edge.share_pct.into(),
                 edge.more().share_of.as_ref().into(),
                 edge.more().as_of.as_ref().into(),
+                edge.more().status.as_ref().into(),
+                evidence(g.dataset.edge_tier(edge)).into(),
                 edge.more().note.as_ref().into(),
                 sources_cell(&edge.sources),
             ]);
@@ -88,11 +109,13 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
     }
     cited.sort();
     cited.dedup();
-    let mut sources = Table::new(&["source", "publisher", "date", "title", "url"]);
+    let mut sources = Table::new(&["source", "tier", "kind", "publisher", "date", "title", "url"]);
     for id in cited {
         if let Some(s) = g.dataset.source(id) {
             sources.push(vec![
                 (&s.id.0).into(),
+                s.tier.name().into(),
+                (&s.kind).into(),
                 s.publisher.as_ref().into(),
                 s.date.as_ref().into(),
                 (&s.title).into(),

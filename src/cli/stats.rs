@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{Ctx, Result};
+use crate::analysis::evidence::TierMix;
 use crate::model::Supply;
 use crate::table::{Cell, Output, Section, Table};
 
@@ -97,9 +98,45 @@ fn stats(ctx: &Ctx) -> Vec<Section> {
         d.edges.iter().filter(|e| e.more().as_of.is_some() || e.more().since.is_some()).count(),
         edges,
     );
-    let cited: std::collections::BTreeSet<_> =
-        d.nodes.iter().flat_map(|n| &n.sources).chain(d.edges.iter().flat_map(|e| &e.sources)).collect();
-    row("sources cited", cited.len(), d.sources.len());
+    let citations = crate::analysis::evidence::citations(d);
+    row(
+        "sources cited",
+        citations.values().filter(|c| c.nodes + c.edges + c.claims > 0).count(),
+        d.sources.len(),
+    );
+
+    // The tier of the best source behind each item; unverified edges have none.
+    let supply = |e: &&crate::model::Edge| d.schema.relation(&e.rel).is_some_and(|r| r.supply.is_some());
+    let mut evidence = Table::new(&[
+        "items",
+        "count",
+        "primary",
+        "secondary",
+        "weak",
+        "unverified",
+        "primary or secondary %",
+    ]);
+    let mixes = [
+        ("nodes", TierMix::of(d.nodes.iter().map(|n| Some(d.best_tier(&n.sources))))),
+        ("edges", TierMix::of(d.edges.iter().map(|e| d.edge_tier(e)))),
+        ("supply edges", TierMix::of(d.edges.iter().filter(supply).map(|e| d.edge_tier(e)))),
+        (
+            "share figures",
+            TierMix::of(d.edges.iter().filter(|e| e.share_pct.is_some()).map(|e| d.edge_tier(e))),
+        ),
+        ("sources", TierMix::of(d.sources.values().map(|s| Some(s.tier)))),
+    ];
+    for (items, m) in mixes {
+        evidence.push(vec![
+            items.into(),
+            m.total().into(),
+            m.primary.into(),
+            m.secondary.into(),
+            m.weak.into(),
+            m.unverified.into(),
+            pct(m.primary + m.secondary, m.total()),
+        ]);
+    }
 
     vec![
         Section { title: "totals".into(), table: totals },
@@ -107,5 +144,6 @@ fn stats(ctx: &Ctx) -> Vec<Section> {
         Section { title: "kinds".into(), table: kinds },
         Section { title: "relations".into(), table: relations },
         Section { title: "provenance".into(), table: provenance },
+        Section { title: "evidence (best source tier)".into(), table: evidence },
     ]
 }

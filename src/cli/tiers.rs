@@ -24,8 +24,9 @@ pub fn run(ctx: &Ctx, args: Args, flow: Flow) -> Result<()> {
         Flow::Upstream => "supplies",
         Flow::Downstream => "supplied by",
     };
-    let mut t = Table::new(&["tier", "id", "name", "kind", "layer", "rel", via]);
-    for r in reached {
+    let evidence = view.evidence(g, start, flow, &reached);
+    let mut t = Table::new(&["tier", "id", "name", "kind", "layer", "rel", via, "evidence"]);
+    for (r, ev) in reached.into_iter().zip(evidence) {
         let n = g.node(r.node);
         t.push(vec![
             r.tier.into(),
@@ -35,6 +36,7 @@ pub fn run(ctx: &Ctx, args: Args, flow: Flow) -> Result<()> {
             (&n.layer).into(),
             (&g.edge(r.via_edge).rel).into(),
             (&g.node(r.via_node).id.0).into(),
+            super::show::evidence(ev).into(),
         ]);
     }
     ctx.emit(&Output::Table(t))

@@ -20,25 +20,29 @@ pub enum Dialect {
 }
 
 /// The node fields every node has, before its properties, with their Kùzu types.
-const NODE_FIELDS: [(&str, &str); 9] = [
+const NODE_FIELDS: [(&str, &str); 12] = [
     ("id", "STRING"),
     ("name", "STRING"),
     ("name_zh", "STRING"),
     ("layer", "STRING"),
     ("segment", "STRING"),
     ("summary", "STRING"),
+    ("start", "STRING"),
+    ("end", "STRING"),
+    ("lifecycle", "STRING"),
     ("aliases", "STRING[]"),
     ("tags", "STRING[]"),
     ("sources", "STRING[]"),
 ];
 
 /// The edge fields, before the edge properties.
-const EDGE_FIELDS: [(&str, &str); 8] = [
+const EDGE_FIELDS: [(&str, &str); 9] = [
     ("share_pct", "DOUBLE"),
     ("share_of", "STRING"),
     ("as_of", "STRING"),
     ("since", "STRING"),
     ("until", "STRING"),
+    ("status", "STRING"),
     ("confidence", "STRING"),
     ("note", "STRING"),
     ("sources", "STRING[]"),
@@ -84,13 +88,16 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
     let string = |s: &str| string(s, dialect);
     let list = |items: &mut dyn Iterator<Item = &str>| list(items, dialect);
     for n in &d.nodes {
-        let fields: [(&str, Option<String>); 9] = [
+        let fields: [(&str, Option<String>); 12] = [
             ("id", Some(string(&n.id.0))),
             ("name", Some(string(&n.name))),
             ("name_zh", n.name_zh.as_deref().map(string)),
             ("layer", Some(string(&n.layer))),
             ("segment", n.segment.as_deref().map(string)),
             ("summary", n.summary.as_deref().map(string)),
+            ("start", n.start.as_deref().map(string)),
+            ("end", n.end.as_deref().map(string)),
+            ("lifecycle", n.lifecycle.map(|l| string(l.name()))),
             ("aliases", Some(list(&mut n.aliases.iter().map(String::as_str)))),
             ("tags", Some(list(&mut n.tags.iter().map(String::as_str)))),
             ("sources", Some(list(&mut n.sources.iter().map(|s| s.0.as_str())))),
@@ -105,12 +112,13 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
     for e in &d.edges {
         let (a, b) = (&d.nodes[e.from], &d.nodes[e.to]);
         let opt = |s: &Option<String>| s.as_deref().map(string);
-        let fields: [(&str, Option<String>); 8] = [
+        let fields: [(&str, Option<String>); 9] = [
             ("share_pct", e.share_pct.map(float)),
             ("share_of", opt(&e.more().share_of)),
             ("as_of", opt(&e.more().as_of)),
             ("since", opt(&e.more().since)),
             ("until", opt(&e.more().until)),
+            ("status", opt(&e.more().status)),
             ("confidence", opt(&e.more().confidence)),
             ("note", opt(&e.more().note)),
             ("sources", Some(list(&mut e.sources.iter().map(|s| s.0.as_str())))),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Dataset, Edge, Layer, Node, Relation, Source, Value};
+use crate::model::{Dataset, Domain, Edge, Layer, Node, Relation, Source, Value};
 pub use cypher::{to_cypher, Dialect};
 pub use toml_files::to_toml;
 
@@ -20,6 +20,7 @@ struct JsonDataset<'a> {
     layers: &'a [Layer],
     kinds: Vec<JsonKind<'a>>,
     relations: &'a [Relation],
+    domains: &'a [Domain],
     sources: Vec<&'a Source>,
     nodes: &'a [Node],
     edges: Vec<JsonEdge<'a>>,
@@ -31,6 +32,7 @@ struct JsonKind<'a> {
     shape: &'a str,
     description: &'a str,
     props: std::collections::BTreeMap<&'a str, &'static str>,
+    lifecycle: &'static str,
 }
 
 #[derive(Serialize)]
@@ -54,9 +56,11 @@ pub fn to_json(d: &Dataset) -> String {
                 shape: &k.shape,
                 description: &k.description,
                 props: k.props.iter().map(|(p, t)| (p.as_str(), t.name())).collect(),
+                lifecycle: k.lifecycle.name(),
             })
             .collect(),
         relations: &d.schema.relations,
+        domains: &d.schema.domains,
         sources: d.sources.values().collect(),
         nodes: &d.nodes,
         edges: d
@@ -141,8 +145,9 @@ fn prop_columns(d: &Dataset) -> (BTreeMap<String, ColType>, BTreeMap<String, Col
 }
 
 /// A node's fields as text, in the column order of both flat exports (after the id): kind,
-/// name, name_zh, layer, segment, summary, aliases, tags, sources; lists joined with `;`.
-fn node_fields(n: &Node) -> [String; 9] {
+/// name, name_zh, layer, segment, summary, start, end, lifecycle, aliases, tags, sources; lists
+/// joined with `;`.
+fn node_fields(n: &Node) -> [String; 12] {
     [
         n.kind.to_string(),
         n.name.clone(),
@@ -150,6 +155,9 @@ fn node_fields(n: &Node) -> [String; 9] {
         n.layer.to_string(),
         n.segment.as_deref().unwrap_or_default().to_string(),
         n.summary.clone().unwrap_or_default(),
+        n.start.clone().unwrap_or_default(),
+        n.end.clone().unwrap_or_default(),
+        n.lifecycle.map(|l| l.name().to_string()).unwrap_or_default(),
         n.aliases.join(";"),
         n.tags.join(";"),
         n.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
@@ -157,8 +165,8 @@ fn node_fields(n: &Node) -> [String; 9] {
 }
 
 /// An edge's text fields after its endpoints, in export column order: type, share_of, as_of,
-/// since, until, confidence, note, sources.
-fn edge_fields(e: &Edge) -> [String; 8] {
+/// since, until, status, confidence, note, sources.
+fn edge_fields(e: &Edge) -> [String; 9] {
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
     [
         e.rel.to_string(),
@@ -166,6 +174,7 @@ fn edge_fields(e: &Edge) -> [String; 8] {
         opt(&e.more().as_of),
         opt(&e.more().since),
         opt(&e.more().until),
+        opt(&e.more().status),
         opt(&e.more().confidence),
         opt(&e.more().note),
         e.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
@@ -228,6 +237,9 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
         "layer",
         "segment",
         "summary",
+        "start",
+        "end",
+        "lifecycle",
         "aliases:string[]",
         "tags:string[]",
         "sources:string[]",
@@ -252,6 +264,7 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
         "as_of",
         "since",
         "until",
+        "status",
         "confidence",
         "note",
         "sources:string[]",
@@ -272,15 +285,19 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
         );
         edges.push(row);
     }
-    let mut sources =
-        vec![["id:ID", "title", "publisher", "url", "date", "kind"].iter().map(|s| s.to_string()).collect()];
+    let mut sources = vec![["id:ID", "title", "publisher", "url", "via", "date", "retrieved", "kind"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()];
     for s in d.sources.values() {
         sources.push(vec![
             s.id.0.to_string(),
             s.title.clone(),
             s.publisher.clone().unwrap_or_default(),
             s.url.clone(),
+            s.via.clone().unwrap_or_default(),
             s.date.clone().unwrap_or_default(),
+            s.retrieved.clone().unwrap_or_default(),
             s.kind.clone(),
         ]);
     }
@@ -316,9 +333,22 @@ pub fn xml(s: &str) -> String {
 pub fn to_graphml(d: &Dataset) -> String {
     use std::fmt::Write as _;
     let (node_cols, edge_cols) = prop_columns(d);
-    let node_fixed =
-        ["label", "name", "name_zh", "layer", "segment", "summary", "aliases", "tags", "sources"];
-    let edge_fixed = ["type", "share_of", "as_of", "since", "until", "confidence", "note", "sources"];
+    let node_fixed = [
+        "label",
+        "name",
+        "name_zh",
+        "layer",
+        "segment",
+        "summary",
+        "start",
+        "end",
+        "lifecycle",
+        "aliases",
+        "tags",
+        "sources",
+    ];
+    let edge_fixed =
+        ["type", "share_of", "as_of", "since", "until", "status", "confidence", "note", "sources"];
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
     for k in node_fixed {

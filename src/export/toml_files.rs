@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::model::{Claim, Dataset, PropType, Supply, Value};
+use crate::model::{Claim, Dataset, Lifecycle, PropType, Supply, Value};
 
 /// The files of a dataset folder, as (file name, contents).
 pub fn to_toml(d: &Dataset) -> Vec<(&'static str, String)> {
@@ -41,6 +41,9 @@ fn schema(d: &Dataset) -> String {
             .map(|(p, t): (&String, &PropType)| (p.as_str(), Value::Str(t.name().into())))
             .collect();
         inline_table(&mut out, "props", &props);
+        if k.lifecycle != Lifecycle::Service {
+            field(&mut out, "lifecycle", k.lifecycle.name());
+        }
     }
     for r in &d.schema.relations {
         out.push_str("\n[[relation]]\n");
@@ -58,6 +61,15 @@ fn schema(d: &Dataset) -> String {
         let _ = writeln!(out, "to = {}", strings(&r.to));
         field(&mut out, "style", &r.style);
     }
+    for d in &d.schema.domains {
+        out.push_str("\n[[domain]]\n");
+        field(&mut out, "domain", &d.domain);
+        if !d.publisher.is_empty() {
+            field(&mut out, "publisher", &d.publisher);
+        }
+        field(&mut out, "kind", &d.kind);
+        opt(&mut out, "note", &d.note);
+    }
     out
 }
 
@@ -69,7 +81,9 @@ fn sources(d: &Dataset) -> String {
         field(&mut out, "title", &s.title);
         opt(&mut out, "publisher", &s.publisher);
         field(&mut out, "url", &s.url);
+        opt(&mut out, "via", &s.via);
         opt(&mut out, "date", &s.date);
+        opt(&mut out, "retrieved", &s.retrieved);
         field(&mut out, "kind", &s.kind);
     }
     out
@@ -88,6 +102,11 @@ fn nodes(d: &Dataset) -> String {
         opt(&mut out, "name_zh", &n.name_zh);
         list(&mut out, "aliases", &n.aliases);
         opt(&mut out, "summary", &n.summary);
+        opt(&mut out, "start", &n.start);
+        opt(&mut out, "end", &n.end);
+        if let Some(l) = n.lifecycle {
+            field(&mut out, "lifecycle", l.name());
+        }
         list(&mut out, "tags", &n.tags);
         let _ = writeln!(out, "sources = {}", strings(n.sources.iter().map(|s| &s.0)));
         let props = n.props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
@@ -113,6 +132,7 @@ fn edges(d: &Dataset) -> String {
         opt(&mut out, "as_of", &e.more().as_of);
         opt(&mut out, "since", &e.more().since);
         opt(&mut out, "until", &e.more().until);
+        opt(&mut out, "status", &e.more().status);
         opt(&mut out, "confidence", &e.more().confidence);
         opt(&mut out, "note", &e.more().note);
         let props = e.more().props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();

@@ -226,7 +226,8 @@ impl Rows {
         else {
             return Vec::new();
         };
-        let [title, publisher, date] = ["title", "publisher", "date"].map(|c| t.column(c, ""));
+        let [title, publisher, via, date, retrieved] =
+            ["title", "publisher", "via", "date", "retrieved"].map(|c| t.column(c, ""));
         rows(t)
             .map(|(_, cells)| {
                 let cells = &cells;
@@ -235,7 +236,9 @@ impl Rows {
                     title: text(cells, title).unwrap_or_default(),
                     publisher: text(cells, publisher),
                     url: cells[url].clone(),
+                    via: cell(cells, via),
                     date: cell(cells, date),
+                    retrieved: cell(cells, retrieved),
                     kind: cells[kind].clone(),
                 }
             })
@@ -255,8 +258,10 @@ impl Rows {
         ) else {
             return Vec::new();
         };
-        let fixed = ["name_zh", "segment", "summary", "aliases", "tags", "sources"];
-        let [name_zh, segment, summary, aliases, tags, sources] = fixed.map(|c| t.column(c, ""));
+        let fixed =
+            ["name_zh", "segment", "summary", "start", "end", "lifecycle", "aliases", "tags", "sources"];
+        let [name_zh, segment, summary, start, end, lifecycle, aliases, tags, sources] =
+            fixed.map(|c| t.column(c, ""));
         let taken = [id, label, name, layer];
         let props: Vec<usize> = (0..t.columns.len())
             .filter(|i| !taken.contains(i) && !fixed.contains(&t.columns[*i].name.as_str()))
@@ -285,6 +290,9 @@ impl Rows {
                     name_zh: text(cells, name_zh),
                     aliases: list(cells, aliases).into_iter().map(Spanned::into_inner).collect(),
                     summary: text(cells, summary),
+                    start: cell(cells, start),
+                    end: cell(cells, end),
+                    lifecycle: cell(cells, lifecycle),
                     tags: list(cells, tags).into_iter().map(Spanned::into_inner).collect(),
                     sources: list(cells, sources),
                     props,
@@ -301,8 +309,9 @@ impl Rows {
         else {
             return Vec::new();
         };
-        let fixed = ["share_of", "as_of", "since", "until", "confidence", "note", "sources", "share_pct"];
-        let [share_of, as_of, since, until, confidence, note, sources, share_pct] =
+        let fixed =
+            ["share_of", "as_of", "since", "until", "status", "confidence", "note", "sources", "share_pct"];
+        let [share_of, as_of, since, until, status, confidence, note, sources, share_pct] =
             fixed.map(|c| t.column(c, ""));
         let taken = [from, to, rel];
         let props: Vec<usize> = (0..t.columns.len())
@@ -340,6 +349,7 @@ impl Rows {
                     as_of: cell(cells, as_of),
                     since: cell(cells, since),
                     until: cell(cells, until),
+                    status: cell(cells, status),
                     confidence: cell(cells, confidence),
                     note: text(cells, note),
                     props,

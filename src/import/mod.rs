@@ -179,11 +179,12 @@ impl Reader {
     }
 
     fn document(&mut self, doc: &Json) -> Parts {
-        const TOP: &[&str] = &["layers", "kinds", "relations", "sources", "nodes", "edges"];
+        const TOP: &[&str] = &["layers", "kinds", "relations", "domains", "sources", "nodes", "edges"];
         let Some(top) = self.object(doc, "dataset", TOP) else {
             return Parts { schema: None, sources: None, layer_files: Vec::new() };
         };
-        for name in TOP {
+        // `domains` came with the source tiers; an export made before them still imports.
+        for name in TOP.iter().filter(|n| **n != "domains") {
             if top.get(name).is_none() {
                 self.error(top.span.start..top.span.start + 1, format!("the dataset has no `{name}`"));
             }
@@ -197,6 +198,10 @@ impl Reader {
                 .iter()
                 .filter_map(|j| self.relation(j))
                 .collect(),
+            domain: match top.get("domains") {
+                Some(j) => self.array(Some(j), "domains").iter().filter_map(|j| self.domain(j)).collect(),
+                None => Vec::new(),
+            },
         };
         // A schema with shape errors is not checked further: its consequences would be noise.
         let schema = (self.diags.len() == errors).then_some((0, schema));
@@ -224,7 +229,7 @@ impl Reader {
     }
 
     fn kind(&mut self, j: &Json) -> Option<RawKind> {
-        let o = self.object(j, "kind", &["id", "shape", "description", "props"])?;
+        let o = self.object(j, "kind", &["id", "shape", "description", "props", "lifecycle"])?;
         let props = self.props(&o);
         let mut typed = BTreeMap::new();
         for (key, value) in props {
@@ -241,6 +246,7 @@ impl Reader {
             shape: self.req(&o, "shape")?,
             description: self.opt_plain(&o, "description").unwrap_or_default(),
             props: typed,
+            lifecycle: self.opt(&o, "lifecycle"),
         })
     }
 
@@ -266,22 +272,51 @@ impl Reader {
         })
     }
 
+    fn domain(&mut self, j: &Json) -> Option<RawDomain> {
+        let o = self.object(j, "domain", &["domain", "publisher", "kind", "note"])?;
+        Some(RawDomain {
+            domain: self.req(&o, "domain")?,
+            publisher: self.opt_plain(&o, "publisher").unwrap_or_default(),
+            kind: self.req(&o, "kind")?,
+            note: self.opt_plain(&o, "note"),
+        })
+    }
+
     fn source(&mut self, j: &Json) -> Option<RawSource> {
-        let o = self.object(j, "source", &["id", "title", "publisher", "url", "date", "kind"])?;
+        let o = self.object(
+            j,
+            "source",
+            &["id", "title", "publisher", "url", "via", "date", "retrieved", "kind", "tier"],
+        )?;
         Some(RawSource {
             id: self.req(&o, "id")?,
             title: self.req(&o, "title")?.into_inner(),
             publisher: self.opt_plain(&o, "publisher"),
             url: self.req(&o, "url")?,
+            via: self.opt(&o, "via"),
             date: self.opt(&o, "date"),
+            retrieved: self.opt(&o, "retrieved"),
             kind: self.req(&o, "kind")?,
         })
     }
 
     fn node(&mut self, j: &Json) -> Option<Spanned<RawNode>> {
         let fields = [
-            "id", "kind", "layer", "segment", "name", "name_zh", "aliases", "summary", "tags", "sources",
-            "props", "claims",
+            "id",
+            "kind",
+            "layer",
+            "segment",
+            "name",
+            "name_zh",
+            "aliases",
+            "summary",
+            "start",
+            "end",
+            "lifecycle",
+            "tags",
+            "sources",
+            "props",
+            "claims",
         ];
         let o = self.object(j, "node", &fields)?;
         let node = RawNode {
@@ -293,6 +328,9 @@ impl Reader {
             name_zh: self.opt_plain(&o, "name_zh"),
             aliases: self.plain_strs(&o, "aliases"),
             summary: self.opt_plain(&o, "summary"),
+            start: self.opt(&o, "start"),
+            end: self.opt(&o, "end"),
+            lifecycle: self.opt(&o, "lifecycle"),
             tags: self.plain_strs(&o, "tags"),
             sources: self.strs(&o, "sources"),
             props: self.props(&o),
@@ -312,6 +350,7 @@ impl Reader {
             "as_of",
             "since",
             "until",
+            "status",
             "confidence",
             "note",
             "props",
@@ -348,6 +387,7 @@ impl Reader {
             as_of: self.opt(&o, "as_of"),
             since: self.opt(&o, "since"),
             until: self.opt(&o, "until"),
+            status: self.opt(&o, "status"),
             confidence: self.opt(&o, "confidence"),
             note: self.opt_plain(&o, "note"),
             props: self.props(&o),

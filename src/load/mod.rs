@@ -13,6 +13,7 @@ use toml::Spanned;
 use crate::diag::{Diagnostic, Texts};
 use crate::model::*;
 
+pub(crate) mod hygiene;
 pub(crate) mod raw;
 use raw::*;
 
@@ -35,20 +36,7 @@ pub struct Loaded {
 pub const SCHEMA_FILE: &str = "schema.toml";
 pub const SOURCES_FILE: &str = "sources.toml";
 
-const SOURCE_KINDS: &[&str] = &[
-    "report",
-    "news",
-    "filing",
-    "paper",
-    "website",
-    "docs",
-    "blog",
-    "wiki",
-    "dataset",
-    "press-release",
-    "social",
-];
-const CONFIDENCES: &[&str] = &["reported", "estimated"];
+const CONFIDENCES: &[&str] = &["reported", "estimated", UNVERIFIED];
 const STYLES: &[&str] = &["solid", "dashed", "dotted", "bold"];
 const SHAPES: &[&str] = &[
     "box",
@@ -151,7 +139,8 @@ impl Checker {
         }
     }
 
-    /// Checks that each cited source exists; errors if none is cited.
+    /// Checks that each cited source exists; errors if none is cited (only an edge marked
+    /// unverified may cite none).
     fn sources(
         &mut self,
         file: usize,
@@ -162,7 +151,7 @@ impl Checker {
     ) -> Vec<SourceId> {
         if cited.is_empty() {
             self.error(file, item_span, format!("{what} cites no source")).help =
-                Some("add `sources = [\"<id>\"]` naming an entry of sources.toml".into());
+                Some("add `sources = [\"<id>\"]` naming an entry of sources.toml (an edge with no citable source: `confidence = \"unverified\"`)".into());
         }
         let mut out = Vec::new();
         for s in cited {
@@ -188,21 +177,7 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 pub fn is_date(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
-    let value = |p: &str| p.parse::<u32>().unwrap_or(0);
-    match parts.as_slice() {
-        [y] => num(y, 4),
-        [y, m] => num(y, 4) && num(m, 2) && (1..=12).contains(&value(m)),
-        [y, m, d] => {
-            num(y, 4)
-                && num(m, 2)
-                && num(d, 2)
-                && (1..=12).contains(&value(m))
-                && (1..=31).contains(&value(d))
-        }
-        _ => false,
-    }
+    Day::first(s).is_some()
 }
 
 fn base_name(path: &str) -> &str {
@@ -255,7 +230,9 @@ pub(crate) fn check(
     let before = errors(&ck);
     let schema = parts.schema.map(|(file, raw)| check_schema(&mut ck, file, raw));
     let schema_broken = errors(&ck) > before;
-    let sources = parts.sources.map(|(file, raw)| check_sources(&mut ck, file, raw)).unwrap_or_default();
+    let domains = schema.as_ref().map_or(&[][..], |s: &Schema| &s.domains[..]);
+    let sources =
+        parts.sources.map(|(file, raw)| check_sources(&mut ck, file, raw, domains)).unwrap_or_default();
 
     // Layer files are checked against the schema, so a broken schema stops here: checking
     // against it would only add errors that are consequences of the first.
@@ -343,11 +320,13 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
                 }
             }
         }
+        let lifecycle = lifecycle(ck, file, &k.lifecycle).unwrap_or_default();
         schema.kinds.push(Kind {
             id: k.id.into_inner(),
             shape: k.shape.into_inner(),
             description: k.description,
             props,
+            lifecycle,
         });
     }
     seen.clear();
@@ -402,27 +381,123 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
             style: r.style.into_inner(),
         });
     }
+    let mut seen = BTreeSet::new();
+    for d in raw.domain {
+        let name = d.domain.get_ref();
+        let well_formed = !name.is_empty()
+            && name.split('.').count() >= 2
+            && name.split('.').all(|l| {
+                !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            });
+        if !well_formed {
+            ck.error(file, d.domain.span(), format!("`{name}` is not a domain name")).help =
+                Some("write the lowercase host or a parent of it, like `trendforce.com`".into());
+        }
+        if !seen.insert(name.clone()) {
+            ck.error(file, d.domain.span(), format!("duplicate domain `{name}`"));
+        }
+        let kind = d.kind.get_ref();
+        if kind != Domain::BLOCKED && kind_tier(kind).is_none() {
+            let kinds = SOURCE_KINDS.iter().map(|(k, _)| *k).chain([Domain::BLOCKED]);
+            let diag = Diagnostic::error(file, d.kind.span(), format!("unknown domain kind `{kind}`"))
+                .suggest(kind, kinds);
+            ck.diags.push(diag);
+        }
+        schema.domains.push(Domain {
+            domain: d.domain.into_inner(),
+            publisher: d.publisher,
+            kind: d.kind.into_inner(),
+            note: d.note,
+        });
+    }
+    schema.domains.sort_by(|a, b| a.domain.cmp(&b.domain));
     schema
+}
+
+/// A lifecycle named in the schema or on a node.
+fn lifecycle(ck: &mut Checker, file: usize, value: &Option<Spanned<String>>) -> Option<Lifecycle> {
+    let v = value.as_ref()?;
+    let parsed = Lifecycle::parse(v.get_ref());
+    if parsed.is_none() {
+        let names = Lifecycle::ALL.map(Lifecycle::name);
+        let d = Diagnostic::error(file, v.span(), format!("unknown lifecycle `{}`", v.get_ref()))
+            .suggest(v.get_ref(), names);
+        ck.diags.push(d);
+    }
+    parsed
+}
+
+/// `start` no later than `end` (both optional and already checked as dates).
+fn ordered(
+    ck: &mut Checker,
+    file: usize,
+    start: &Option<Spanned<String>>,
+    end: &Option<Spanned<String>>,
+    what: (&str, &str),
+) {
+    if let (Some(s), Some(e)) = (start, end) {
+        if let (Some(first), Some(last)) = (Day::first(s.get_ref()), Day::last(e.get_ref())) {
+            if first > last {
+                ck.error(
+                    file,
+                    e.span(),
+                    format!("`{}` {} is before `{}` {}", what.1, e.get_ref(), what.0, s.get_ref()),
+                );
+            }
+        }
+    }
 }
 
 fn is_color(s: &str) -> bool {
     s.len() == 7 && s.starts_with('#') && s[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn check_sources(ck: &mut Checker, file: usize, raw: RawSources) -> BTreeMap<SourceId, Source> {
+fn check_sources(
+    ck: &mut Checker,
+    file: usize,
+    raw: RawSources,
+    domains: &[Domain],
+) -> BTreeMap<SourceId, Source> {
     let mut out = BTreeMap::new();
     for s in raw.source {
         ck.slug(file, &s.id, "source");
-        let url = s.url.get_ref();
-        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
-            ck.error(file, s.url.span(), format!("`{url}` is not an http(s) URL"));
+        let mut safe = true;
+        for url in std::iter::once(&s.url).chain(&s.via) {
+            if let Some(why) = hygiene::refusal(url.get_ref(), domains) {
+                safe = false;
+                ck.error(file, url.span(), format!("`{}` cannot be cited: {why}", url.get_ref())).help =
+                    Some("cite the original publication; see the [[domain]] table in schema.toml".into());
+            }
         }
         ck.date(file, &s.date, "date");
-        if !SOURCE_KINDS.contains(&s.kind.get_ref().as_str()) {
+        ck.date(file, &s.retrieved, "retrieved");
+        if s.date.is_none() && s.retrieved.is_none() {
+            ck.error(file, s.id.span(), format!("source `{}` has no date", s.id.get_ref())).help = Some(
+                "add `date = \"YYYY-MM-DD\"`, as fine as known: when it was published; for a living page \
+                 with no date of its own, `retrieved` says when it was read"
+                    .into(),
+            );
+        }
+        let kind = kind_tier(s.kind.get_ref());
+        if kind.is_none() {
             let d =
                 Diagnostic::error(file, s.kind.span(), format!("unknown source kind `{}`", s.kind.get_ref()))
-                    .suggest(s.kind.get_ref(), SOURCE_KINDS.iter().copied());
+                    .suggest(s.kind.get_ref(), SOURCE_KINDS.iter().map(|(k, _)| *k));
             ck.diags.push(d);
+        }
+        let kind_tier = kind.unwrap_or(Tier::Weak);
+        let tier = hygiene::tier(kind_tier, s.url.get_ref(), domains);
+        if safe && tier < kind_tier {
+            let host = hygiene::host(s.url.get_ref()).unwrap_or_default();
+            let kind = s.kind.get_ref();
+            ck.warn(
+                file,
+                s.kind.span(),
+                format!(
+                    "{} {kind} source counts as {tier}: `{host}` is not a {kind_tier} publisher in the [[domain]] table",
+                    article(kind)
+                ),
+            );
         }
         let id = SourceId(ck.names.sym(s.id.get_ref()));
         if out.contains_key(&id) {
@@ -436,8 +511,11 @@ fn check_sources(ck: &mut Checker, file: usize, raw: RawSources) -> BTreeMap<Sou
                 title: s.title,
                 publisher: s.publisher,
                 url: s.url.into_inner(),
+                via: s.via.map(Spanned::into_inner),
                 date: s.date.map(Spanned::into_inner),
+                retrieved: s.retrieved.map(Spanned::into_inner),
                 kind: s.kind.into_inner(),
+                tier,
             },
         );
     }
@@ -512,7 +590,13 @@ fn check_graph(
                         .suggest(e.rel.get_ref(), names);
                 ck.diags.push(d);
             }
-            let cited = ck.sources(*file, &e.sources, &sources, span.clone(), "edge");
+            // An edge marked unverified may cite nothing: that is what the mark says.
+            let unverified = e.confidence.as_ref().is_some_and(|c| c.get_ref() == UNVERIFIED);
+            let cited = if unverified && e.sources.is_empty() {
+                Vec::new()
+            } else {
+                ck.sources(*file, &e.sources, &sources, span.clone(), "edge")
+            };
             check_edge_fields(ck, *file, e, span.clone());
             let claims = check_claims(ck, *file, &e.claim, &sources);
             let props = check_free_props(ck, *file, &e.props);
@@ -555,6 +639,7 @@ fn check_graph(
                     as_of: e.as_of.as_ref().map(|s| s.get_ref().clone()),
                     since: e.since.as_ref().map(|s| s.get_ref().clone()),
                     until: e.until.as_ref().map(|s| s.get_ref().clone()),
+                    status: e.status.as_ref().map(|s| s.get_ref().clone()),
                     confidence: e.confidence.as_ref().map(|s| s.get_ref().clone()),
                     note: e.note.clone(),
                     props,
@@ -649,6 +734,10 @@ fn check_node(
     ck.non_empty(file, n.id.span(), "summary", n.summary.as_deref());
     ck.non_empty(file, n.id.span(), "aliases", n.aliases.iter().map(String::as_str));
     ck.non_empty(file, n.id.span(), "tags", n.tags.iter().map(String::as_str));
+    ck.date(file, &n.start, "start");
+    ck.date(file, &n.end, "end");
+    ordered(ck, file, &n.start, &n.end, ("start", "end"));
+    let node_lifecycle = lifecycle(ck, file, &n.lifecycle);
     let mut props = BTreeMap::new();
     if let Some(kind) = kind {
         for (key, value) in &n.props {
@@ -695,6 +784,9 @@ fn check_node(
         name_zh: n.name_zh.clone(),
         aliases: n.aliases.clone(),
         summary: n.summary.clone(),
+        start: n.start.as_ref().map(|s| s.get_ref().clone()),
+        end: n.end.as_ref().map(|s| s.get_ref().clone()),
+        lifecycle: node_lifecycle,
         tags: n.tags.clone(),
         sources: cited,
         props,
@@ -718,6 +810,14 @@ fn check_edge_fields(ck: &mut Checker, file: usize, e: &RawEdge, span: Range<usi
     ck.date(file, &e.as_of, "as_of");
     ck.date(file, &e.since, "since");
     ck.date(file, &e.until, "until");
+    ordered(ck, file, &e.since, &e.until, ("since", "until"));
+    if let Some(st) = &e.status {
+        if !STATUSES.contains(&st.get_ref().as_str()) {
+            let d = Diagnostic::error(file, st.span(), format!("unknown status `{}`", st.get_ref()))
+                .suggest(st.get_ref(), STATUSES.iter().copied());
+            ck.diags.push(d);
+        }
+    }
     if let Some(share) = &e.share_pct {
         let v = *share.get_ref();
         if !(0.0..=100.0).contains(&v) {
@@ -731,7 +831,7 @@ fn check_edge_fields(ck: &mut Checker, file: usize, e: &RawEdge, span: Range<usi
     if let Some(c) = &e.confidence {
         if !CONFIDENCES.contains(&c.get_ref().as_str()) {
             ck.error(file, c.span(), format!("unknown confidence `{}`", c.get_ref())).help =
-                Some("write \"reported\" or \"estimated\"".into());
+                Some("write \"reported\", \"estimated\" or \"unverified\" (no citable source found)".into());
         }
     }
 }

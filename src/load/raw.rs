@@ -14,6 +14,18 @@ pub(crate) struct RawSchema {
     pub(crate) kind: Vec<RawKind>,
     #[serde(default)]
     pub(crate) relation: Vec<RawRelation>,
+    #[serde(default)]
+    pub(crate) domain: Vec<RawDomain>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDomain {
+    pub(crate) domain: Spanned<String>,
+    #[serde(default)]
+    pub(crate) publisher: String,
+    pub(crate) kind: Spanned<String>,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +50,7 @@ pub(crate) struct RawKind {
     pub(crate) description: String,
     #[serde(default)]
     pub(crate) props: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub(crate) lifecycle: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -67,7 +80,9 @@ pub(crate) struct RawSource {
     pub(crate) title: String,
     pub(crate) publisher: Option<String>,
     pub(crate) url: Spanned<String>,
+    pub(crate) via: Option<Spanned<String>>,
     pub(crate) date: Option<Spanned<String>>,
+    pub(crate) retrieved: Option<Spanned<String>>,
     pub(crate) kind: Spanned<String>,
 }
 
@@ -92,6 +107,9 @@ pub(crate) struct RawNode {
     #[serde(default)]
     pub(crate) aliases: Vec<String>,
     pub(crate) summary: Option<String>,
+    pub(crate) start: Option<Spanned<String>>,
+    pub(crate) end: Option<Spanned<String>>,
+    pub(crate) lifecycle: Option<Spanned<String>>,
     #[serde(default)]
     pub(crate) tags: Vec<String>,
     #[serde(default)]
@@ -115,6 +133,7 @@ pub(crate) struct RawEdge {
     pub(crate) as_of: Option<Spanned<String>>,
     pub(crate) since: Option<Spanned<String>>,
     pub(crate) until: Option<Spanned<String>>,
+    pub(crate) status: Option<Spanned<String>>,
     pub(crate) confidence: Option<Spanned<String>>,
     pub(crate) note: Option<String>,
     #[serde(default)]

@@ -9,8 +9,10 @@ use super::QueryError;
 use crate::diag::{closest, did_you_mean};
 use crate::graph::KnowledgeGraph;
 
-const NODE_FIELDS: &[&str] = &["id", "name", "name_zh", "layer", "segment", "summary", "aliases", "tags"];
-const REL_FIELDS: &[&str] = &["share_pct", "share_of", "as_of", "since", "until", "confidence", "note"];
+const NODE_FIELDS: &[&str] =
+    &["id", "name", "name_zh", "layer", "segment", "summary", "start", "end", "aliases", "tags"];
+const REL_FIELDS: &[&str] =
+    &["share_pct", "share_of", "as_of", "since", "until", "status", "confidence", "note"];
 
 struct Checker<'a> {
     labels: Vec<&'a str>,

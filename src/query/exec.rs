@@ -1248,6 +1248,8 @@ pub fn node_prop(g: &KnowledgeGraph, n: NodeIx, key: &str) -> Val {
         "layer" => Val::Str(node.layer.to_string()),
         "segment" => node.segment.as_ref().map_or(Val::Null, |s| Val::Str(s.to_string())),
         "summary" => opt_str(&node.summary),
+        "start" => opt_str(&node.start),
+        "end" => opt_str(&node.end),
         "aliases" => strs(&node.aliases),
         "tags" => strs(&node.tags),
         other => node.props.get(other).map_or(Val::Null, from_value),
@@ -1264,6 +1266,7 @@ pub fn rel_prop(g: &KnowledgeGraph, e: EdgeIx, key: &str) -> Val {
         "since" => opt_str(&edge.more().since),
         "until" => opt_str(&edge.more().until),
         "confidence" => opt_str(&edge.more().confidence),
+        "status" => opt_str(&edge.more().status),
         "note" => opt_str(&edge.more().note),
         other => edge.more().props.get(other).map_or(Val::Null, from_value),
     }

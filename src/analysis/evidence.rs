@@ -1,0 +1,134 @@
+//! What an answer rests on: the tier of each edge's evidence, the filter that analytics apply
+//! (`--min-tier`, `--include-unverified`), and who cites each source.
+//!
+//! An edge's tier is the best tier among its sources: one primary source makes a fact primary,
+//! however many weak pages repeat it. An edge whose `confidence` is `unverified` has no citable
+//! source and counts as no tier at all.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Dataset, SourceId, Tier};
+
+/// Which edges an analysis may rest on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// The weakest tier of evidence an edge may have.
+    pub min_tier: Tier,
+    /// Keep edges marked unverified.
+    pub include_unverified: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { min_tier: Tier::Weak, include_unverified: false }
+    }
+}
+
+/// How many edges a [`Policy`] left out, and why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    pub below_tier: usize,
+    pub unverified: usize,
+}
+
+impl Policy {
+    /// Removes the edges the policy does not admit from `d` (nodes stay), and counts them.
+    pub fn apply(&self, d: &mut Dataset) -> LeftOut {
+        let mut left_out = LeftOut::default();
+        let tiers: Vec<Option<Tier>> = d.edges.iter().map(|e| d.edge_tier(e)).collect();
+        let mut keep = tiers.iter().map(|t| match t {
+            None if self.include_unverified => true,
+            None => {
+                left_out.unverified += 1;
+                false
+            }
+            Some(t) if *t < self.min_tier => {
+                left_out.below_tier += 1;
+                false
+            }
+            Some(_) => true,
+        });
+        d.edges.retain(|_| keep.next().unwrap_or(true));
+        left_out
+    }
+}
+
+/// Counts per tier of a set of items (nodes, edges, share figures).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TierMix {
+    pub primary: usize,
+    pub secondary: usize,
+    pub weak: usize,
+    pub unverified: usize,
+}
+
+impl TierMix {
+    pub fn of(tiers: impl IntoIterator<Item = Option<Tier>>) -> Self {
+        let mut mix = TierMix::default();
+        for t in tiers {
+            match t {
+                Some(Tier::Primary) => mix.primary += 1,
+                Some(Tier::Secondary) => mix.secondary += 1,
+                Some(Tier::Weak) => mix.weak += 1,
+                None => mix.unverified += 1,
+            }
+        }
+        mix
+    }
+
+    pub fn total(&self) -> usize {
+        self.primary + self.secondary + self.weak + self.unverified
+    }
+}
+
+/// Who cites one source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Citations {
+    pub nodes: usize,
+    pub edges: usize,
+    pub claims: usize,
+    /// Nodes and edges that cite this source and no other: what rests on it alone.
+    pub alone: usize,
+}
+
+/// Every source's citations (sources nobody cites included, with zeros).
+pub fn citations(d: &Dataset) -> BTreeMap<&SourceId, Citations> {
+    let mut out: BTreeMap<&SourceId, Citations> =
+        d.sources.keys().map(|id| (id, Citations::default())).collect();
+    let mut cite = |ids: &[SourceId], count: fn(&mut Citations)| {
+        for id in ids {
+            if let Some(c) = out.get_mut(id) {
+                count(c);
+                if ids.len() == 1 {
+                    c.alone += 1;
+                }
+            }
+        }
+    };
+    for n in &d.nodes {
+        cite(&n.sources, |c| c.nodes += 1);
+    }
+    for e in &d.edges {
+        cite(&e.sources, |c| c.edges += 1);
+    }
+    for c in d.nodes.iter().flat_map(|n| &n.claims).chain(d.edges.iter().flat_map(|e| &e.more().claims)) {
+        for id in &c.sources {
+            if let Some(x) = out.get_mut(id) {
+                x.claims += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mix_counts_each_tier() {
+        let mix = TierMix::of([Some(Tier::Primary), None, Some(Tier::Weak), Some(Tier::Primary)]);
+        assert_eq!(mix, TierMix { primary: 2, secondary: 0, weak: 1, unverified: 1 });
+        assert_eq!(mix.total(), 4);
+    }
+}
