@@ -172,11 +172,12 @@ EMPTY_AGGREGATES = {
 
 NODE_BASE_COLUMNS = [
     ("id", "STRING"), ("name", "STRING"), ("name_zh", "STRING"), ("layer", "STRING"),
-    ("segment", "STRING"), ("summary", "STRING"), ("aliases", "STRING[]"), ("tags", "STRING[]"),
+    ("segment", "STRING"), ("summary", "STRING"), ("start", "STRING"), ("end", "STRING"),
+    ("lifecycle", "STRING"), ("aliases", "STRING[]"), ("tags", "STRING[]"),
 ]
 EDGE_BASE_COLUMNS = [
     ("share_pct", "DOUBLE"), ("share_of", "STRING"), ("as_of", "STRING"), ("since", "STRING"),
-    ("until", "STRING"), ("confidence", "STRING"), ("note", "STRING"),
+    ("until", "STRING"), ("status", "STRING"), ("confidence", "STRING"), ("note", "STRING"),
 ]
 DECLARED_TYPES = {
     "string": "STRING", "date": "STRING", "integer": "INT64", "number": "DOUBLE",

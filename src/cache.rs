@@ -224,6 +224,7 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
             w.out.push(PropType::ALL.iter().position(|(_, t)| t == ty).unwrap_or(0) as u8);
         }
         w.out.push(k.lifecycle as u8);
+        w.opt(&k.start_label);
     }
     w.len(s.relations.len());
     for r in &s.relations {
@@ -268,7 +269,8 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
             props.insert(name, PropType::ALL.get(usize::from(r.byte()?))?.1);
         }
         let lifecycle = *Lifecycle::ALL.get(usize::from(r.byte()?))?;
-        s.kinds.push(Kind { id, shape, description, props, lifecycle });
+        let start_label = r.opt()?;
+        s.kinds.push(Kind { id, shape, description, props, lifecycle, start_label });
     }
     for _ in 0..r.len()? {
         let (id, description) = (r.string()?, r.string()?);

@@ -253,6 +253,8 @@ pub struct Kind {
     pub props: BTreeMap<String, PropType>,
     /// How time treats nodes of this kind (a node may override it).
     pub lifecycle: Lifecycle,
+    /// What a node's `start` means for this kind: "founded", "released", "launched"…
+    pub start_label: Option<String>,
 }
 
 /// How time treats a node. Upstream from an artifact (`made-once` or `produced`) follows what was
@@ -543,6 +545,13 @@ pub struct Dataset {
     pub sources: BTreeMap<SourceId, Source>,
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
+}
+
+impl Source {
+    /// The day it was published, or else read (the first day of the period given).
+    pub fn day(&self) -> Option<Day> {
+        self.date.as_deref().or(self.retrieved.as_deref()).and_then(Day::first)
+    }
 }
 
 impl Dataset {

@@ -583,6 +583,7 @@ struct GenKind {
     description: String,
     props: BTreeMap<String, &'static str>,
     lifecycle: &'static str,
+    start_label: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -738,6 +739,7 @@ fn build(spec: &Spec) -> GenDataset {
                 .map(|(name, ty)| (name.get(NODE_PROPS).to_string(), TYPES[*ty as usize % 6]))
                 .collect(),
             lifecycle: ["made-once", "produced", "service"][k.shape.index(3)],
+            start_label: (!k.description.is_empty()).then(|| k.description.clone()),
         })
         .collect();
     let mut seen = BTreeSet::new();

@@ -82,7 +82,7 @@ pub fn cut_vertices(view: &SupplyView) -> Vec<bool> {
 /// Every node that breaks another, dominates another or is a cut vertex, ranked by how many
 /// nodes break when it stops, then how many it dominates, how many are downstream of it,
 /// betweenness, and id.
-pub fn chokepoints(g: &KnowledgeGraph, view: &SupplyView) -> Vec<Chokepoint> {
+pub fn chokepoints(g: &KnowledgeGraph, view: &SupplyView, immune: &[bool]) -> Vec<Chokepoint> {
     let n = g.node_count();
     let dominated = dominated(view);
     let cut = cut_vertices(view);
@@ -96,8 +96,8 @@ pub fn chokepoints(g: &KnowledgeGraph, view: &SupplyView) -> Vec<Chokepoint> {
             if view.customers[v].is_empty() {
                 return Vec::new();
             }
-            let broken = inputs.cascade(v);
-            let mut list: Vec<NodeIx> = (0..n).filter(|&w| w != v && broken[w]).collect();
+            let broken = inputs.cascade(v, immune);
+            let mut list: Vec<NodeIx> = (0..n).filter(|&w| w != v && broken[w].is_some()).collect();
             by_id(&mut list);
             list
         })

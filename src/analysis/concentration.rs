@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::graph::KnowledgeGraph;
-use crate::model::{EdgeIx, NodeIx};
+use crate::model::{Day, EdgeIx, NodeIx};
 
 /// A supplier above this share dominates its market.
 pub const DOMINANT_SHARE: f64 = 65.0;
@@ -31,11 +31,15 @@ impl Market {
 
 /// Every market with share data, sorted by HHI (highest first), then name and date. A holder
 /// with two figures for one market (two edges) counts once, with the larger figure.
-pub fn markets(g: &KnowledgeGraph) -> Vec<Market> {
+/// With a `day`, only the figures valid on it (see [`super::time`]).
+pub fn markets(g: &KnowledgeGraph, day: Option<Day>) -> Vec<Market> {
     // (share_of, as_of) -> holder -> (largest share, its edge)
     type Holders = BTreeMap<NodeIx, (f64, EdgeIx)>;
     let mut groups: BTreeMap<(String, Option<String>), Holders> = BTreeMap::new();
     for (ix, e) in g.dataset.edges.iter().enumerate() {
+        if day.is_some_and(|day| !super::time::valid(&g.dataset, e, day)) {
+            continue;
+        }
         if let (Some(pct), Some(of)) = (e.share_pct, &e.more().share_of) {
             let holders = groups.entry((of.clone(), e.more().as_of.clone())).or_default();
             let slot = holders.entry(e.from).or_insert((pct, ix));
@@ -61,4 +65,21 @@ pub fn markets(g: &KnowledgeGraph) -> Vec<Market> {
         b.hhi.total_cmp(&a.hhi).then_with(|| (&a.share_of, &a.as_of).cmp(&(&b.share_of, &b.as_of)))
     });
     out
+}
+
+/// Each market's latest point: of the markets sharing a `share_of`, the one with the latest
+/// `as_of` (one without a date counts as the oldest). Order kept.
+pub fn latest(markets: Vec<Market>) -> Vec<Market> {
+    let mut newest: BTreeMap<String, Option<Day>> = BTreeMap::new();
+    for m in &markets {
+        let at = m.as_of.as_deref().and_then(Day::first);
+        let slot = newest.entry(m.share_of.clone()).or_insert(at);
+        if at > *slot {
+            *slot = at;
+        }
+    }
+    markets
+        .into_iter()
+        .filter(|m| newest.get(&m.share_of) == Some(&m.as_of.as_deref().and_then(Day::first)))
+        .collect()
 }

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::graph::KnowledgeGraph;
-use crate::model::{EdgeIx, FastMap, NodeIx, Supply, Tier};
+use crate::model::{Day, EdgeIx, FastMap, NodeIx, Supply, Sym, Tier};
 
 /// Supply arcs as adjacency lists, each sorted by the other node's id, then relation.
 pub struct SupplyView {
@@ -33,10 +33,18 @@ pub struct Tiered {
 
 impl SupplyView {
     pub fn new(g: &KnowledgeGraph) -> Self {
+        SupplyView::at(g, None)
+    }
+
+    /// The supply arcs valid on `day` (see [`super::time`]); every arc when `day` is `None`.
+    pub fn at(g: &KnowledgeGraph, day: Option<Day>) -> Self {
         let n = g.node_count();
         let mut suppliers = vec![Vec::new(); n];
         let mut customers = vec![Vec::new(); n];
         for (ix, e) in g.dataset.edges.iter().enumerate() {
+            if day.is_some_and(|day| !super::time::valid(&g.dataset, e, day)) {
+                continue;
+            }
             let supply = g.supply_of(&e.rel);
             let (up, down) = match supply {
                 Some(Supply::Forward) => (e.from, e.to),
@@ -152,6 +160,17 @@ pub struct Inputs {
     groups: Vec<Vec<Vec<NodeIx>>>,
     /// `feeds[s]`: every (customer, input index) that `s` supplies, once each.
     feeds: Vec<Vec<(NodeIx, usize)>>,
+    /// `keys[v][i]`: input `i` of `v` as (relation, supplier layer).
+    keys: Vec<Vec<(Sym, Sym)>>,
+}
+
+/// Why a node broke in the cascade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lost {
+    /// It is the node that stopped.
+    Itself,
+    /// It lost every supplier of this input: (relation, supplier layer).
+    Input((Sym, Sym)),
 }
 
 impl Inputs {
@@ -159,41 +178,44 @@ impl Inputs {
         let n = view.suppliers.len();
         let mut groups: Vec<Vec<Vec<NodeIx>>> = vec![Vec::new(); n];
         let mut feeds: Vec<Vec<(NodeIx, usize)>> = vec![Vec::new(); n];
+        let mut keys: Vec<Vec<(Sym, Sym)>> = vec![Vec::new(); n];
         for (v, sup) in view.suppliers.iter().enumerate() {
-            type Input<'a> = (&'a str, &'a str);
-            let mut by_kind: std::collections::BTreeMap<Input, Vec<NodeIx>> = Default::default();
+            let mut by_kind: std::collections::BTreeMap<(Sym, Sym), Vec<NodeIx>> = Default::default();
             for &(e, s) in sup {
                 let rel = &g.edge(e).rel;
                 if g.dataset.schema.relation(rel).is_some_and(|r| r.required) {
                     let n = g.node(s);
-                    by_kind.entry((rel.as_str(), n.layer.as_str())).or_default().push(s);
+                    by_kind.entry((rel.clone(), n.layer.clone())).or_default().push(s);
                 }
             }
-            for (i, (_, mut suppliers)) in by_kind.into_iter().enumerate() {
+            for (i, (key, mut suppliers)) in by_kind.into_iter().enumerate() {
                 suppliers.sort_unstable();
                 suppliers.dedup();
                 for &s in &suppliers {
                     feeds[s].push((v, i));
                 }
                 groups[v].push(suppliers);
+                keys[v].push(key);
             }
         }
-        Inputs { groups, feeds }
+        Inputs { groups, feeds, keys }
     }
 
     /// The nodes that break when `failed` stops: `failed` itself, then every node that has lost
-    /// all the suppliers of one of its inputs, repeated until nothing else breaks.
-    pub fn cascade(&self, failed: NodeIx) -> Vec<bool> {
-        let mut broken = vec![false; self.groups.len()];
+    /// all the suppliers of one of its inputs, repeated until nothing else breaks. A node marked
+    /// `immune` never breaks (a model already trained). For each broken node other than
+    /// `failed`, the input it lost every supplier of.
+    pub fn cascade(&self, failed: NodeIx, immune: &[bool]) -> Vec<Option<Lost>> {
+        let mut broken: Vec<Option<Lost>> = vec![None; self.groups.len()];
         let mut alive: Vec<Vec<usize>> =
             self.groups.iter().map(|gs| gs.iter().map(Vec::len).collect()).collect();
-        broken[failed] = true;
+        broken[failed] = Some(Lost::Itself);
         let mut queue = VecDeque::from([failed]);
         while let Some(s) = queue.pop_front() {
             for &(v, i) in &self.feeds[s] {
                 alive[v][i] -= 1;
-                if alive[v][i] == 0 && !broken[v] {
-                    broken[v] = true;
+                if alive[v][i] == 0 && broken[v].is_none() && !immune.get(v).copied().unwrap_or(false) {
+                    broken[v] = Some(Lost::Input(self.keys[v][i].clone()));
                     queue.push_back(v);
                 }
             }

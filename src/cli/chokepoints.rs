@@ -4,6 +4,7 @@
 use super::{Ctx, Result};
 use crate::analysis::chokepoints::chokepoints;
 use crate::analysis::supply::SupplyView;
+use crate::analysis::time::made_by;
 use crate::table::{round, Cell, Output, Table};
 
 #[derive(Debug, clap::Args)]
@@ -39,7 +40,9 @@ fn examples(ctx: &Ctx, nodes: &[usize]) -> String {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let layers = ctx.layers(&args.layer)?;
-    let view = SupplyView::new(g);
+    let day = ctx.day();
+    let view = SupplyView::at(g, day);
+    let immune = day.map(|d| made_by(g, d)).unwrap_or_default();
     let mut t = Table::new(&[
         "rank",
         "id",
@@ -52,7 +55,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "betweenness",
         "why",
     ]);
-    let rows = chokepoints(g, &view)
+    let rows = chokepoints(g, &view, &immune)
         .into_iter()
         .filter(|c| layers.is_empty() || layers.iter().any(|l| *l == g.node(c.node).layer))
         .take(args.top.unwrap_or(usize::MAX));

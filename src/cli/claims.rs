@@ -42,6 +42,8 @@ fn node_recorded(n: &Node, prop: &str) -> Cell {
         "name" => (&n.name).into(),
         "name_zh" => n.name_zh.as_ref().into(),
         "summary" => n.summary.as_ref().into(),
+        "start" => n.start.as_ref().into(),
+        "end" => n.end.as_ref().into(),
         other => n.props.get(other).map(Cell::from).unwrap_or(Cell::Null),
     }
 }

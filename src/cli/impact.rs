@@ -1,11 +1,12 @@
-//! `aikg impact NODE`: what depends on NODE through supply edges, tier by tier. Two verdicts per
-//! dependant: `other route` (some supply route into it avoids NODE: NODE does not dominate it)
-//! and `breaks` (the cascade model: it loses every supplier of one of its inputs, directly or
-//! through what it depends on).
+//! `aikg impact NODE`: what depends on NODE through supply edges, tier by tier, and what
+//! happens to each dependant if NODE stops: it breaks (it loses every supplier of an input it
+//! needs, directly or through what it depends on), keeps supply, or is spared by time (an
+//! artifact released before NODE supplied it, or a model already trained). Each verdict says why.
 
 use super::{Ctx, Result};
-use crate::analysis::impact;
 use crate::analysis::supply::{Flow, SupplyView};
+use crate::analysis::time::Spared;
+use crate::analysis::{impact, Verdict};
 use crate::table::{Output, Table};
 
 #[derive(Debug, clap::Args)]
@@ -17,10 +18,11 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let failed = ctx.node(&args.node)?;
-    let view = SupplyView::new(g);
-    let dependants = impact(g, &view, failed);
+    let day = ctx.day();
+    let dependants = impact(g, failed, day);
     let reached: Vec<_> = dependants.iter().map(|d| d.tiered.clone()).collect();
-    let evidence = view.evidence(g, failed, Flow::Downstream, &reached);
+    let evidence = SupplyView::at(g, day).evidence(g, failed, Flow::Downstream, &reached);
+    let name = &g.node(failed).name;
     let mut t = Table::new(&[
         "tier",
         "id",
@@ -29,12 +31,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "layer",
         "rel",
         "supplied by",
-        "other route",
-        "breaks",
+        "verdict",
+        "why",
         "evidence",
     ]);
     for (d, ev) in dependants.into_iter().zip(evidence) {
         let n = g.node(d.tiered.node);
+        let (verdict, why) = match &d.verdict {
+            Verdict::Breaks((rel, layer)) => {
+                ("breaks", format!("loses every {rel} supplier from the {layer} layer"))
+            }
+            Verdict::Keeps => {
+                ("keeps supply", "another supplier remains for each input it needs".to_string())
+            }
+            Verdict::Spared(s) => ("spared", spared_why(*s, n.start.as_deref().unwrap_or("?"), name)),
+        };
+        let why = if d.sole_route {
+            format!("{why}; every supply route into it passes through {name}")
+        } else {
+            why
+        };
         t.push(vec![
             d.tiered.tier.into(),
             (&n.id.0).into(),
@@ -43,15 +59,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             (&n.layer).into(),
             (&g.edge(d.tiered.via_edge).rel).into(),
             (&g.node(d.tiered.via_node).id.0).into(),
-            match d.has_alternative {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "unknown (supply cycle)",
-            }
-            .into(),
-            (if d.breaks { "yes" } else { "no" }).into(),
+            verdict.into(),
+            why.into(),
             super::show::evidence(ev).into(),
         ]);
     }
     ctx.emit(&Output::Table(t))
+}
+
+/// Why time spares a node released on `released` (as the data writes it), in words.
+pub fn spared_why(s: Spared, released: &str, supplier: &str) -> String {
+    match s {
+        Spared::BeforeItExisted { .. } => format!("released {released}, before {supplier} existed"),
+        Spared::NotInItsChain { .. } => {
+            format!("released {released}; the data has no supply route from {supplier} to it as of then")
+        }
+        Spared::AlreadyMade { .. } => format!("already made ({released}): a stop now does not undo it"),
+    }
 }

@@ -5,7 +5,9 @@ mod check;
 mod chokepoints;
 mod claims;
 mod concentration;
+mod cycles;
 mod diagram;
+mod diff;
 mod export;
 mod gen;
 mod impact;
@@ -32,10 +34,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::analysis::evidence::{LeftOut, Policy};
 use crate::analysis::supply::Flow;
+use crate::analysis::time;
 use crate::diag::{did_you_mean, render as render_diag, Diagnostic, Texts};
 use crate::graph::{KnowledgeGraph, ResolveError};
 use crate::load::{load, LoadError, Loaded};
-use crate::model::{Dataset, NodeIx, Tier};
+use crate::model::{Dataset, Day, NodeIx, Tier};
 use crate::render::{render, Format, Style};
 use crate::table::Output;
 
@@ -71,6 +74,10 @@ pub struct Cli {
     /// Analytics also use edges marked unverified (no citable source found)
     #[arg(long, global = true)]
     include_unverified: bool,
+
+    /// The graph as it stood on DATE (YYYY, YYYY-MM or YYYY-MM-DD, read as the period's last day)
+    #[arg(long, global = true, value_name = "DATE")]
+    as_of: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -128,8 +135,12 @@ enum Command {
     Impact(impact::Args),
     /// Single points of failure: sole routes of supply, cut vertices, betweenness
     Chokepoints(chokepoints::Args),
-    /// Herfindahl-Hirschman index and top shares per market, from share figures
+    /// Herfindahl-Hirschman index and top shares per market, from share figures; --series for one market over time
     Concentration(concentration::Args),
+    /// What changed in the chain between two dates: nodes, edges, shares, mergers and renames
+    Diff(diff::Args),
+    /// The loops money runs in through supply and investment (circular deals), shortest first
+    Cycles(cycles::Args),
     /// Rank nodes by degree, PageRank or betweenness
     Rank(rank::Args),
     /// Run a read-only Cypher query (the query text, -f FILE, or standard input)
@@ -181,9 +192,16 @@ pub struct Ctx {
     pub warnings: Vec<Diagnostic>,
     format: Format,
     style: Style,
+    /// The day the graph is viewed on (`--as-of`, or the data's today for analytics).
+    day: Option<Day>,
 }
 
 impl Ctx {
+    /// The day the graph is viewed on, if any.
+    pub fn day(&self) -> Option<Day> {
+        self.day
+    }
+
     /// Resolves a node typed by a person, or explains why it cannot.
     pub fn node(&self, input: &str) -> Result<NodeIx> {
         self.graph.resolve(input).map_err(|e| self.resolve_error(e))
@@ -235,17 +253,20 @@ impl Ctx {
 
     /// Checks a comma-separated filter against the allowed values.
     pub fn check_values(&self, flag: &str, values: &[String], allowed: &[&str]) -> Result<()> {
-        for v in values {
-            if !allowed.contains(&v.as_str()) {
-                let close = crate::diag::closest(v, allowed.iter().copied(), 3);
-                let err = CliError::bad_input(format!("unknown {flag} `{v}`"));
-                return Err(match did_you_mean(&close) {
-                    Some(h) => err.with_help(&h),
-                    None => err.with_help(&format!("one of: {}", allowed.join(", "))),
-                });
-            }
+        match values.iter().find(|v| !allowed.contains(&v.as_str())) {
+            Some(v) => Err(self.unknown_value(flag, v, allowed)),
+            None => Ok(()),
         }
-        Ok(())
+    }
+
+    /// An unknown value of a flag, with the closest allowed ones (or all of them).
+    pub fn unknown_value(&self, what: &str, value: &str, allowed: &[&str]) -> CliError {
+        let close = crate::diag::closest(value, allowed.iter().copied(), 3);
+        let err = CliError::bad_input(format!("unknown {what} `{value}`"));
+        match did_you_mean(&close) {
+            Some(h) => err.with_help(&h),
+            None => err.with_help(&format!("one of: {}", allowed.join(", "))),
+        }
     }
 
     fn emit(&self, output: &Output) -> Result<()> {
@@ -409,15 +430,30 @@ fn run(cli: Cli) -> Result<()> {
     };
     // `check` reports every diagnostic, so it always reads the text; other commands take the
     // cache when it is current.
+    let as_of = match cli.as_of.as_deref() {
+        None => None,
+        Some(s) => Some(Day::last(s).ok_or_else(|| {
+            CliError::bad_input(format!("--as-of `{s}` is not a date"))
+                .with_help("write YYYY, YYYY-MM or YYYY-MM-DD")
+        })?),
+    };
     let mut opened = open(cli.data.as_deref(), !matches!(command, Command::Check(_)))?;
     let policy = Policy { min_tier: cli.min_tier.into(), include_unverified: cli.include_unverified };
     let left_out = if command.is_analytic() { policy.apply(&mut opened.dataset) } else { LeftOut::default() };
+    // The day of the view: --as-of, or for analytics the data's own today. Commands that walk
+    // artifacts at their own release keep every edge and take the day; the others see the
+    // dataset as it stood on it.
+    let day = as_of.or_else(|| command.is_analytic().then(|| time::today(&opened.dataset)).flatten());
+    if let Some(d) = day.filter(|_| !command.walks_in_time()) {
+        opened.dataset = time::as_of(opened.dataset, d);
+    }
     let ctx = Ctx {
         graph: KnowledgeGraph::new(opened.dataset),
         texts: opened.texts,
         warnings: opened.warnings,
         format,
         style: Style { color, width },
+        day,
     };
     let result = match command {
         Command::Stats(a) => stats::run(&ctx, a),
@@ -432,6 +468,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Impact(a) => impact::run(&ctx, a),
         Command::Chokepoints(a) => chokepoints::run(&ctx, a),
         Command::Concentration(a) => concentration::run(&ctx, a),
+        Command::Diff(a) => diff::run(&ctx, a),
+        Command::Cycles(a) => cycles::run(&ctx, a),
         Command::Rank(a) => rank::run(&ctx, a),
         Command::Query(a) => query::run_cmd(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
@@ -451,6 +489,20 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 impl Command {
+    /// Commands that read time themselves: they keep every edge and node, and walk each
+    /// artifact as of its release (see `analysis::time`).
+    fn walks_in_time(&self) -> bool {
+        matches!(
+            self,
+            Command::Upstream(_)
+                | Command::Downstream(_)
+                | Command::Impact(_)
+                | Command::Chokepoints(_)
+                | Command::Concentration(_)
+                | Command::Diff(_)
+        )
+    }
+
     /// Analytics rest on the edges that `--min-tier` and `--include-unverified` admit; data
     /// commands (list, show, query, export, stats, sources, check…) see every edge with its tier.
     fn is_analytic(&self) -> bool {
@@ -465,6 +517,8 @@ impl Command {
                 | Command::Concentration(_)
                 | Command::Rank(_)
                 | Command::Render(_)
+                | Command::Diff(_)
+                | Command::Cycles(_)
         )
     }
 }

@@ -1,9 +1,14 @@
 //! `aikg upstream NODE` / `aikg downstream NODE`: supply tiers. Tier 1 is a direct supplier (or
 //! customer), tier 2 one step further, and so on; each node is listed once, at its lowest tier,
 //! with the relation and the node through which it was reached.
+//!
+//! Time: upstream from an artifact (a chip, a model, a dataset) follows what was valid at its
+//! release, all the way up; downstream never walks through an artifact released before the start
+//! node supplied it, and lists it as spared.
 
 use super::{Ctx, Result};
 use crate::analysis::supply::{Flow, SupplyView};
+use crate::analysis::time::{self, walk_day};
 use crate::table::{Output, Table};
 
 #[derive(Debug, clap::Args)]
@@ -18,17 +23,40 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args, flow: Flow) -> Result<()> {
     let g = &ctx.graph;
     let start = ctx.node(&args.node)?;
-    let view = SupplyView::new(g);
-    let reached = view.tiers(g, start, flow, args.depth.map(|d| d as usize));
+    let depth = args.depth.map(|d| d as usize);
+    let (day, reached, spared) = match (flow, ctx.day()) {
+        (Flow::Upstream, Some(day)) => {
+            let walked = walk_day(g, start, day);
+            if walked < day {
+                let released = g.node(start).start.as_deref().unwrap_or_default();
+                super::note(&format!(
+                    "note: {} is an artifact released {released}: its upstream is the chain as it stood then\n",
+                    g.node(start).id
+                ));
+            }
+            let view = SupplyView::at(g, Some(walked));
+            (Some(walked), view.tiers(g, start, flow, depth), Default::default())
+        }
+        (Flow::Downstream, Some(day)) => {
+            let walk = time::downstream(g, start, day, depth, false);
+            (Some(day), walk.reached, walk.spared)
+        }
+        (_, None) => (None, SupplyView::new(g).tiers(g, start, flow, depth), Default::default()),
+    };
+    let evidence = SupplyView::at(g, day).evidence(g, start, flow, &reached);
     let via = match flow {
         Flow::Upstream => "supplies",
         Flow::Downstream => "supplied by",
     };
-    let evidence = view.evidence(g, start, flow, &reached);
-    let mut t = Table::new(&["tier", "id", "name", "kind", "layer", "rel", via, "evidence"]);
+    let mut header = vec!["tier", "id", "name", "kind", "layer", "rel", via, "evidence"];
+    if flow == Flow::Downstream {
+        header.push("time");
+    }
+    let mut t = Table::new(&header);
+    let name = &g.node(start).name;
     for (r, ev) in reached.into_iter().zip(evidence) {
         let n = g.node(r.node);
-        t.push(vec![
+        let mut row = vec![
             r.tier.into(),
             (&n.id.0).into(),
             (&n.name).into(),
@@ -37,7 +65,15 @@ pub fn run(ctx: &Ctx, args: Args, flow: Flow) -> Result<()> {
             (&g.edge(r.via_edge).rel).into(),
             (&g.node(r.via_node).id.0).into(),
             super::show::evidence(ev).into(),
-        ]);
+        ];
+        if flow == Flow::Downstream {
+            let released = n.start.as_deref().unwrap_or("?");
+            let why = spared
+                .get(&r.node)
+                .map(|s| format!("spared: {}", super::impact::spared_why(*s, released, name)));
+            row.push(why.into());
+        }
+        t.push(row);
     }
     ctx.emit(&Output::Table(t))
 }

@@ -1,8 +1,8 @@
-//! `aikg timeline`: dated milestones in order: history events, model and chip releases, project,
-//! token and product launches, and dated lineage edges (mergers, renames, acquisitions).
+//! `aikg timeline`: dated milestones in order: every node's start (an event, a release, a launch,
+//! a founding, as its kind's `start_label` says) and end, and dated lineage edges (mergers,
+//! renames, acquisitions).
 
 use super::{Ctx, Result};
-use crate::model::Value;
 use crate::table::{Cell, Output, Table};
 
 #[derive(Debug, clap::Args)]
@@ -15,8 +15,6 @@ pub struct Args {
     to: Option<u16>,
 }
 
-/// Node properties that date a node, and what the date means.
-const DATE_PROPS: &[(&str, &str)] = &[("date", "event"), ("released", "release"), ("launched", "launch")];
 /// Relations whose `since` (or `as_of`) dates a change in lineage.
 const LINEAGE: &[&str] = &["MERGED_INTO", "SUCCEEDED_BY", "ACQUIRED"];
 
@@ -24,10 +22,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let mut rows: Vec<(String, &str, String, String, String)> = Vec::new();
     for n in &g.dataset.nodes {
-        for (prop, what) in DATE_PROPS {
-            if let Some(Value::Str(date)) = n.props.get(*prop) {
-                rows.push((date.clone(), what, n.id.0.clone(), n.name.clone(), n.kind.to_string()));
-            }
+        let kind = g.dataset.schema.kind(&n.kind);
+        if let Some(date) = &n.start {
+            let what = kind.and_then(|k| k.start_label.as_deref()).unwrap_or("start");
+            rows.push((date.clone(), what, n.id.0.clone(), n.name.clone(), n.kind.to_string()));
+        }
+        if let Some(date) = &n.end {
+            rows.push((date.clone(), "end", n.id.0.clone(), n.name.clone(), n.kind.to_string()));
         }
     }
     for e in &g.dataset.edges {

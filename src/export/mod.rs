@@ -33,6 +33,7 @@ struct JsonKind<'a> {
     description: &'a str,
     props: std::collections::BTreeMap<&'a str, &'static str>,
     lifecycle: &'static str,
+    start_label: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -57,6 +58,7 @@ pub fn to_json(d: &Dataset) -> String {
                 description: &k.description,
                 props: k.props.iter().map(|(p, t)| (p.as_str(), t.name())).collect(),
                 lifecycle: k.lifecycle.name(),
+                start_label: k.start_label.as_deref(),
             })
             .collect(),
         relations: &d.schema.relations,

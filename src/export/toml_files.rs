@@ -44,6 +44,7 @@ fn schema(d: &Dataset) -> String {
         if k.lifecycle != Lifecycle::Service {
             field(&mut out, "lifecycle", k.lifecycle.name());
         }
+        opt(&mut out, "start_label", &k.start_label);
     }
     for r in &d.schema.relations {
         out.push_str("\n[[relation]]\n");

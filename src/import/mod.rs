@@ -229,7 +229,8 @@ impl Reader {
     }
 
     fn kind(&mut self, j: &Json) -> Option<RawKind> {
-        let o = self.object(j, "kind", &["id", "shape", "description", "props", "lifecycle"])?;
+        let o =
+            self.object(j, "kind", &["id", "shape", "description", "props", "lifecycle", "start_label"])?;
         let props = self.props(&o);
         let mut typed = BTreeMap::new();
         for (key, value) in props {
@@ -247,6 +248,7 @@ impl Reader {
             description: self.opt_plain(&o, "description").unwrap_or_default(),
             props: typed,
             lifecycle: self.opt(&o, "lifecycle"),
+            start_label: self.opt_plain(&o, "start_label"),
         })
     }
 

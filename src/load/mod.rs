@@ -327,6 +327,7 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
             description: k.description,
             props,
             lifecycle,
+            start_label: k.start_label,
         });
     }
     seen.clear();
@@ -425,6 +426,29 @@ fn lifecycle(ck: &mut Checker, file: usize, value: &Option<Spanned<String>>) -> 
         ck.diags.push(d);
     }
     parsed
+}
+
+/// A warning for a supply edge said to hold before its supplier existed, or after a supplier
+/// that is not an artifact (whose end stops its making only) ended.
+fn anachronism(ck: &mut Checker, file: usize, e: &RawEdge, supplier: &Node, kind: Option<Lifecycle>) {
+    let Some(since) = e.since.as_ref().or(e.as_of.as_ref()) else { return };
+    let (Some(first), Some(last)) = (Day::first(since.get_ref()), Day::last(since.get_ref())) else { return };
+    let n = supplier;
+    if let Some(start) = n.start.as_deref().filter(|s| Day::first(s).is_some_and(|s| last < s)) {
+        ck.warn(
+            file,
+            since.span(),
+            format!("the edge holds from {} but its supplier `{}` starts {start}", since.get_ref(), n.id),
+        );
+    }
+    let artifact = n.lifecycle.or(kind).is_some_and(Lifecycle::is_artifact);
+    if let Some(end) = n.end.as_deref().filter(|s| !artifact && Day::last(s).is_some_and(|s| s < first)) {
+        ck.warn(
+            file,
+            since.span(),
+            format!("the edge holds from {} but its supplier `{}` ended {end}", since.get_ref(), n.id),
+        );
+    }
 }
 
 /// `start` no later than `end` (both optional and already checked as dates).
@@ -612,6 +636,16 @@ fn check_graph(
             }
             if from == to {
                 ck.error(*file, e.to.span(), format!("edge from `{}` to itself", e.to.get_ref()));
+            }
+            // Supply cannot come from what did not yet exist (a customer may take inputs before its
+            // own launch, and money or development may precede a launch).
+            let supplier = match rel.supply {
+                Some(Supply::Forward) => Some(&nodes[from]),
+                Some(Supply::Reverse) => Some(&nodes[to]),
+                None => None,
+            };
+            if let Some(supplier) = supplier {
+                anachronism(ck, *file, e, supplier, schema.kind(&supplier.kind).map(|k| k.lifecycle));
             }
             let rel_sym = ck.names.sym(&rel.id);
             let key = (from, to, rel_sym.clone(), e.as_of.as_ref().map(|s| s.get_ref().clone()));

@@ -51,6 +51,7 @@ pub(crate) struct RawKind {
     #[serde(default)]
     pub(crate) props: BTreeMap<Spanned<String>, Spanned<String>>,
     pub(crate) lifecycle: Option<Spanned<String>>,
+    pub(crate) start_label: Option<String>,
 }
 
 #[derive(Deserialize)]

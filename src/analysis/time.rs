@@ -1,0 +1,261 @@
+//! Time: the chain as it stood on a day, and walks that respect when things were made.
+//!
+//! - A node exists from its `start` (the first day of the period it names; always, when it has
+//!   none) to its `end` (the last day of that period; for ever, when it has none). An artifact's
+//!   `end` stops its making, not its existence: a discontinued chip is still in use.
+//! - An edge is valid on a day when both ends exist, it has begun (see [`begins`]) and its
+//!   `until` has not passed, and it is not merely `announced`. An `ended` edge with no `until` is
+//!   taken to have ended by its newest source's date.
+//! - A share figure is an observation: on a day, each series (one holder, one relation, one
+//!   subject, one `share_of`) shows its latest observation at or before that day.
+//! - The graph's own "today" is the newest date in its sources, so that the same data always
+//!   gives the same answer, whatever the clock says.
+//! - An artifact (a node whose lifecycle is `made-once` or `produced`) is walked upstream as of
+//!   its release; walking downstream never reaches an artifact released before the walk's start
+//!   supplied it, and (in `impact`) a `made-once` artifact already released is not undone.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::supply::{SupplyView, Tiered};
+use crate::graph::KnowledgeGraph;
+use crate::model::{Dataset, Day, Edge, Lifecycle, Node, NodeIx};
+
+/// Whether node `ix` exists on `day`. An artifact that was made exists for ever after: its `end`
+/// (discontinued, deprecated) stops its making, not its use.
+pub fn exists(d: &Dataset, ix: NodeIx, day: Day) -> bool {
+    let n = &d.nodes[ix];
+    n.start.as_deref().and_then(Day::first).is_none_or(|s| s <= day)
+        && (lifecycle(d, n).is_artifact() || n.end.as_deref().and_then(Day::last).is_none_or(|e| day <= e))
+}
+
+/// How time treats a node: its own lifecycle, else its kind's.
+fn lifecycle(d: &Dataset, n: &Node) -> Lifecycle {
+    n.lifecycle.or_else(|| d.schema.kind(&n.kind).map(|k| k.lifecycle)).unwrap_or_default()
+}
+
+/// The last day an edge is valid, if it ended.
+fn ends(d: &Dataset, e: &Edge) -> Option<Day> {
+    let m = e.more();
+    match (&m.until, m.status.as_deref()) {
+        (Some(u), _) => Day::last(u),
+        (None, Some("ended")) => e.sources.iter().filter_map(|s| d.source(s)).filter_map(|s| s.day()).max(),
+        _ => None,
+    }
+}
+
+/// The first day an edge holds: its `since`, else the date its figure or fact refers to
+/// (`as_of`). An undated edge between two services (a lab and a cloud) holds from its earliest
+/// source's date, the first report of it; an undated edge to or from an artifact holds while the
+/// artifact exists (its inputs are part of its making).
+pub fn begins(d: &Dataset, e: &Edge) -> Option<Day> {
+    let m = e.more();
+    if let Some(day) = m.since.as_deref().or(m.as_of.as_deref()).and_then(Day::first) {
+        return Some(day);
+    }
+    let artifact = |ix: NodeIx| lifecycle(d, &d.nodes[ix]).is_artifact();
+    if artifact(e.from) || artifact(e.to) {
+        return None;
+    }
+    e.sources.iter().filter_map(|s| d.source(s)).filter_map(|s| s.date.as_deref().and_then(Day::first)).min()
+}
+
+/// Whether edge `e` is valid on `day` (its ends included).
+pub fn valid(d: &Dataset, e: &Edge, day: Day) -> bool {
+    let m = e.more();
+    m.status.as_deref() != Some("announced")
+        && begins(d, e).is_none_or(|s| s <= day)
+        && ends(d, e).is_none_or(|u| day <= u)
+        && exists(d, e.from, day)
+        && exists(d, e.to, day)
+}
+
+/// The graph's "today": the newest publication or retrieval date among its sources.
+pub fn today(d: &Dataset) -> Option<Day> {
+    d.sources.values().filter_map(|s| s.day()).max()
+}
+
+/// The release of an artifact: the start of a node whose lifecycle is not `service`.
+pub fn release(g: &KnowledgeGraph, ix: NodeIx) -> Option<Day> {
+    g.lifecycle(ix).is_artifact().then(|| g.node(ix).start.as_deref().and_then(Day::first)).flatten()
+}
+
+/// The dataset as it stood on `day`: the nodes that existed, the edges valid then, and each
+/// share series' latest observation at or before it.
+pub fn as_of(mut d: Dataset, day: Day) -> Dataset {
+    let keep_edge: Vec<bool> = d.edges.iter().map(|e| valid(&d, e, day) && observed(e, day)).collect();
+    // Of several observations of one series, the latest stands.
+    let mut latest: BTreeMap<(usize, usize, &str, &str), (Day, usize)> = BTreeMap::new();
+    for (ix, e) in d.edges.iter().enumerate().filter(|(ix, _)| keep_edge[*ix]) {
+        if let (Some(_), Some(of), Some(at)) =
+            (e.share_pct, e.more().share_of.as_deref(), e.more().as_of.as_deref().and_then(Day::first))
+        {
+            let slot = latest.entry((e.from, e.to, e.rel.as_str(), of)).or_insert((at, ix));
+            if at > slot.0 {
+                *slot = (at, ix);
+            }
+        }
+    }
+    let superseded: Vec<bool> = d
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(ix, e)| match (e.share_pct, e.more().share_of.as_deref()) {
+            (Some(_), Some(of)) if e.more().as_of.is_some() => {
+                latest.get(&(e.from, e.to, e.rel.as_str(), of)).is_some_and(|&(_, l)| l != ix)
+            }
+            _ => false,
+        })
+        .collect();
+    let keep_node: Vec<bool> = (0..d.nodes.len()).map(|ix| exists(&d, ix, day)).collect();
+    let mut new_ix = vec![usize::MAX; d.nodes.len()];
+    let mut next = 0;
+    for (ix, keep) in keep_node.iter().enumerate() {
+        if *keep {
+            new_ix[ix] = next;
+            next += 1;
+        }
+    }
+    let mut ix = 0;
+    d.edges.retain(|_| {
+        let keep = keep_edge[ix] && !superseded[ix];
+        ix += 1;
+        keep
+    });
+    for e in &mut d.edges {
+        e.from = new_ix[e.from];
+        e.to = new_ix[e.to];
+    }
+    let mut ix = 0;
+    d.nodes.retain(|_| {
+        let keep = keep_node[ix];
+        ix += 1;
+        keep
+    });
+    d
+}
+
+/// A share observation made after `day` is not yet known on `day`.
+fn observed(e: &Edge, day: Day) -> bool {
+    e.share_pct.is_none() || e.more().as_of.as_deref().and_then(Day::first).is_none_or(|a| a <= day)
+}
+
+/// Why a node reached downstream is not a dependant, or not harmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spared {
+    /// Released before the walk's start existed.
+    BeforeItExisted { released: Day },
+    /// When it was released, the walk's start existed but was not in its supply chain (the graph
+    /// as of that day has no supply route from one to the other).
+    NotInItsChain { released: Day },
+    /// A made-once artifact already released: a stop now does not undo it.
+    AlreadyMade { released: Day },
+}
+
+impl Spared {
+    pub fn released(self) -> Day {
+        match self {
+            Spared::BeforeItExisted { released }
+            | Spared::NotInItsChain { released }
+            | Spared::AlreadyMade { released } => released,
+        }
+    }
+}
+
+/// A downstream walk on a day: the nodes reached, tier by tier (sorted by tier, then id), and
+/// those among them that are spared, with the reason; the walk does not pass through them.
+pub struct Walk {
+    pub reached: Vec<Tiered>,
+    pub spared: BTreeMap<NodeIx, Spared>,
+}
+
+/// Everything downstream of `start` on `day`, up to `depth` tiers. An artifact released before
+/// `start` reached it (on the graph as of the artifact's release) is spared and not walked
+/// through; with `spare_made`, so is a made-once artifact already released.
+pub fn downstream(
+    g: &KnowledgeGraph,
+    start: NodeIx,
+    day: Day,
+    depth: Option<usize>,
+    spare_made: bool,
+) -> Walk {
+    let view = SupplyView::at(g, Some(day));
+    // Which nodes `start` reached on the day each artifact was released.
+    let mut reach_on: BTreeMap<Day, Vec<bool>> = BTreeMap::new();
+    let started = g.node(start).start.as_deref().and_then(Day::first);
+    let mut seen = vec![false; g.node_count()];
+    seen[start] = true;
+    let mut frontier = vec![start];
+    let mut walk = Walk { reached: Vec::new(), spared: BTreeMap::new() };
+    let mut tier = 0;
+    while !frontier.is_empty() && depth.is_none_or(|d| tier < d) {
+        tier += 1;
+        let mut next = Vec::new();
+        // Spared artifacts: listed, not walked through.
+        let mut dead_ends = Vec::new();
+        for &node in &frontier {
+            for &(edge, other) in &view.customers[node] {
+                if seen[other] {
+                    continue;
+                }
+                seen[other] = true;
+                let released = release(g, other).filter(|r| *r <= day);
+                if let Some(r) = released {
+                    let reach =
+                        reach_on.entry(r).or_insert_with(|| reachable(&SupplyView::at(g, Some(r)), start));
+                    if !reach[other] {
+                        let why = if started.is_some_and(|s| r < s) {
+                            Spared::BeforeItExisted { released: r }
+                        } else if spare_made && g.lifecycle(other) == Lifecycle::MadeOnce {
+                            Spared::AlreadyMade { released: r }
+                        } else {
+                            Spared::NotInItsChain { released: r }
+                        };
+                        walk.spared.insert(other, why);
+                        dead_ends.push(Tiered { node: other, tier, via_edge: edge, via_node: node });
+                        continue;
+                    }
+                    if spare_made && g.lifecycle(other) == Lifecycle::MadeOnce {
+                        walk.spared.insert(other, Spared::AlreadyMade { released: r });
+                        dead_ends.push(Tiered { node: other, tier, via_edge: edge, via_node: node });
+                        continue;
+                    }
+                }
+                next.push(Tiered { node: other, tier, via_edge: edge, via_node: node });
+            }
+        }
+        next.sort_by(|a, b| g.node(a.node).id.cmp(&g.node(b.node).id));
+        frontier = next.iter().map(|t| t.node).collect();
+        walk.reached.extend(next);
+        walk.reached.extend(dead_ends);
+    }
+    walk.reached.sort_by(|a, b| (a.tier, &g.node(a.node).id).cmp(&(b.tier, &g.node(b.node).id)));
+    walk
+}
+
+/// The nodes downstream of `start` in `view` (`start` included).
+fn reachable(view: &SupplyView, start: NodeIx) -> Vec<bool> {
+    let mut seen = vec![false; view.customers.len()];
+    seen[start] = true;
+    let mut queue = VecDeque::from([start]);
+    while let Some(v) = queue.pop_front() {
+        for &(_, w) in &view.customers[v] {
+            if !seen[w] {
+                seen[w] = true;
+                queue.push_back(w);
+            }
+        }
+    }
+    seen
+}
+
+/// The day an upstream walk from `start` uses: an artifact's release, when it came before `day`.
+pub fn walk_day(g: &KnowledgeGraph, start: NodeIx, day: Day) -> Day {
+    release(g, start).filter(|r| *r < day).unwrap_or(day)
+}
+
+/// Made-once artifacts released by `day`: a supplier that stops on `day` does not undo them.
+pub fn made_by(g: &KnowledgeGraph, day: Day) -> Vec<bool> {
+    (0..g.node_count())
+        .map(|ix| g.lifecycle(ix) == Lifecycle::MadeOnce && release(g, ix).is_some_and(|r| r <= day))
+        .collect()
+}
