@@ -64,7 +64,7 @@ fn the_seed_disagreements_are_recorded_as_claims() {
     assert!(gpt4
         .claims
         .iter()
-        .any(|c| c.prop == "released" && c.sources.iter().any(|s| s.0 == "seed-gate-ventures-2024")));
+        .any(|c| c.prop == "start" && c.sources.iter().any(|s| s.0 == "seed-gate-ventures-2024")));
     assert!(gpt4.claims.iter().filter(|c| c.prop == "params").count() >= 2);
     assert!(!gpt4.props.contains_key("params"), "OpenAI never disclosed GPT-4's size");
 }
