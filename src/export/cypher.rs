@@ -1,6 +1,7 @@
 //! The dataset as a Cypher script that recreates it in another graph database: one `CREATE` per
 //! node and one `MATCH … CREATE` per edge, after what the database needs first. Neo4j and
-//! Memgraph get a uniqueness constraint or an index on `id` per label; Kùzu, whose tables are
+//! Memgraph get a uniqueness constraint or an index on `id` per label (FalkorDB an index, in its
+//! own syntax); Kùzu (and LadybugDB, its fork), whose tables are
 //! typed, gets a node table per kind (the schema's property types) and a relationship table per
 //! relation (the FROM/TO label pairs the data uses). Labels are node kinds and relationship types
 //! are relations, as in aikg's own query language, so saved queries run unchanged.
@@ -17,6 +18,9 @@ pub enum Dialect {
     Neo4j,
     Memgraph,
     Kuzu,
+    /// FalkorDB: as Neo4j, but with `CREATE INDEX FOR (n:L) ON (n.id)`, as FalkorDB reads no
+    /// `CREATE CONSTRAINT` statement.
+    FalkorDB,
 }
 
 /// The node fields every node has, before its properties, with their Kùzu types.
@@ -50,6 +54,7 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
         Dialect::Neo4j => "Neo4j",
         Dialect::Memgraph => "Memgraph",
         Dialect::Kuzu => "Kùzu",
+        Dialect::FalkorDB => "FalkorDB",
     };
     let _ = writeln!(
         out,
@@ -74,6 +79,11 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
         Dialect::Memgraph => {
             for k in &kinds {
                 let _ = writeln!(out, "CREATE INDEX ON :{}(id);", ident(k));
+            }
+        }
+        Dialect::FalkorDB => {
+            for k in &kinds {
+                let _ = writeln!(out, "CREATE INDEX FOR (n:{}) ON (n.id);", ident(k));
             }
         }
         Dialect::Kuzu => kuzu_tables(&mut out, d, &edge_cols),

@@ -9,8 +9,10 @@ use super::QueryError;
 use crate::diag::{closest, did_you_mean};
 use crate::graph::KnowledgeGraph;
 
-const NODE_FIELDS: &[&str] = &["id", "name", "name_zh", "layer", "segment", "summary", "aliases", "tags"];
-const REL_FIELDS: &[&str] = &["share_pct", "share_of", "as_of", "since", "until", "confidence", "note"];
+const NODE_FIELDS: &[&str] =
+    &["id", "name", "name_zh", "layer", "segment", "summary", "aliases", "tags", "sources"];
+const REL_FIELDS: &[&str] =
+    &["share_pct", "share_of", "as_of", "since", "until", "confidence", "note", "sources"];
 
 struct Checker<'a> {
     labels: Vec<&'a str>,
@@ -166,6 +168,35 @@ impl Checker<'_> {
             }
             ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::IsNull(a, _) => self.expr(a, scope, aggregates),
             ExprKind::List(items) => items.iter().try_for_each(|i| self.expr(i, scope, aggregates)),
+            ExprKind::Case { subject, whens, default } => {
+                for e in subject.iter().chain(default).map(|e| &**e) {
+                    self.expr(e, scope, aggregates)?;
+                }
+                whens.iter().try_for_each(|(a, b)| {
+                    self.expr(a, scope, aggregates)?;
+                    self.expr(b, scope, aggregates)
+                })
+            }
+            ExprKind::ListComp { var, list, filter, map } => {
+                self.expr(list, scope, aggregates)?;
+                let mut inner = scope.clone();
+                inner.insert(var.clone());
+                for e in filter.iter().chain(map) {
+                    self.expr(e, &inner, false)?;
+                }
+                Ok(())
+            }
+            ExprKind::Exists { patterns, filter } => {
+                let mut inner = scope.clone();
+                inner.extend(patterns.iter().flat_map(super::exec::pattern_vars));
+                for p in patterns {
+                    self.pattern(p, &inner)?;
+                }
+                match filter {
+                    Some(f) => self.expr(f, &inner, false),
+                    None => Ok(()),
+                }
+            }
             ExprKind::Call { name, args, star, .. } => {
                 if !FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
                     let name_span = e.span.start..e.span.start + name.len();
