@@ -1424,6 +1424,8 @@ def main():
                 failed += 1
                 continue
             diff = compare(loosen(krows, loose), loosen(arows, loose), ordered)
+            if diff is not None:
+                diff = [d.replace("Kùzu", ENGINE) for d in diff]
             if name in known:
                 if diff is None:
                     print(f"STALE    {name}: agrees, but is listed in KNOWN_DIFFERENCES")
