@@ -33,9 +33,16 @@ cli_snapshot!(report_markdown, "--data", MINI, "--format", "markdown", "show", "
 cli_snapshot!(color_always_bolds_headers, "--data", MINI, "--format", "table", "--color", "always", "list");
 cli_snapshot!(mini_stats, "--data", MINI, "--format", "table", "stats");
 cli_snapshot!(mini_check, "--data", MINI, "--format", "table", "check");
+cli_snapshot!(mini_schema_table, "--data", MINI, "--format", "table", "schema");
+cli_snapshot!(mini_schema_json, "--data", MINI, "--format", "json", "schema");
+cli_snapshot!(mini_schema_jsonl, "--data", MINI, "--format", "jsonl", "schema");
+cli_snapshot!(mini_schema_csv, "--data", MINI, "--format", "csv", "schema");
+cli_snapshot!(mini_schema_tsv, "--data", MINI, "--format", "tsv", "schema");
+cli_snapshot!(mini_schema_markdown, "--data", MINI, "--format", "markdown", "schema");
 
 // Commands on the built-in dataset.
 cli_snapshot!(stats, "--format", "table", "stats");
+cli_snapshot!(schema, "--format", "tsv", "schema");
 cli_snapshot!(check, "--format", "table", "check", "--strict");
 cli_snapshot!(check_claims, "--format", "table", "check", "--claims");
 cli_snapshot!(list_crypto_compute, "--format", "table", "list", "--layer", "crypto", "--segment", "compute");
@@ -116,7 +123,7 @@ fn every_format_of_every_command_succeeds() {
         &["timeline"],
         &["query", "MATCH (c:Chip) RETURN c.id, c.memory_gb ORDER BY c.id"],
     ];
-    let reports: &[&[&str]] = &[&["stats"], &["show", "h100"]];
+    let reports: &[&[&str]] = &[&["stats"], &["show", "h100"], &["schema"]];
     for format in ["table", "json", "jsonl", "csv", "tsv", "markdown"] {
         for cmd in tables.iter().chain(reports) {
             let mut args = vec!["--format", format];
