@@ -330,6 +330,27 @@ cli_snapshot!(query_error_write_clause, "query", "MATCH (n) DETACH DELETE n");
 cli_snapshot!(query_error_missing_param, "query", "MATCH (n {id: $id}) RETURN n.name");
 cli_snapshot!(query_error_too_many_hops, "query", "MATCH (a)-[*1..50]-(b) RETURN count(*)");
 cli_snapshot!(query_error_overflow_literal, "query", "RETURN 99999999999999999999");
+cli_snapshot!(
+    query_error_case_without_end,
+    "query",
+    "MATCH (c:Chip) RETURN CASE WHEN c.memory_gb > 80 THEN 'big' c.id"
+);
+cli_snapshot!(
+    query_error_comprehension_not_a_list,
+    "query",
+    "MATCH (c:Chip {id: 'h100'}) RETURN [x IN c.memory_gb | x]"
+);
+cli_snapshot!(
+    query_error_exists_with_return,
+    "query",
+    "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) RETURN m } RETURN n"
+);
+cli_snapshot!(
+    query_error_pattern_predicate_unknown_label,
+    "query",
+    "MATCH (n:Project) WHERE (n)-[:OFFERS]->(:Chipp) RETURN n.id"
+);
+cli_snapshot!(query_new_syntax, "--format", "json", "query", "MATCH (c:Chip {id: 'h100'}) RETURN CASE c.memory WHEN 'HBM3' THEN 'hbm3' END AS m, [t IN c.tags WHERE t <> 'hopper' | toUpper(t)] AS tags, keys(c)[0] AS first_key, properties(c).memory_gb AS gb, (c)<-[:MANUFACTURES]-(:Company {id: 'tsmc'}) AS tsmc_made, EXISTS { MATCH (c)<-[:OFFERS]-(p:Project) WHERE p.segment = 'compute' } AS rented");
 cli_snapshot!(query_error_empty, "query", "  ");
 
 #[test]

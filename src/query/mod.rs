@@ -234,6 +234,10 @@ mod tests {
         let q = "MATCH (c:Chip) RETURN EXISTS { MATCH (c)<-[:USES]-(p) WHERE p.segment = 'compute' },
                  EXISTS { (c)<-[:USES]-(p) WHERE p.segment = 'storage' }, (c)-->()";
         assert_eq!(rows(q), [["true", "false", "false"]]);
+        // Nested: a pattern predicate inside a subquery's WHERE sees the subquery's variables.
+        let q = "MATCH (c:Chip) RETURN EXISTS { MATCH (c)<-[:USES]-(p) WHERE NOT (p)-[:USES]->(:Company) },
+                 EXISTS { MATCH (c)<-[:USES]-(p) WHERE (p)-[:USES]->(c) AND NOT (c)<-[:MANUFACTURES]-() }";
+        assert_eq!(rows(q), [["true", "false"]]);
         // The subquery may reuse a relationship the outer MATCH bound.
         assert_eq!(rows("MATCH (a)-[r]->(b) WHERE (a)-->(b) RETURN count(*)"), [["2"]]);
         // A null outer variable makes the predicate null.
