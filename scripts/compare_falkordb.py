@@ -60,6 +60,7 @@ import argparse
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -367,7 +368,7 @@ class Normaliser:
         return v
 
 
-def export(exe, data, *args, binary=False):
+def export(exe, data, *args):
     cmd = [exe] + (["--data", data] if data else []) + ["export"] + list(args)
     out = subprocess.run(cmd, capture_output=True)
     if out.returncode != 0:
@@ -408,6 +409,8 @@ def main():
         files = [f for f in files if os.path.basename(f) in wanted
                  or os.path.splitext(os.path.basename(f))[0] in wanted or f in wanted]
 
+    # A SIGTERM (a CI timeout) unwinds through the finally below, which stops the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server = Server(args.verbose)
     passed = failed = known = 0
     try:

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Checks `aikg query` against Kùzu 0.11.3, an independent Cypher engine, on every queries/*.cypher.
+"""Checks `aikg query` against Kùzu 0.11.3 or LadybugDB 0.22.0, embedded Cypher engines, on every queries/*.cypher.
 
-Usage: compare_kuzu.py [--aikg PATH] [--data DIR] [--queries DIR] [--only NAME ...] [--kuzu-only]
-       [--show-rewrite] [--keep-db DIR] [-v]
-Needs `pip install kuzu==0.11.3` (embedded, works offline). Exit 1 if any query fails.
+Usage: compare_kuzu.py [--engine kuzu|ladybug] [--aikg PATH] [--data DIR] [--queries DIR]
+       [--only NAME ...] [--kuzu-only] [--show-rewrite] [--keep-db DIR] [-v]
+Needs `pip install kuzu==0.11.3` or, for `--engine ladybug`, `pip install ladybug==0.22.0`
+(LadybugDB is Kùzu's maintained fork: same Python API and dialect; where this text says Kùzu,
+it means either). Both work offline. Exit 1 if any query fails; a query listed in
+KNOWN_DIFFERENCES is reported as `known` (with the reason) and fails the run only if it agrees.
 
 What it does
 ------------
@@ -110,8 +113,24 @@ Known differences that are not rewritten (a query that hits one fails visibly):
     RETURN alias with the name of a pattern variable (`RETURN b.id AS b ORDER BY b`) binds the
     variable in Kùzu.
   * Inline property maps with a key the label lacks (`(c:Chip {ticker: 'x'})`): Kùzu binder error.
-  * List subscripts are 1-based in Kùzu (subscripts are not in the aikg dialect); CASE, list
-    comprehensions etc. are outside the aikg dialect anyway.
+  * List subscripts are 1-based in Kùzu (subscripts are not in the aikg dialect).
+  * keys(n) in Kùzu lists every column of n's table, null or not (hence the keys() rewrite);
+    properties(n) does not exist in Kùzu 0.11 (LadybugDB has it, with nulls for absent columns,
+    which the normaliser drops, as aikg's maps hold the present properties only).
+
+Rewrites for the second wave of the dialect:
+  LIST-COMP    `[x IN l WHERE p | e]` -> `list_transform(list_filter(l, x -> p), x -> e)` (Kùzu
+               has lambdas, not comprehensions; LadybugDB parses the comprehension and then
+               fails to bind its variable).
+  keys()       `keys(v)` -> `list_filter([CASE WHEN v.c IS NULL THEN NULL ELSE 'c' END, ...],
+               __k -> __k IS NOT NULL)` over the sorted columns of v's tables.
+CASE, pattern predicates and `EXISTS { MATCH ... WHERE ... }` run as they are.
+
+Known differences (KNOWN_DIFFERENCES): properties(node) on Kùzu; and on both engines a bug: two
+lambdas over one list of nodes that read different properties in one projection, and the first
+sees null for its property (`list_filter(xs, x -> x.g >= 80), list_filter(xs, x -> x.mem
+STARTS WITH 'HBM')` on a 3-node table gives [] and [a]). aikg and FalkorDB agree on the answer.
+Kùzu and LadybugDB agree with each other on every other saved query.
 """
 
 import argparse
