@@ -350,6 +350,15 @@ cli_snapshot!(
     "query",
     "MATCH (n:Project) WHERE (n)-[:OFFERS]->(:Chipp) RETURN n.id"
 );
+cli_snapshot!(query_error_malformed_pattern_predicate, "query", "MATCH (n) WHERE (n)-[:OFFERS->(c) RETURN n");
+cli_snapshot!(query_error_exists_function, "query", "MATCH (n) WHERE exists((n)-->()) RETURN n");
+cli_snapshot!(
+    query_parenthesised_column_names,
+    "--format",
+    "tsv",
+    "query",
+    "WITH 3 AS x RETURN (x) - -1, (x + 1) * 2, (x)-1"
+);
 cli_snapshot!(query_new_syntax, "--format", "json", "query", "MATCH (c:Chip {id: 'h100'}) RETURN CASE c.memory WHEN 'HBM3' THEN 'hbm3' END AS m, [t IN c.tags WHERE t <> 'hopper' | toUpper(t)] AS tags, keys(c)[0] AS first_key, properties(c).memory_gb AS gb, (c)<-[:MANUFACTURES]-(:Company {id: 'tsmc'}) AS tsmc_made, EXISTS { MATCH (c)<-[:OFFERS]-(p:Project) WHERE p.segment = 'compute' } AS rented");
 cli_snapshot!(query_error_empty, "query", "  ");
 

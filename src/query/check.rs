@@ -198,6 +198,11 @@ impl Checker<'_> {
                 }
             }
             ExprKind::Call { name, args, star, .. } => {
+                if name == "exists" {
+                    let name_span = e.span.start..e.span.start + name.len();
+                    return Err(QueryError::new(name_span, "exists() is not a function here")
+                        .help("write the pattern as a condition, `WHERE (a)-[:T]->(b)`, or `EXISTS { MATCH (a)-[:T]->(b) WHERE ... }`"));
+                }
                 if !FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
                     let name_span = e.span.start..e.span.start + name.len();
                     return Err(unknown(

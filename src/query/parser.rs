@@ -614,13 +614,14 @@ impl<'a> Parser<'a> {
                 Ok(Expr { kind: ExprKind::Param(p.clone()), span: t.span.clone() })
             }
             Tok::Punct("(") => {
-                if let Some(e) = self.pattern_predicate() {
+                if let Some(e) = self.pattern_predicate()? {
                     return Ok(e);
                 }
                 self.bump();
                 let e = self.expr()?;
-                self.expect_punct(")")?;
-                Ok(e)
+                let end = self.expect_punct(")")?.span.end;
+                // The span covers the parentheses, so that a column named by its text reads whole.
+                Ok(Expr { span: t.span.start..end, ..e })
             }
             Tok::Punct("[")
                 if matches!(self.peek_at(1).tok, Tok::Ident(_) | Tok::Quoted(_))
@@ -693,19 +694,24 @@ impl Parser<'_> {
     /// A pattern used as a condition, `(a)-[:T]->(b)`, when the tokens at `(` read as one with
     /// at least one relationship; otherwise `None` with nothing consumed, and `(` starts a
     /// parenthesised expression.
-    fn pattern_predicate(&mut self) -> Option<Expr> {
+    /// Once a node pattern is followed by what can only start a relationship (`-[`, `--(`,
+    /// `-->`, `<-[`, `<--`), the tokens are a pattern and its errors are reported as such.
+    fn pattern_predicate(&mut self) -> Result<Option<Expr>, QueryError> {
         let (pos, depth) = (self.pos, self.depth);
-        match self.pattern() {
-            Ok(p) if !p.rels.is_empty() && p.shortest.is_none() && p.path_var.is_none() => {
-                let span = p.span.clone();
-                Some(Expr { kind: ExprKind::Exists { patterns: vec![p], filter: None }, span })
-            }
-            _ => {
-                self.pos = pos;
-                self.depth = depth;
-                None
-            }
+        let committed = self.node().is_ok() && {
+            let at = |p: &Self, n: usize, q: &str| matches!(p.peek_at(n).tok, Tok::Punct(x) if x == q);
+            (at(self, 0, "-")
+                && (at(self, 1, "[") || (at(self, 1, "-") && (at(self, 2, "(") || at(self, 2, ">")))))
+                || (at(self, 0, "<") && at(self, 1, "-") && (at(self, 2, "[") || at(self, 2, "-")))
+        };
+        self.pos = pos;
+        self.depth = depth;
+        if !committed {
+            return Ok(None);
         }
+        let p = self.pattern()?;
+        let span = p.span.clone();
+        Ok(Some(Expr { kind: ExprKind::Exists { patterns: vec![p], filter: None }, span }))
     }
 
     /// `EXISTS { [MATCH] pattern, ... [WHERE condition] }`.
