@@ -206,6 +206,7 @@ fn delimited(t: &Table, delimiter: u8) -> String {
     let cell = |c: &Cell| -> String {
         let text = match c {
             Cell::List(items) => items.iter().map(Cell::text).collect::<Vec<_>>().join("; "),
+            Cell::Map(m) => crate::table::map_text(m, Cell::text, "; "),
             other => other.text(),
         };
         if tsv {

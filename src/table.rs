@@ -15,6 +15,8 @@ pub enum Cell {
     Float(f64),
     Str(String),
     List(Vec<Cell>),
+    /// A map (a query's `properties(n)`); JSON writes it as an object.
+    Map(std::collections::BTreeMap<String, Cell>),
 }
 
 impl Cell {
@@ -26,8 +28,25 @@ impl Cell {
             Cell::Float(f) => format_float(*f),
             Cell::Str(s) => s.clone(),
             Cell::List(items) => items.iter().map(Cell::text).collect::<Vec<_>>().join(", "),
+            Cell::Map(m) => map_text(m, Cell::text, ", "),
         }
     }
+}
+
+/// A map as `{key: value, ...}`, values written by `text` and lists joined with `sep`.
+pub fn map_text(
+    m: &std::collections::BTreeMap<String, Cell>,
+    text: fn(&Cell) -> String,
+    sep: &str,
+) -> String {
+    let items: Vec<String> = m
+        .iter()
+        .map(|(k, v)| match v {
+            Cell::List(l) => format!("{k}: [{}]", l.iter().map(text).collect::<Vec<_>>().join(sep)),
+            v => format!("{k}: {}", text(v)),
+        })
+        .collect();
+    format!("{{{}}}", items.join(", "))
 }
 
 /// Floats print in their shortest round-trip form, with `.0` kept on whole numbers so that a

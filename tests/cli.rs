@@ -77,9 +77,16 @@ cli_snapshot!(report_markdown, "--data", MINI, "--format", "markdown", "show", "
 cli_snapshot!(color_always_bolds_headers, "--data", MINI, "--format", "table", "--color", "always", "list");
 cli_snapshot!(mini_stats, "--data", MINI, "--format", "table", "stats");
 cli_snapshot!(mini_check, "--data", MINI, "--format", "table", "check");
+cli_snapshot!(mini_schema_table, "--data", MINI, "--format", "table", "schema");
+cli_snapshot!(mini_schema_json, "--data", MINI, "--format", "json", "schema");
+cli_snapshot!(mini_schema_jsonl, "--data", MINI, "--format", "jsonl", "schema");
+cli_snapshot!(mini_schema_csv, "--data", MINI, "--format", "csv", "schema");
+cli_snapshot!(mini_schema_tsv, "--data", MINI, "--format", "tsv", "schema");
+cli_snapshot!(mini_schema_markdown, "--data", MINI, "--format", "markdown", "schema");
 
 // Commands on the built-in dataset.
 cli_snapshot!(stats, "--format", "table", "stats");
+cli_snapshot!(schema, "--format", "tsv", "schema");
 cli_snapshot!(check, "--format", "table", "check", "--strict");
 cli_snapshot!(check_claims, "--format", "table", "check", "--claims");
 cli_snapshot!(list_crypto_compute, "--format", "table", "list", "--layer", "crypto", "--segment", "compute");
@@ -160,7 +167,7 @@ fn every_format_of_every_command_succeeds() {
         &["timeline"],
         &["query", "MATCH (c:Chip) RETURN c.id, c.memory_gb ORDER BY c.id"],
     ];
-    let reports: &[&[&str]] = &[&["stats"], &["show", "h100"]];
+    let reports: &[&[&str]] = &[&["stats"], &["show", "h100"], &["schema"]];
     for format in ["table", "json", "jsonl", "csv", "tsv", "markdown"] {
         for cmd in tables.iter().chain(reports) {
             let mut args = vec!["--format", format];
@@ -367,6 +374,36 @@ cli_snapshot!(query_error_write_clause, "query", "MATCH (n) DETACH DELETE n");
 cli_snapshot!(query_error_missing_param, "query", "MATCH (n {id: $id}) RETURN n.name");
 cli_snapshot!(query_error_too_many_hops, "query", "MATCH (a)-[*1..50]-(b) RETURN count(*)");
 cli_snapshot!(query_error_overflow_literal, "query", "RETURN 99999999999999999999");
+cli_snapshot!(
+    query_error_case_without_end,
+    "query",
+    "MATCH (c:Chip) RETURN CASE WHEN c.memory_gb > 80 THEN 'big' c.id"
+);
+cli_snapshot!(
+    query_error_comprehension_not_a_list,
+    "query",
+    "MATCH (c:Chip {id: 'h100'}) RETURN [x IN c.memory_gb | x]"
+);
+cli_snapshot!(
+    query_error_exists_with_return,
+    "query",
+    "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) RETURN m } RETURN n"
+);
+cli_snapshot!(
+    query_error_pattern_predicate_unknown_label,
+    "query",
+    "MATCH (n:Project) WHERE (n)-[:OFFERS]->(:Chipp) RETURN n.id"
+);
+cli_snapshot!(query_error_malformed_pattern_predicate, "query", "MATCH (n) WHERE (n)-[:OFFERS->(c) RETURN n");
+cli_snapshot!(query_error_exists_function, "query", "MATCH (n) WHERE exists((n)-->()) RETURN n");
+cli_snapshot!(
+    query_parenthesised_column_names,
+    "--format",
+    "tsv",
+    "query",
+    "WITH 3 AS x RETURN (x) - -1, (x + 1) * 2, (x)-1"
+);
+cli_snapshot!(query_new_syntax, "--format", "json", "query", "MATCH (c:Chip {id: 'h100'}) RETURN CASE c.memory WHEN 'HBM3' THEN 'hbm3' END AS m, [t IN c.tags WHERE t <> 'hopper' | toUpper(t)] AS tags, keys(c)[0] AS first_key, properties(c).memory_gb AS gb, (c)<-[:MANUFACTURES]-(:Company {id: 'tsmc'}) AS tsmc_made, EXISTS { MATCH (c)<-[:OFFERS]-(p:Project) WHERE p.segment = 'compute' } AS rented");
 cli_snapshot!(query_error_empty, "query", "  ");
 
 #[test]

@@ -121,6 +121,16 @@ fn export_cypher_memgraph() {
     });
 }
 
+#[test]
+fn export_cypher_falkordb() {
+    settings().bind(|| {
+        insta::assert_snapshot!(
+            "export_cypher_falkordb_mini",
+            run(&["--data", "tests/fixtures/mini", "export", "--to", "cypher", "--dialect", "falkordb"])
+        );
+    });
+}
+
 /// `show` names the file and line a node is defined at. In a folder written by `import` or `gen`
 /// that is the folder's nodes.toml, whether the dataset comes from the cache or from the TOML.
 #[test]

@@ -28,8 +28,11 @@ enum Dialect {
     Neo4j,
     /// Memgraph: an index on id per label, then CREATE statements
     Memgraph,
-    /// Kùzu: a typed node table per kind and rel table per relation, then CREATE statements
+    /// Kùzu and LadybugDB: a typed node table per kind and rel table per relation, then CREATE
+    /// statements
     Kuzu,
+    /// FalkorDB: an index on id per label, then CREATE statements, one statement per line
+    Falkordb,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -40,7 +43,7 @@ enum To {
     Csv,
     /// GraphML of the whole dataset, for Gephi and yEd
     Graphml,
-    /// A Cypher script that recreates the whole dataset in Neo4j, Memgraph or Kùzu (see --dialect)
+    /// A Cypher script that recreates the whole dataset in Neo4j, Memgraph, FalkorDB, Kùzu or LadybugDB (see --dialect)
     Cypher,
     /// Graphviz DOT of the selection
     Dot,
@@ -66,6 +69,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 Dialect::Neo4j => crate::export::Dialect::Neo4j,
                 Dialect::Memgraph => crate::export::Dialect::Memgraph,
                 Dialect::Kuzu => crate::export::Dialect::Kuzu,
+                Dialect::Falkordb => crate::export::Dialect::FalkorDB,
             };
             crate::export::to_cypher(d, dialect)
         }

@@ -19,6 +19,7 @@ mod progress;
 mod query;
 mod rank;
 mod render;
+mod schema;
 mod search;
 mod show;
 mod sources;
@@ -149,6 +150,8 @@ enum Command {
     Export(export::Args),
     /// A diagram of a selection as SVG or PNG, through Graphviz `dot`
     Render(render::Args),
+    /// Node kinds with their properties and types, relations with the kinds they join
+    Schema(schema::Args),
     /// Dated milestones: history events, releases, launches, mergers and renames
     Timeline(timeline::Args),
     /// Validate the data; list warnings and disputed claims
@@ -457,6 +460,7 @@ fn run(cli: Cli) -> Result<()> {
     };
     let result = match command {
         Command::Stats(a) => stats::run(&ctx, a),
+        Command::Schema(a) => schema::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
         Command::Show(a) => show::run(&ctx, a),
         Command::Search(a) => search::run(&ctx, a),

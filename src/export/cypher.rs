@@ -1,6 +1,7 @@
 //! The dataset as a Cypher script that recreates it in another graph database: one `CREATE` per
 //! node and one `MATCH … CREATE` per edge, after what the database needs first. Neo4j and
-//! Memgraph get a uniqueness constraint or an index on `id` per label; Kùzu, whose tables are
+//! Memgraph get a uniqueness constraint or an index on `id` per label (FalkorDB an index, in its
+//! own syntax); Kùzu (and LadybugDB, its fork), whose tables are
 //! typed, gets a node table per kind (the schema's property types) and a relationship table per
 //! relation (the FROM/TO label pairs the data uses). Labels are node kinds and relationship types
 //! are relations, as in aikg's own query language, so saved queries run unchanged.
@@ -17,7 +18,14 @@ pub enum Dialect {
     Neo4j,
     Memgraph,
     Kuzu,
+    /// FalkorDB: `CREATE INDEX FOR (n:L) ON (n.id)` (FalkorDB reads no `CREATE CONSTRAINT`),
+    /// then the nodes of each kind and the edges of each relation and pair of kinds in `UNWIND`
+    /// batches of [`BATCH`], one statement per line.
+    FalkorDB,
 }
+
+/// Nodes or edges per UNWIND statement in the FalkorDB script.
+const BATCH: usize = 1000;
 
 /// The node fields every node has, before its properties, with their Kùzu types.
 const NODE_FIELDS: [(&str, &str); 12] = [
@@ -54,6 +62,7 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
         Dialect::Neo4j => "Neo4j",
         Dialect::Memgraph => "Memgraph",
         Dialect::Kuzu => "Kùzu",
+        Dialect::FalkorDB => "FalkorDB",
     };
     let _ = writeln!(
         out,
@@ -80,6 +89,11 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
                 let _ = writeln!(out, "CREATE INDEX ON :{}(id);", ident(k));
             }
         }
+        Dialect::FalkorDB => {
+            for k in &kinds {
+                let _ = writeln!(out, "CREATE INDEX FOR (n:{}) ON (n.id);", ident(k));
+            }
+        }
         Dialect::Kuzu => kuzu_tables(&mut out, d, &edge_cols),
     }
     if dialect == Dialect::Kuzu {
@@ -87,6 +101,9 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
     }
     let string = |s: &str| string(s, dialect);
     let list = |items: &mut dyn Iterator<Item = &str>| list(items, dialect);
+    // FalkorDB parses and plans every statement on one thread, so one statement per node or
+    // edge loads a million edges in a quarter of an hour; it gets UNWIND batches instead.
+    let mut node_batches: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for n in &d.nodes {
         let fields: [(&str, Option<String>); 12] = [
             ("id", Some(string(&n.id.0))),
@@ -107,8 +124,19 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
             let ty = declared.and_then(|p| p.get(k)).copied();
             (k.as_str(), Some(node_value(v, ty, dialect)))
         });
-        let _ = writeln!(out, "CREATE (:{} {});", ident(&n.kind), map(fields.into_iter().chain(props)));
+        let props = map(fields.into_iter().chain(props));
+        if dialect == Dialect::FalkorDB {
+            node_batches.entry(n.kind.as_str()).or_default().push(props);
+        } else {
+            let _ = writeln!(out, "CREATE (:{} {props});", ident(&n.kind));
+        }
     }
+    for (kind, maps) in &node_batches {
+        for batch in maps.chunks(BATCH) {
+            let _ = writeln!(out, "UNWIND [{}] AS p CREATE (n:{}) SET n = p;", batch.join(", "), ident(kind));
+        }
+    }
+    let mut edge_batches: BTreeMap<(&str, &str, &str), Vec<String>> = BTreeMap::new();
     for e in &d.edges {
         let (a, b) = (&d.nodes[e.from], &d.nodes[e.to]);
         let opt = |s: &Option<String>| s.as_deref().map(string);
@@ -128,16 +156,34 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
             .props
             .iter()
             .map(|(k, v)| (k.as_str(), Some(edge_value(v, edge_cols.get(k).copied(), dialect))));
+        let props = map(fields.into_iter().chain(props));
+        if dialect == Dialect::FalkorDB {
+            let key = (e.rel.as_str(), a.kind.as_str(), b.kind.as_str());
+            let row = format!("[{}, {}, {props}]", string(&a.id.0), string(&b.id.0));
+            edge_batches.entry(key).or_default().push(row);
+            continue;
+        }
         let _ = writeln!(
             out,
-            "MATCH (a:{} {{id: {}}}), (b:{} {{id: {}}}) CREATE (a)-[:{} {}]->(b);",
+            "MATCH (a:{} {{id: {}}}), (b:{} {{id: {}}}) CREATE (a)-[:{} {props}]->(b);",
             ident(&a.kind),
             string(&a.id.0),
             ident(&b.kind),
             string(&b.id.0),
             ident(&e.rel),
-            map(fields.into_iter().chain(props))
         );
+    }
+    for ((rel, from, to), rows) in &edge_batches {
+        for batch in rows.chunks(BATCH) {
+            let _ = writeln!(
+                out,
+                "UNWIND [{}] AS e MATCH (a:{} {{id: e[0]}}), (b:{} {{id: e[1]}}) CREATE (a)-[r:{}]->(b) SET r = e[2];",
+                batch.join(", "),
+                ident(from),
+                ident(to),
+                ident(rel)
+            );
+        }
     }
     if dialect == Dialect::Kuzu {
         out.push_str("COMMIT;\n");

@@ -122,6 +122,26 @@ pub enum ExprKind {
         args: Vec<Expr>,
         star: bool,
     },
+    /// `CASE [subject] WHEN a THEN b ... [ELSE c] END`: with a subject, each `a` is compared
+    /// with it; without, each `a` is a condition.
+    Case {
+        subject: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        default: Option<Box<Expr>>,
+    },
+    /// `[x IN list WHERE pred | expr]`; `WHERE` and `| expr` are optional.
+    ListComp {
+        var: String,
+        list: Box<Expr>,
+        filter: Option<Box<Expr>>,
+        map: Option<Box<Expr>>,
+    },
+    /// A pattern predicate `(a)-[:T]->(b)` or `EXISTS { MATCH patterns [WHERE filter] }`: true
+    /// when the patterns match at least once with the outer variables as bound.
+    Exists {
+        patterns: Vec<Pattern>,
+        filter: Option<Box<Expr>>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +190,8 @@ pub const FUNCTIONS: &[&str] = &[
     "toString",
     "toInteger",
     "toFloat",
+    "keys",
+    "properties",
 ];
 
 impl Expr {
@@ -184,6 +206,14 @@ impl Expr {
             }
             ExprKind::Index(a, b) | ExprKind::Bin(_, a, b) => a.has_aggregate() || b.has_aggregate(),
             ExprKind::List(items) => items.iter().any(Expr::has_aggregate),
+            ExprKind::Case { subject, whens, default } => {
+                subject.iter().chain(default).any(|e| e.has_aggregate())
+                    || whens.iter().any(|(a, b)| a.has_aggregate() || b.has_aggregate())
+            }
+            // Only the list may aggregate (`[x IN collect(n.id) WHERE ...]`); the check refuses
+            // aggregates in the filter and the mapping, and in subqueries.
+            ExprKind::ListComp { list, .. } => list.has_aggregate(),
+            ExprKind::Exists { .. } => false,
             ExprKind::Lit(_) | ExprKind::Param(_) | ExprKind::Var(_) => false,
         }
     }

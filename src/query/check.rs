@@ -9,10 +9,7 @@ use super::QueryError;
 use crate::diag::{closest, did_you_mean};
 use crate::graph::KnowledgeGraph;
 
-const NODE_FIELDS: &[&str] =
-    &["id", "name", "name_zh", "layer", "segment", "summary", "start", "end", "aliases", "tags"];
-const REL_FIELDS: &[&str] =
-    &["share_pct", "share_of", "as_of", "since", "until", "status", "confidence", "note"];
+use super::exec::{NODE_FIELDS, REL_FIELDS};
 
 struct Checker<'a> {
     labels: Vec<&'a str>,
@@ -34,7 +31,8 @@ fn unknown(span: &Span, what: &str, name: &str, known: impl IntoIterator<Item = 
 
 pub fn check(g: &KnowledgeGraph, q: &Query, params: &BTreeMap<String, Val>) -> Result<(), QueryError> {
     let schema = &g.dataset.schema;
-    let mut props: BTreeSet<String> = NODE_FIELDS.iter().chain(REL_FIELDS).map(|s| s.to_string()).collect();
+    let mut props: BTreeSet<String> =
+        NODE_FIELDS.iter().chain(REL_FIELDS.iter()).map(|s| s.to_string()).collect();
     for k in &schema.kinds {
         props.extend(k.props.keys().cloned());
     }
@@ -168,7 +166,41 @@ impl Checker<'_> {
             }
             ExprKind::Not(a) | ExprKind::Neg(a) | ExprKind::IsNull(a, _) => self.expr(a, scope, aggregates),
             ExprKind::List(items) => items.iter().try_for_each(|i| self.expr(i, scope, aggregates)),
+            ExprKind::Case { subject, whens, default } => {
+                for e in subject.iter().chain(default).map(|e| &**e) {
+                    self.expr(e, scope, aggregates)?;
+                }
+                whens.iter().try_for_each(|(a, b)| {
+                    self.expr(a, scope, aggregates)?;
+                    self.expr(b, scope, aggregates)
+                })
+            }
+            ExprKind::ListComp { var, list, filter, map } => {
+                self.expr(list, scope, aggregates)?;
+                let mut inner = scope.clone();
+                inner.insert(var.clone());
+                for e in filter.iter().chain(map) {
+                    self.expr(e, &inner, false)?;
+                }
+                Ok(())
+            }
+            ExprKind::Exists { patterns, filter } => {
+                let mut inner = scope.clone();
+                inner.extend(patterns.iter().flat_map(super::exec::pattern_vars));
+                for p in patterns {
+                    self.pattern(p, &inner)?;
+                }
+                match filter {
+                    Some(f) => self.expr(f, &inner, false),
+                    None => Ok(()),
+                }
+            }
             ExprKind::Call { name, args, star, .. } => {
+                if name == "exists" {
+                    let name_span = e.span.start..e.span.start + name.len();
+                    return Err(QueryError::new(name_span, "exists() is not a function here")
+                        .help("write the pattern as a condition, `WHERE (a)-[:T]->(b)`, or `EXISTS { MATCH (a)-[:T]->(b) WHERE ... }`"));
+                }
                 if !FUNCTIONS.iter().any(|f| f.eq_ignore_ascii_case(name)) {
                     let name_span = e.span.start..e.span.start + name.len();
                     return Err(unknown(

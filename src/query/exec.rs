@@ -806,7 +806,18 @@ impl<'g> Exec<'g> {
                 }
                 Ok(())
             }
-            ExprKind::Lit(_) | ExprKind::Param(_) | ExprKind::Var(_) => Ok(()),
+            ExprKind::Case { subject, whens, default } => {
+                for e in subject.iter_mut().chain(default.iter_mut()) {
+                    self.fold_aggregates(e, rows, first)?;
+                }
+                for (a, b) in whens {
+                    self.fold_aggregates(a, rows, first)?;
+                    self.fold_aggregates(b, rows, first)?;
+                }
+                Ok(())
+            }
+            ExprKind::ListComp { list, .. } => self.fold_aggregates(list, rows, first),
+            ExprKind::Lit(_) | ExprKind::Param(_) | ExprKind::Var(_) | ExprKind::Exists { .. } => Ok(()),
         }
     }
 
@@ -827,6 +838,7 @@ impl<'g> Exec<'g> {
             ExprKind::Prop(target, key) => match self.eval(target, env)? {
                 Val::Node(n) => node_prop(self.g, n, key),
                 Val::Rel(r) => rel_prop(self.g, r, key),
+                Val::Map(m) => m.get(key).cloned().unwrap_or(Val::Null),
                 Val::Null => Val::Null,
                 other => {
                     return Err(QueryError::new(
@@ -845,6 +857,7 @@ impl<'g> Exec<'g> {
                         Val::Null
                     }
                 }
+                (Val::Map(m), Val::Str(k)) => m.get(&k).cloned().unwrap_or(Val::Null),
                 (Val::Null, _) | (_, Val::Null) => Val::Null,
                 (a, b) => {
                     return Err(QueryError::new(
@@ -874,6 +887,50 @@ impl<'g> Exec<'g> {
                 }
             },
             ExprKind::IsNull(a, negated) => Val::Bool((self.eval(a, env)? == Val::Null) != *negated),
+            ExprKind::Case { subject, whens, default } => {
+                let subject = subject.as_ref().map(|s| self.eval(s, env)).transpose()?;
+                for (when, then) in whens {
+                    let w = self.eval(when, env)?;
+                    let hit = match &subject {
+                        Some(s) => s.equals(&w) == Some(true),
+                        None => w == Val::Bool(true),
+                    };
+                    if hit {
+                        return self.eval(then, env);
+                    }
+                }
+                match default {
+                    Some(d) => self.eval(d, env)?,
+                    None => Val::Null,
+                }
+            }
+            ExprKind::ListComp { var, list, filter, map } => match self.eval(list, env)? {
+                Val::Null => Val::Null,
+                Val::List(items) => {
+                    let mut inner = env.clone();
+                    let mut out = Vec::new();
+                    for item in items {
+                        inner.insert(var.clone(), item.clone());
+                        if let Some(f) = filter {
+                            if self.eval(f, &inner)? != Val::Bool(true) {
+                                continue;
+                            }
+                        }
+                        out.push(match map {
+                            Some(m) => self.eval(m, &inner)?,
+                            None => item,
+                        });
+                    }
+                    Val::List(out)
+                }
+                other => {
+                    return Err(QueryError::new(
+                        list.span.clone(),
+                        format!("a list comprehension needs a list, not a {}", other.type_name()),
+                    ))
+                }
+            },
+            ExprKind::Exists { patterns, filter } => self.exists(patterns, filter.as_deref(), env)?,
             ExprKind::Bin(op, a, b) => self.binary(*op, a, b, env, &e.span)?,
             ExprKind::Call { name, args, .. } => {
                 if AGGREGATES.contains(&name.as_str()) {
@@ -886,6 +943,40 @@ impl<'g> Exec<'g> {
                 self.function(name, vals, &e.span)?
             }
         })
+    }
+
+    /// A pattern predicate or EXISTS subquery: whether the patterns match at least once with the
+    /// outer variables as bound (relationships already used outside may be used again); null
+    /// when a variable the patterns share with the outside is null.
+    fn exists(&self, patterns: &[Pattern], filter: Option<&Expr>, env: &Env) -> Result<Val, QueryError> {
+        let outer_null =
+            patterns.iter().flat_map(pattern_vars).any(|v| matches!(env.get(&v), Some(Val::Null)));
+        if outer_null {
+            return Ok(Val::Null);
+        }
+        let mut ordered: Vec<&Pattern> = patterns.iter().filter(|p| p.shortest.is_none()).collect();
+        ordered.extend(patterns.iter().filter(|p| p.shortest.is_some()));
+        let (cap, produced) = (self.cap.get(), self.produced.get());
+        let one_enough = filter.is_none()
+            && ordered.len() == 1
+            && ordered[0].shortest.is_none()
+            && !repeats_a_variable(ordered[0]);
+        self.cap.set(if one_enough { 1 } else { usize::MAX });
+        let mut found = Vec::new();
+        let matched = self.match_from(&ordered, env.clone(), &mut HashSet::new(), &mut found);
+        self.cap.set(cap);
+        self.produced.set(produced);
+        matched?;
+        for m in &found {
+            let keep = match filter {
+                Some(f) => self.eval(f, m)? == Val::Bool(true),
+                None => true,
+            };
+            if keep {
+                return Ok(Val::Bool(true));
+            }
+        }
+        Ok(Val::Bool(false))
     }
 
     fn binary(&self, op: BinOp, a: &Expr, b: &Expr, env: &Env, span: &Span) -> Result<Val, QueryError> {
@@ -1027,6 +1118,21 @@ impl<'g> Exec<'g> {
                     Val::Node(n) => Val::Str(self.g.node(*n).id.0.clone()),
                     Val::Rel(e) => Val::Int(*e as i64),
                     other => return Err(bad(other)),
+                }
+            }
+            "keys" | "properties" => {
+                arity(1)?;
+                let m = match &args[0] {
+                    Val::Null => return Ok(Val::Null),
+                    Val::Node(n) => node_props(self.g, *n),
+                    Val::Rel(e) => rel_props(self.g, *e),
+                    Val::Map(m) => m.clone(),
+                    other => return Err(bad(other)),
+                };
+                if name == "keys" {
+                    Val::List(m.into_keys().map(Val::Str).collect())
+                } else {
+                    Val::Map(m)
                 }
             }
             "tolower" | "toupper" => {
@@ -1250,8 +1356,10 @@ pub fn node_prop(g: &KnowledgeGraph, n: NodeIx, key: &str) -> Val {
         "summary" => opt_str(&node.summary),
         "start" => opt_str(&node.start),
         "end" => opt_str(&node.end),
+        "lifecycle" => node.lifecycle.map_or(Val::Null, |l| Val::Str(l.name().to_string())),
         "aliases" => strs(&node.aliases),
         "tags" => strs(&node.tags),
+        "sources" => Val::List(node.sources.iter().map(|s| Val::Str(s.0.to_string())).collect()),
         other => node.props.get(other).map_or(Val::Null, from_value),
     }
 }
@@ -1268,6 +1376,39 @@ pub fn rel_prop(g: &KnowledgeGraph, e: EdgeIx, key: &str) -> Val {
         "confidence" => opt_str(&edge.more().confidence),
         "status" => opt_str(&edge.more().status),
         "note" => opt_str(&edge.more().note),
+        "sources" => Val::List(edge.sources.iter().map(|s| Val::Str(s.0.to_string())).collect()),
         other => edge.more().props.get(other).map_or(Val::Null, from_value),
     }
+}
+
+/// The node fields every node may have, in the order the Cypher export writes them.
+pub(crate) const NODE_FIELDS: [&str; 12] = [
+    "id",
+    "name",
+    "name_zh",
+    "layer",
+    "segment",
+    "summary",
+    "start",
+    "end",
+    "lifecycle",
+    "aliases",
+    "tags",
+    "sources",
+];
+/// The relationship fields, likewise.
+pub(crate) const REL_FIELDS: [&str; 9] =
+    ["share_pct", "share_of", "as_of", "since", "until", "status", "confidence", "note", "sources"];
+
+/// A node's non-null properties, the fields with its `props` (what `properties(n)` returns, and
+/// what the Cypher export writes on the node).
+fn node_props(g: &KnowledgeGraph, n: NodeIx) -> BTreeMap<String, Val> {
+    let keys = NODE_FIELDS.iter().map(|k| k.to_string()).chain(g.node(n).props.keys().cloned());
+    keys.filter_map(|k| Some(node_prop(g, n, &k)).filter(|v| *v != Val::Null).map(|v| (k, v))).collect()
+}
+
+/// A relationship's non-null properties.
+fn rel_props(g: &KnowledgeGraph, e: EdgeIx) -> BTreeMap<String, Val> {
+    let keys = REL_FIELDS.iter().map(|k| k.to_string()).chain(g.edge(e).more().props.keys().cloned());
+    keys.filter_map(|k| Some(rel_prop(g, e, &k)).filter(|v| *v != Val::Null).map(|v| (k, v))).collect()
 }

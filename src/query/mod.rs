@@ -93,6 +93,7 @@ pub fn mentioned(rows: &[Vec<Val>]) -> (BTreeSet<NodeIx>, BTreeSet<EdgeIx>) {
                 edges.extend(es);
             }
             Val::List(items) => items.iter().for_each(|i| walk(i, nodes, edges)),
+            Val::Map(m) => m.values().for_each(|i| walk(i, nodes, edges)),
             _ => {}
         }
     }
@@ -132,6 +133,7 @@ fn cell(g: &KnowledgeGraph, v: &Val) -> Cell {
         Val::Float(f) => Cell::Float(*f),
         Val::Str(s) => Cell::Str(s.clone()),
         Val::List(items) => Cell::List(items.iter().map(|i| cell(g, i)).collect()),
+        Val::Map(m) => Cell::Map(m.iter().map(|(k, v)| (k.clone(), cell(g, v))).collect()),
         Val::Node(n) => Cell::Str(g.node(*n).id.0.clone()),
         Val::Rel(e) => Cell::Str(rel_text(g, *e)),
         Val::Path(nodes, edges) => {
@@ -153,4 +155,100 @@ fn cell(g: &KnowledgeGraph, v: &Val) -> Cell {
 fn rel_text(g: &KnowledgeGraph, e: usize) -> String {
     let edge = g.edge(e);
     format!("{}-[{}]->{}", g.node(edge.from).id, edge.rel, g.node(edge.to).id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Texts;
+
+    fn mini() -> KnowledgeGraph {
+        let files = [
+            ("schema.toml", include_str!("../../tests/fixtures/mini/schema.toml")),
+            ("sources.toml", include_str!("../../tests/fixtures/mini/sources.toml")),
+            ("chain.toml", include_str!("../../tests/fixtures/mini/chain.toml")),
+        ];
+        let texts = Texts { files: files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+        KnowledgeGraph::new(crate::load::load(&texts).expect("the mini fixture is valid").dataset)
+    }
+
+    /// The rows of a query, each cell as its table text.
+    fn rows(q: &str) -> Vec<Vec<String>> {
+        let t = run(&mini(), q, &BTreeMap::new(), None).unwrap_or_else(|e| panic!("{q}: {e:?}"));
+        t.rows.iter().map(|r| r.iter().map(Cell::text).collect()).collect()
+    }
+
+    fn error(q: &str) -> QueryError {
+        run(&mini(), q, &BTreeMap::new(), None).expect_err(q)
+    }
+
+    #[test]
+    fn case_simple_and_generic() {
+        let q = "MATCH (n) RETURN n.id, CASE n.layer WHEN 1 THEN 'x' END,
+                 CASE labels(n)[0] WHEN 'Chip' THEN 'chip' WHEN 'Company' THEN 'firm' ELSE 'other' END,
+                 CASE WHEN n.memory_gb > 64 THEN 'big' WHEN n.founded IS NOT NULL THEN 'old' END
+                 ORDER BY n.id";
+        let want = [["fabco", "", "firm", "old"], ["gpunet", "", "other", ""], ["x1", "", "chip", "big"]];
+        assert_eq!(rows(q), want.map(|r| r.map(String::from).to_vec()).to_vec());
+        // A null subject matches no WHEN, not even WHEN null.
+        assert_eq!(rows("RETURN CASE null WHEN null THEN 1 ELSE 2 END"), [["2"]]);
+        // Aggregates inside CASE are computed over the group.
+        assert_eq!(rows("MATCH (n) RETURN CASE WHEN count(*) > 2 THEN 'many' ELSE 'few' END"), [["many"]]);
+    }
+
+    #[test]
+    fn list_comprehensions() {
+        assert_eq!(rows("RETURN [x IN [1, 2, 3, null] WHERE x > 1 | x * 10]"), [["20, 30"]]);
+        assert_eq!(
+            rows("RETURN [x IN [1, 2] | [x, x]], [x IN [] | x], [x IN null | x]"),
+            [["1, 1, 2, 2", "", ""]]
+        );
+        assert_eq!(rows("MATCH (n) RETURN [i IN collect(n.id) WHERE i <> 'x1'] AS ids"), [["fabco, gpunet"]]);
+        // The variable is local: an outer one of the same name is shadowed, then visible again.
+        assert_eq!(rows("UNWIND [7] AS x RETURN [x IN [1] | x], x"), [["1", "7"]]);
+        assert_eq!(error("RETURN [x IN 3 | x]").span, 13..14);
+        assert_eq!(error("RETURN [x IN [1] | y]").message, "unknown variable `y`");
+        assert!(error("RETURN [x IN [1] | count(x)]").message.contains("only allowed"));
+    }
+
+    #[test]
+    fn keys_and_properties() {
+        assert_eq!(
+            rows("MATCH (n {id: 'fabco'}) RETURN keys(n), properties(n).ticker, properties(n)['founded']"),
+            [["aliases, founded, id, layer, name, segment, sources, tags, ticker", "FAB", "1987"]]
+        );
+        assert_eq!(
+            rows("MATCH ()-[r:USES]->() RETURN keys(r), properties(r)"),
+            [["sources", "{sources: [example-fab]}"]]
+        );
+        assert_eq!(rows("RETURN keys(null), properties(null)"), [["", ""]]);
+        assert!(error("RETURN keys(1)").message.contains("does not take a integer"));
+    }
+
+    #[test]
+    fn pattern_predicates_and_exists() {
+        let q = "MATCH (n) WHERE (n)-[:MANUFACTURES]->(:Chip) RETURN n.id";
+        assert_eq!(rows(q), [["fabco"]]);
+        let q = "MATCH (n) WHERE NOT (n)--() RETURN n.id";
+        assert!(rows(q).is_empty());
+        let q = "MATCH (c:Chip) RETURN EXISTS { MATCH (c)<-[:USES]-(p) WHERE p.segment = 'compute' },
+                 EXISTS { (c)<-[:USES]-(p) WHERE p.segment = 'storage' }, (c)-->()";
+        assert_eq!(rows(q), [["true", "false", "false"]]);
+        // Nested: a pattern predicate inside a subquery's WHERE sees the subquery's variables.
+        let q = "MATCH (c:Chip) RETURN EXISTS { MATCH (c)<-[:USES]-(p) WHERE NOT (p)-[:USES]->(:Company) },
+                 EXISTS { MATCH (c)<-[:USES]-(p) WHERE (p)-[:USES]->(c) AND NOT (c)<-[:MANUFACTURES]-() }";
+        assert_eq!(rows(q), [["true", "false"]]);
+        // The subquery may reuse a relationship the outer MATCH bound.
+        assert_eq!(rows("MATCH (a)-[r]->(b) WHERE (a)-->(b) RETURN count(*)"), [["2"]]);
+        // A null outer variable makes the predicate null.
+        let q = "OPTIONAL MATCH (n:Chip {id: 'none'}) RETURN (n)-->() IS NULL";
+        assert_eq!(rows(q), [["true"]]);
+        // `(a) - 1` is still arithmetic.
+        assert_eq!(rows("WITH 3 AS a RETURN (a) - 1, (a)-(1)"), [["2", "2"]]);
+        assert_eq!(
+            error("MATCH (n) WHERE (n)-[:NOPE]->() RETURN n").message,
+            "unknown relationship type `NOPE`"
+        );
+        assert_eq!(error("MATCH (n) WHERE EXISTS { MATCH (n)-->(m) RETURN m } RETURN n").span, 41..47);
+    }
 }

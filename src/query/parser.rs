@@ -7,10 +7,8 @@ use super::value::Val;
 use super::QueryError;
 
 /// Clauses and keywords outside the read-only subset, named in the error.
-const UNSUPPORTED: &[&str] = &[
-    "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "CALL", "FOREACH", "LOAD", "UNION", "CASE",
-    "USE", "EXISTS",
-];
+const UNSUPPORTED: &[&str] =
+    &["CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "CALL", "FOREACH", "LOAD", "UNION", "USE"];
 
 /// Default and largest upper bound of a variable-length relationship.
 pub const DEFAULT_MAX_HOPS: usize = 10;
@@ -616,10 +614,26 @@ impl<'a> Parser<'a> {
                 Ok(Expr { kind: ExprKind::Param(p.clone()), span: t.span.clone() })
             }
             Tok::Punct("(") => {
+                if let Some(e) = self.pattern_predicate()? {
+                    return Ok(e);
+                }
                 self.bump();
                 let e = self.expr()?;
-                self.expect_punct(")")?;
-                Ok(e)
+                let end = self.expect_punct(")")?.span.end;
+                // The span covers the parentheses, so that a column named by its text reads whole.
+                Ok(Expr { span: t.span.start..end, ..e })
+            }
+            Tok::Punct("[")
+                if matches!(self.peek_at(1).tok, Tok::Ident(_) | Tok::Quoted(_))
+                    && self.is_kw_at(2, "IN") =>
+            {
+                self.list_comprehension()
+            }
+            Tok::Ident(s) if s.eq_ignore_ascii_case("CASE") => self.case(),
+            Tok::Ident(s)
+                if s.eq_ignore_ascii_case("EXISTS") && matches!(self.peek_at(1).tok, Tok::Punct("{")) =>
+            {
+                self.exists_subquery()
             }
             Tok::Punct("[") => {
                 self.bump();
@@ -673,6 +687,81 @@ impl<'a> Parser<'a> {
             }
             _ => Err(self.error("an expression")),
         }
+    }
+}
+
+impl Parser<'_> {
+    /// A pattern used as a condition, `(a)-[:T]->(b)`, when the tokens at `(` read as one with
+    /// at least one relationship; otherwise `None` with nothing consumed, and `(` starts a
+    /// parenthesised expression.
+    /// Once a node pattern is followed by what can only start a relationship (`-[`, `--(`,
+    /// `-->`, `<-[`, `<--`), the tokens are a pattern and its errors are reported as such.
+    fn pattern_predicate(&mut self) -> Result<Option<Expr>, QueryError> {
+        let (pos, depth) = (self.pos, self.depth);
+        let committed = self.node().is_ok() && {
+            let at = |p: &Self, n: usize, q: &str| matches!(p.peek_at(n).tok, Tok::Punct(x) if x == q);
+            (at(self, 0, "-")
+                && (at(self, 1, "[") || (at(self, 1, "-") && (at(self, 2, "(") || at(self, 2, ">")))))
+                || (at(self, 0, "<") && at(self, 1, "-") && (at(self, 2, "[") || at(self, 2, "-")))
+        };
+        self.pos = pos;
+        self.depth = depth;
+        if !committed {
+            return Ok(None);
+        }
+        let p = self.pattern()?;
+        let span = p.span.clone();
+        Ok(Some(Expr { kind: ExprKind::Exists { patterns: vec![p], filter: None }, span }))
+    }
+
+    /// `EXISTS { [MATCH] pattern, ... [WHERE condition] }`.
+    fn exists_subquery(&mut self) -> Result<Expr, QueryError> {
+        let start = self.bump().span.start;
+        self.expect_punct("{")?;
+        self.eat_kw("MATCH");
+        let mut patterns = vec![self.pattern()?];
+        while self.eat_punct(",") {
+            patterns.push(self.pattern()?);
+        }
+        let filter = if self.eat_kw("WHERE") { Some(Box::new(self.expr()?)) } else { None };
+        self.unsupported_check()?;
+        let end = self
+            .expect_punct("}")
+            .map_err(|_| self.error("`}`: an EXISTS subquery holds one MATCH with an optional WHERE"))?
+            .span
+            .end;
+        Ok(Expr { kind: ExprKind::Exists { patterns, filter }, span: start..end })
+    }
+
+    /// `CASE [subject] WHEN a THEN b ... [ELSE c] END`.
+    fn case(&mut self) -> Result<Expr, QueryError> {
+        let start = self.bump().span.start;
+        let subject = if self.is_kw("WHEN") { None } else { Some(Box::new(self.expr()?)) };
+        let mut whens = Vec::new();
+        while self.eat_kw("WHEN") {
+            let when = self.expr()?;
+            self.expect_kw("THEN")?;
+            whens.push((when, self.expr()?));
+        }
+        if whens.is_empty() {
+            return Err(self.error("WHEN: a CASE needs at least one WHEN ... THEN ..."));
+        }
+        let default = if self.eat_kw("ELSE") { Some(Box::new(self.expr()?)) } else { None };
+        let end = self.peek().span.end;
+        self.expect_kw("END").map_err(|_| self.error("WHEN, ELSE or END"))?;
+        Ok(Expr { kind: ExprKind::Case { subject, whens, default }, span: start..end })
+    }
+
+    /// `[x IN list WHERE condition | expression]`.
+    fn list_comprehension(&mut self) -> Result<Expr, QueryError> {
+        let start = self.expect_punct("[")?.span.start;
+        let (var, _) = self.name("a variable")?;
+        self.expect_kw("IN")?;
+        let list = Box::new(self.expr()?);
+        let filter = if self.eat_kw("WHERE") { Some(Box::new(self.expr()?)) } else { None };
+        let map = if self.eat_punct("|") { Some(Box::new(self.expr()?)) } else { None };
+        let end = self.expect_punct("]").map_err(|_| self.error("`WHERE`, `|` or `]`"))?.span.end;
+        Ok(Expr { kind: ExprKind::ListComp { var, list, filter, map }, span: start..end })
     }
 }
 

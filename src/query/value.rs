@@ -1,6 +1,7 @@
 //! Runtime values of the query language, with Cypher's equality, comparison and ordering.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use crate::model::{EdgeIx, NodeIx};
 
@@ -12,6 +13,8 @@ pub enum Val {
     Float(f64),
     Str(String),
     List(Vec<Val>),
+    /// A map from `properties()`; keys sorted.
+    Map(BTreeMap<String, Val>),
     Node(NodeIx),
     Rel(EdgeIx),
     /// Nodes and the relationships between them, in walking order.
@@ -27,6 +30,7 @@ impl Val {
             Val::Float(_) => "float",
             Val::Str(_) => "string",
             Val::List(_) => "list",
+            Val::Map(_) => "map",
             Val::Node(_) => "node",
             Val::Rel(_) => "relationship",
             Val::Path(..) => "path",
@@ -65,6 +69,12 @@ impl Val {
                     Some(true)
                 }
             }
+            (Val::Map(a), Val::Map(b)) => {
+                if a.len() != b.len() || a.keys().ne(b.keys()) {
+                    return Some(false);
+                }
+                Val::List(a.values().cloned().collect()).equals(&Val::List(b.values().cloned().collect()))
+            }
             (a, b) if std::mem::discriminant(a) == std::mem::discriminant(b) => Some(a == b),
             _ => Some(false),
         }
@@ -96,6 +106,7 @@ impl Val {
     pub fn order(&self, other: &Val) -> Ordering {
         fn rank(v: &Val) -> u8 {
             match v {
+                Val::Map(_) => 0,
                 Val::Node(_) => 1,
                 Val::Rel(_) => 2,
                 Val::List(_) => 3,
@@ -129,6 +140,12 @@ impl Val {
                 a.len().cmp(&b.len())
             }
             (Val::Path(na, ea), Val::Path(nb, eb)) => (na, ea).cmp(&(nb, eb)),
+            (Val::Map(a), Val::Map(b)) => {
+                let flat = |m: &BTreeMap<String, Val>| {
+                    Val::List(m.iter().flat_map(|(k, v)| [Val::Str(k.clone()), v.clone()]).collect())
+                };
+                flat(a).order(&flat(b))
+            }
             _ => Ordering::Equal,
         }
     }
@@ -142,6 +159,10 @@ impl Val {
             Val::List(items) => {
                 format!("[{}]", items.iter().map(Val::group_key).collect::<Vec<_>>().join(","))
             }
+            Val::Map(m) => format!(
+                "{{{}}}",
+                m.iter().map(|(k, v)| format!("{k:?}:{}", v.group_key())).collect::<Vec<_>>().join(",")
+            ),
             other => format!("{other:?}"),
         }
     }

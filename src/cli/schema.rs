@@ -1,0 +1,141 @@
+//! `aikg schema`: what a query can name. Each node kind (a Cypher label) with its properties and
+//! their types, each relation (a relationship type) with the kinds it may join, and the
+//! relationship properties; with how many nodes or edges carry each.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Ctx, Result};
+use crate::model::{Dataset, Supply, Value};
+use crate::table::{Cell, Output, Section, Table};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
+    ctx.emit(&Output::Report(schema(&ctx.graph.dataset)))
+}
+
+/// The fields every node has (or may have), before its kind's `props`, with their types.
+const NODE_FIELDS: [(&str, &str); 12] = [
+    ("id", "string"),
+    ("name", "string"),
+    ("name_zh", "string"),
+    ("layer", "string"),
+    ("segment", "string"),
+    ("summary", "string"),
+    ("start", "date"),
+    ("end", "date"),
+    ("lifecycle", "string"),
+    ("aliases", "strings"),
+    ("tags", "strings"),
+    ("sources", "strings"),
+];
+
+/// The fields of every edge, before its `props`.
+const EDGE_FIELDS: [(&str, &str); 9] = [
+    ("share_pct", "number"),
+    ("share_of", "string"),
+    ("as_of", "date"),
+    ("since", "date"),
+    ("until", "date"),
+    ("status", "string"),
+    ("confidence", "string"),
+    ("note", "string"),
+    ("sources", "strings"),
+];
+
+fn schema(d: &Dataset) -> Vec<Section> {
+    let mut kinds = Table::new(&["kind", "property", "type", "field or prop", "nodes"]);
+    for k in &d.schema.kinds {
+        let of_kind: Vec<_> = d.nodes.iter().filter(|n| n.kind == k.id).collect();
+        for (p, ty) in NODE_FIELDS {
+            let count = of_kind.iter().filter(|n| node_has(n, p)).count();
+            kinds.push(vec![(&k.id).into(), p.into(), ty.into(), "field".into(), count.into()]);
+        }
+        for (p, ty) in &k.props {
+            let count = of_kind.iter().filter(|n| n.props.contains_key(p)).count();
+            kinds.push(vec![(&k.id).into(), p.into(), ty.name().into(), "prop".into(), count.into()]);
+        }
+    }
+
+    let mut relations = Table::new(&["relation", "from", "to", "supply", "required", "edges"]);
+    for r in &d.schema.relations {
+        let supply = match r.supply {
+            Some(Supply::Forward) => "forward",
+            Some(Supply::Reverse) => "reverse",
+            None => "",
+        };
+        let list = |ids: &[String]| Cell::List(ids.iter().map(Cell::from).collect());
+        relations.push(vec![
+            (&r.id).into(),
+            list(&r.from),
+            list(&r.to),
+            supply.into(),
+            Cell::Bool(r.required),
+            d.edges.iter().filter(|e| e.rel == r.id).count().into(),
+        ]);
+    }
+
+    // Edge props are not declared: their type is what the data holds (`a|b` when it mixes).
+    let mut edge_props: BTreeMap<&str, (BTreeSet<&str>, usize)> = BTreeMap::new();
+    for e in &d.edges {
+        for (k, v) in &e.more().props {
+            let entry = edge_props.entry(k.as_str()).or_default();
+            entry.0.insert(type_of(v));
+            entry.1 += 1;
+        }
+    }
+    let mut rel_props = Table::new(&["property", "type", "field or prop", "edges"]);
+    for (p, ty) in EDGE_FIELDS {
+        let count = d.edges.iter().filter(|e| edge_has(e, p)).count();
+        rel_props.push(vec![p.into(), ty.into(), "field".into(), count.into()]);
+    }
+    for (p, (types, count)) in edge_props {
+        let ty = types.into_iter().collect::<Vec<_>>().join("|");
+        rel_props.push(vec![p.into(), ty.into(), "prop".into(), count.into()]);
+    }
+
+    vec![
+        Section { title: "node properties".into(), table: kinds },
+        Section { title: "relations".into(), table: relations },
+        Section { title: "relationship properties".into(), table: rel_props },
+    ]
+}
+
+fn node_has(n: &crate::model::Node, field: &str) -> bool {
+    match field {
+        "name_zh" => n.name_zh.is_some(),
+        "segment" => n.segment.is_some(),
+        "summary" => n.summary.is_some(),
+        "start" => n.start.is_some(),
+        "end" => n.end.is_some(),
+        "lifecycle" => n.lifecycle.is_some(),
+        // id, name, layer, and the lists, which are always there (perhaps empty).
+        _ => true,
+    }
+}
+
+fn edge_has(e: &crate::model::Edge, field: &str) -> bool {
+    let m = e.more();
+    match field {
+        "share_pct" => e.share_pct.is_some(),
+        "share_of" => m.share_of.is_some(),
+        "as_of" => m.as_of.is_some(),
+        "since" => m.since.is_some(),
+        "until" => m.until.is_some(),
+        "status" => m.status.is_some(),
+        "confidence" => m.confidence.is_some(),
+        "note" => m.note.is_some(),
+        _ => true,
+    }
+}
+
+fn type_of(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "boolean",
+        Value::Int(_) => "integer",
+        Value::Float(_) => "number",
+        Value::Str(_) => "string",
+        Value::List(_) => "strings",
+    }
+}
