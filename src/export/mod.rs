@@ -254,7 +254,9 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
         let mut row = vec![n.id.0.clone()];
         row.extend(node_fields(n));
         row.extend(
-            node_cols.iter().map(|(k, t)| n.props.get(k).map(|v| cell_text(v, *t)).unwrap_or_default()),
+            // A node property is typed by its kind in the schema, which the import reads: written
+            // as it is, an integer in a column that another kind fills with floats reads back.
+            node_cols.iter().map(|(k, _)| n.props.get(k).map(text_of).unwrap_or_default()),
         );
         nodes.push(row);
     }
