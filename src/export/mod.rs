@@ -256,7 +256,7 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
         row.extend(
             // A node property is typed by its kind in the schema, which the import reads: written
             // as it is, an integer in a column that another kind fills with floats reads back.
-            node_cols.iter().map(|(k, _)| n.props.get(k).map(text_of).unwrap_or_default()),
+            node_cols.keys().map(|k| n.props.get(k).map(text_of).unwrap_or_default()),
         );
         nodes.push(row);
     }
