@@ -98,8 +98,10 @@ KNOWN_DIFFERENCES = {
 # Keywords after which `(` starts an expression, not a function call's arguments.
 KEYWORDS = {"AND", "OR", "XOR", "NOT", "WHERE", "WHEN", "THEN", "ELSE", "RETURN", "WITH", "IN",
             "CASE", "DISTINCT", "AS"}
-NODE_FIELDS = ["id", "name", "name_zh", "layer", "segment", "summary", "aliases", "tags", "sources"]
-EDGE_FIELDS = ["share_pct", "share_of", "as_of", "since", "until", "confidence", "note", "sources"]
+NODE_FIELDS = ["id", "name", "name_zh", "layer", "segment", "summary", "start", "end", "lifecycle",
+               "aliases", "tags", "sources"]
+EDGE_FIELDS = ["share_pct", "share_of", "as_of", "since", "until", "status", "confidence", "note",
+               "sources"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,6 +19,75 @@ const MINI: &str = "tests/fixtures/mini";
 /// Edges resting on primary, secondary and weak sources, and one unverified edge.
 const EVIDENCE: &str = "tests/fixtures/evidence";
 
+/// Two foundries, two chips, two models, a cloud and a lab over 2000-2025: every rule of time.
+const TIME: &str = "tests/fixtures/time";
+
+// Time: a made-once model is walked at its release; services and chips as of the view's day.
+cli_snapshot!(time_upstream_model_at_release, "--data", TIME, "--format", "table", "upstream", "model-19");
+cli_snapshot!(time_upstream_service_today, "--data", TIME, "--format", "table", "upstream", "lab");
+cli_snapshot!(time_upstream_as_of, "--data", TIME, "--format", "table", "--as-of", "2020", "upstream", "lab");
+// Impact: a model already trained is spared; one released before the supplier existed, too.
+cli_snapshot!(time_impact_spares_made_models, "--data", TIME, "--format", "table", "impact", "oldfab");
+cli_snapshot!(time_impact_before_it_existed, "--data", TIME, "--format", "table", "impact", "newfab");
+cli_snapshot!(time_downstream_lists_spared, "--data", TIME, "--format", "table", "downstream", "newfab");
+cli_snapshot!(time_chokepoints, "--data", TIME, "--format", "table", "chokepoints");
+// --as-of on data commands: what existed, what was valid, the latest share observation.
+cli_snapshot!(time_list_as_of_2020, "--data", TIME, "--format", "table", "--as-of", "2020", "list");
+cli_snapshot!(time_show_as_of_2020, "--data", TIME, "--format", "table", "--as-of", "2020", "show", "cloud");
+cli_snapshot!(
+    time_query_as_of_2021,
+    "--data",
+    TIME,
+    "--format",
+    "table",
+    "--as-of",
+    "2021-06",
+    "query",
+    "MATCH (a)-[r]->(b) RETURN a.id, type(r), b.id ORDER BY a.id, b.id"
+);
+cli_snapshot!(
+    time_concentration_as_of_2021,
+    "--data",
+    TIME,
+    "--format",
+    "table",
+    "--as-of",
+    "2021",
+    "concentration"
+);
+cli_snapshot!(time_concentration_today, "--data", TIME, "--format", "table", "concentration");
+cli_snapshot!(
+    time_concentration_series,
+    "--data",
+    TIME,
+    "--format",
+    "table",
+    "concentration",
+    "--series",
+    "foundry revenue"
+);
+cli_snapshot!(time_diff, "--data", TIME, "--format", "table", "diff", "2020", "2025");
+cli_snapshot!(time_cycles, "--data", TIME, "--format", "table", "cycles");
+cli_snapshot!(time_timeline, "--data", TIME, "--format", "table", "timeline");
+// Bad dates and ranges are located errors, exit 2.
+cli_snapshot!(time_bad_as_of, "--data", TIME, "--as-of", "2024-13", "list");
+cli_snapshot!(time_bad_as_of_word, "--data", TIME, "--as-of", "soon", "list");
+cli_snapshot!(time_diff_backwards, "--data", TIME, "diff", "2025", "2020");
+cli_snapshot!(time_unknown_series, "--data", TIME, "concentration", "--series", "foundry revenues");
+// The built-in data: the answers the time work was for.
+cli_snapshot!(builtin_upstream_gpt_1, "--format", "table", "upstream", "gpt-1");
+cli_snapshot!(builtin_impact_b300, "--format", "table", "impact", "b300");
+cli_snapshot!(
+    builtin_concentration_as_of_2022_06,
+    "--format",
+    "table",
+    "--as-of",
+    "2022-06",
+    "concentration"
+);
+cli_snapshot!(builtin_diff_2023_2025, "--format", "tsv", "diff", "2023", "2025");
+cli_snapshot!(builtin_cycles, "--format", "table", "cycles", "--top", "12");
+
 // Evidence: source tiers, the review queue, and what analytics leave out.
 cli_snapshot!(evidence_sources, "--data", EVIDENCE, "--format", "table", "sources");
 cli_snapshot!(evidence_sources_weak, "--data", EVIDENCE, "--format", "table", "sources", "--weak");

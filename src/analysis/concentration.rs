@@ -31,13 +31,13 @@ impl Market {
 
 /// Every market with share data, sorted by HHI (highest first), then name and date. A holder
 /// with two figures for one market (two edges) counts once, with the larger figure.
-/// With a `day`, only the figures valid on it (see [`super::time`]).
+/// With a `day`, only the figures known on it (see [`super::time::observed_on`]).
 pub fn markets(g: &KnowledgeGraph, day: Option<Day>) -> Vec<Market> {
     // (share_of, as_of) -> holder -> (largest share, its edge)
     type Holders = BTreeMap<NodeIx, (f64, EdgeIx)>;
     let mut groups: BTreeMap<(String, Option<String>), Holders> = BTreeMap::new();
     for (ix, e) in g.dataset.edges.iter().enumerate() {
-        if day.is_some_and(|day| !super::time::valid(&g.dataset, e, day)) {
+        if day.is_some_and(|day| !super::time::observed_on(&g.dataset, e, day)) {
             continue;
         }
         if let (Some(pct), Some(of)) = (e.share_pct, &e.more().share_of) {

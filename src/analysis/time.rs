@@ -10,9 +10,11 @@
 //!   subject, one `share_of`) shows its latest observation at or before that day.
 //! - The graph's own "today" is the newest date in its sources, so that the same data always
 //!   gives the same answer, whatever the clock says.
-//! - An artifact (a node whose lifecycle is `made-once` or `produced`) is walked upstream as of
-//!   its release; walking downstream never reaches an artifact released before the walk's start
-//!   supplied it, and (in `impact`) a `made-once` artifact already released is not undone.
+//! - A made-once artifact (a trained model, a collected dataset) is walked upstream as of its
+//!   release; walking downstream never reaches one released before the walk's start supplied it,
+//!   and (in `impact` and `chokepoints`) one already released is not undone. A produced artifact
+//!   (a chip, a rack system) exists from its release but takes its inputs as it is made: it is
+//!   walked as of the view's day, and a supplier that stops breaks it.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -74,9 +76,13 @@ pub fn today(d: &Dataset) -> Option<Day> {
     d.sources.values().filter_map(|s| s.day()).max()
 }
 
-/// The release of an artifact: the start of a node whose lifecycle is not `service`.
+/// The release of a made-once artifact (a trained model, a collected dataset): its start. A
+/// produced artifact (a chip in production) takes its inputs as it is made, so it is walked as
+/// of the view's day, like a service.
 pub fn release(g: &KnowledgeGraph, ix: NodeIx) -> Option<Day> {
-    g.lifecycle(ix).is_artifact().then(|| g.node(ix).start.as_deref().and_then(Day::first)).flatten()
+    (g.lifecycle(ix) == Lifecycle::MadeOnce)
+        .then(|| g.node(ix).start.as_deref().and_then(Day::first))
+        .flatten()
 }
 
 /// The dataset as it stood on `day`: the nodes that existed, the edges valid then, and each
@@ -132,6 +138,16 @@ pub fn as_of(mut d: Dataset, day: Day) -> Dataset {
         keep
     });
     d
+}
+
+/// Whether a dated observation (a share figure) is known on `day`: it was made by then, and it
+/// was valid when it was made (its holder may have ended since; the figure still stands as the
+/// latest known). An undated figure is judged on `day` itself.
+pub fn observed_on(d: &Dataset, e: &Edge, day: Day) -> bool {
+    match e.more().as_of.as_deref().and_then(Day::first) {
+        Some(at) => at <= day && valid(d, e, at),
+        None => valid(d, e, day),
+    }
 }
 
 /// A share observation made after `day` is not yet known on `day`.
@@ -205,7 +221,7 @@ pub fn downstream(
                     if !reach[other] {
                         let why = if started.is_some_and(|s| r < s) {
                             Spared::BeforeItExisted { released: r }
-                        } else if spare_made && g.lifecycle(other) == Lifecycle::MadeOnce {
+                        } else if spare_made {
                             Spared::AlreadyMade { released: r }
                         } else {
                             Spared::NotInItsChain { released: r }
@@ -214,7 +230,7 @@ pub fn downstream(
                         dead_ends.push(Tiered { node: other, tier, via_edge: edge, via_node: node });
                         continue;
                     }
-                    if spare_made && g.lifecycle(other) == Lifecycle::MadeOnce {
+                    if spare_made {
                         walk.spared.insert(other, Spared::AlreadyMade { released: r });
                         dead_ends.push(Tiered { node: other, tier, via_edge: edge, via_node: node });
                         continue;

@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         for (j, s) in steps.iter().enumerate() {
             let e = g.edge(s.edge);
             let m = e.more();
-            let pays = if e.rel == "INVESTS_IN" { "invests in" } else { "buys from" };
+            let pays = if e.rel == "INVESTS_IN" { "invests in" } else { "pays for supply" };
             let amount = AMOUNTS.iter().find_map(|k| match m.props.get(*k) {
                 Some(Value::Float(x)) => Some(Cell::Float(*x)),
                 Some(Value::Int(x)) => Some(Cell::Int(*x)),

@@ -15,6 +15,18 @@ pub struct Args {
     to: String,
 }
 
+/// When an undated edge began, as the data writes it: the later start of its two ends, or else
+/// its earliest source's date (the rule of `analysis::time::begins`).
+fn undated_begin(g: &crate::graph::KnowledgeGraph, e: EdgeIx) -> Option<String> {
+    let edge = g.edge(e);
+    let starts = [g.node(edge.from), g.node(edge.to)].into_iter().filter_map(|n| n.start.as_deref());
+    let latest = starts.max_by_key(|s| Day::first(s));
+    latest.map(str::to_string).or_else(|| {
+        let dates = edge.sources.iter().filter_map(|s| g.dataset.source(s)).filter_map(|s| s.date.as_deref());
+        dates.min_by_key(|s| Day::first(s)).map(str::to_string)
+    })
+}
+
 /// One change as printed: date, change, subject, detail, sources.
 type Row<'a> = (Option<String>, &'a str, String, Option<String>, Vec<SourceId>);
 
@@ -66,7 +78,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
             Change::EdgeAppeared(e) => {
                 let (edge, m) = (g.edge(e), g.edge(e).more());
-                let date = m.since.clone().or_else(|| m.as_of.clone());
+                let date = m.since.clone().or_else(|| m.as_of.clone()).or_else(|| undated_begin(g, e));
                 (date, "edge appeared", edge_text(e), m.note.clone(), edge.sources.clone())
             }
             Change::EdgeEnded(e) => {

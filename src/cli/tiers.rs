@@ -30,7 +30,7 @@ pub fn run(ctx: &Ctx, args: Args, flow: Flow) -> Result<()> {
             if walked < day {
                 let released = g.node(start).start.as_deref().unwrap_or_default();
                 super::note(&format!(
-                    "note: {} is an artifact released {released}: its upstream is the chain as it stood then\n",
+                    "note: {} was made once, released {released}: its upstream is the chain as it stood then\n",
                     g.node(start).id
                 ));
             }
