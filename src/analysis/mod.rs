@@ -30,10 +30,21 @@ pub enum Verdict {
     /// It loses every supplier of this input (relation, supplier layer), directly or through
     /// what it depends on: the cascade model of [`Inputs`].
     Breaks((Sym, Sym)),
-    /// Another supplier remains for each input it takes, or what it takes is not a required input.
-    Keeps,
+    /// It keeps every input it needs, for this reason.
+    Keeps(Kept),
     /// Time spares it (see [`time`]).
     Spared(time::Spared),
+}
+
+/// Why a dependant keeps supply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// An input it takes from a broken supplier has another supplier left.
+    Alternative,
+    /// The supplier through which it was reached does not break.
+    SupplierKeeps,
+    /// What it takes from the broken side is not a required input (see the schema's `required`).
+    NotRequired,
 }
 
 /// Everything downstream of `failed`, tier by tier, and the verdict on each. With a `day`, the
@@ -52,7 +63,8 @@ pub fn impact(g: &KnowledgeGraph, failed: NodeIx, day: Option<Day>) -> Vec<Depen
         immune[ix] = true;
     }
     let view = SupplyView::at(g, day);
-    let broken = Inputs::new(g, &view).cascade(failed, &immune);
+    let inputs = Inputs::new(g, &view);
+    let broken = inputs.cascade(failed, &immune);
     let (baseline, without) = (view.supplied_without(None), view.supplied_without(Some(failed)));
     reached
         .into_iter()
@@ -60,7 +72,9 @@ pub fn impact(g: &KnowledgeGraph, failed: NodeIx, day: Option<Day>) -> Vec<Depen
             let verdict = match (spared.get(&t.node), &broken[t.node]) {
                 (Some(s), _) => Verdict::Spared(*s),
                 (None, Some(Lost::Input(input))) => Verdict::Breaks(input.clone()),
-                _ => Verdict::Keeps,
+                _ if inputs.touched(t.node, &broken) => Verdict::Keeps(Kept::Alternative),
+                _ if broken[t.via_node].is_none() => Verdict::Keeps(Kept::SupplierKeeps),
+                _ => Verdict::Keeps(Kept::NotRequired),
             };
             let sole_route = !matches!(verdict, Verdict::Spared(_)) && baseline[t.node] && !without[t.node];
             Dependant { tiered: t, verdict, sole_route }

@@ -201,6 +201,11 @@ impl Inputs {
         Inputs { groups, feeds, keys }
     }
 
+    /// Whether any supplier of any input of `v` is marked in `lost`.
+    pub fn touched(&self, v: NodeIx, lost: &[Option<Lost>]) -> bool {
+        self.groups[v].iter().flatten().any(|&s| lost[s].is_some())
+    }
+
     /// The nodes that break when `failed` stops: `failed` itself, then every node that has lost
     /// all the suppliers of one of its inputs, repeated until nothing else breaks. A node marked
     /// `immune` never breaks (a model already trained). For each broken node other than

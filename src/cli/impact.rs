@@ -6,7 +6,7 @@
 use super::{Ctx, Result};
 use crate::analysis::supply::{Flow, SupplyView};
 use crate::analysis::time::Spared;
-use crate::analysis::{impact, Verdict};
+use crate::analysis::{impact, Kept, Verdict};
 use crate::table::{Output, Table};
 
 #[derive(Debug, clap::Args)]
@@ -41,8 +41,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Verdict::Breaks((rel, layer)) => {
                 ("breaks", format!("loses every {rel} supplier from the {layer} layer"))
             }
-            Verdict::Keeps => {
+            Verdict::Keeps(Kept::Alternative) => {
                 ("keeps supply", "another supplier remains for each input it needs".to_string())
+            }
+            Verdict::Keeps(Kept::SupplierKeeps) => {
+                ("keeps supply", format!("its supplier here, {}, keeps supply", g.node(d.tiered.via_node).id))
+            }
+            Verdict::Keeps(Kept::NotRequired) => {
+                let rel = &g.edge(d.tiered.via_edge).rel;
+                (
+                    "keeps supply",
+                    format!("what it takes from here ({rel}) is not a required input in the model"),
+                )
             }
             Verdict::Spared(s) => ("spared", spared_why(*s, n.start.as_deref().unwrap_or("?"), name)),
         };
