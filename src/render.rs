@@ -69,7 +69,65 @@ pub fn render(output: &Output, format: Format, style: Style) -> String {
     }
 }
 
+/// Columns of prose (a verdict's reason, a note, a summary). On a terminal they leave the grid,
+/// which would squeeze them to a few characters a line, and follow it as full-width lines keyed by
+/// the row's first column.
+const PROSE: &[&str] = &["why", "note", "summary", "detail"];
+
 fn table(t: &Table, style: Style) -> String {
+    let Some(width) = style.width else { return grid(t, style) };
+    let prose: Vec<usize> =
+        (1..t.columns.len()).filter(|&i| PROSE.contains(&t.columns[i].as_str())).collect();
+    // Where the table fits the terminal unwrapped, it stays as it is.
+    let unwrapped = grid(t, Style { width: None, ..style });
+    let fits = unwrapped.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= usize::from(width));
+    if prose.is_empty() || t.rows.is_empty() || fits {
+        return grid(t, style);
+    }
+    let keep: Vec<usize> = (0..t.columns.len()).filter(|i| !prose.contains(i)).collect();
+    let narrow = Table {
+        columns: keep.iter().map(|&i| t.columns[i].clone()).collect(),
+        rows: t.rows.iter().map(|r| keep.iter().map(|&i| r[i].clone()).collect()).collect(),
+    };
+    let mut out = grid(&narrow, style);
+    // Each row's prose is keyed by its id where the table has one, else by its first column.
+    let key = t.columns.iter().position(|c| c == "id").unwrap_or(0);
+    for &i in &prose {
+        let _ = writeln!(out, "\n{}:", t.columns[i]);
+        for row in t.rows.iter().filter(|r| !r[i].text().is_empty()) {
+            let line = format!("{}: {}", terminal_text(&row[key].text()), terminal_text(&row[i].text()));
+            out.push_str(&wrap(&line, usize::from(width), 2, 4));
+        }
+    }
+    out
+}
+
+/// `text` wrapped at word boundaries to `width` columns, the first line indented by `first`
+/// spaces and the rest by `rest`; a word longer than a line stays whole.
+fn wrap(text: &str, width: usize, first: usize, rest: usize) -> String {
+    let mut out = String::new();
+    let mut line = " ".repeat(first);
+    let mut empty = true;
+    for word in text.split(' ') {
+        let w = unicode_width::UnicodeWidthStr::width(word);
+        if !empty && unicode_width::UnicodeWidthStr::width(line.as_str()) + 1 + w > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = " ".repeat(rest);
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+fn grid(t: &Table, style: Style) -> String {
     let mut out = TTable::new();
     out.load_style(presets::UTF8_FULL_CONDENSED);
     match style.width {
@@ -295,6 +353,21 @@ mod tests {
         t.push(vec![Cell::from("a,b \"q\""), Cell::from("x|y\nz\tw")]);
         t.push(vec![Cell::Null, Cell::List(vec![Cell::Int(1), Cell::Float(2.0)])]);
         t
+    }
+
+    #[test]
+    fn prose_leaves_the_grid_on_a_narrow_terminal() {
+        let mut t = Table::new(&["id", "breaks", "why"]);
+        let why = "if it stops, 41 nodes lose every supplier of an input they need (a100, akash and 39 more)";
+        t.push(vec!["nvidia".into(), 41usize.into(), why.into()]);
+        t.push(vec!["tsmc".into(), 29usize.into(), "".into()]);
+        let out = table(&t, Style { color: false, width: Some(60) });
+        assert!(out.contains("\nwhy:\n  nvidia: if it stops"), "{out}");
+        assert!(!out.contains("tsmc: "), "an empty reason gets no line: {out}");
+        assert!(out.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60), "{out}");
+        // Off a terminal, or where it fits, the grid keeps every column.
+        assert!(table(&t, Style { color: false, width: None }).contains("┆ why"));
+        assert!(table(&t, Style { color: false, width: Some(200) }).contains("┆ why"));
     }
 
     #[test]

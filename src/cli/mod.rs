@@ -544,8 +544,10 @@ fn note_left_out(left_out: LeftOut, policy: Policy) {
     }
 }
 
+/// The width of the terminal on standard output: what the terminal says, else `COLUMNS`, else 120.
 fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).or(Some(120))
+    let asked = crossterm::terminal::size().ok().map(|(w, _)| w).filter(|w| *w > 0);
+    asked.or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())).or(Some(120))
 }
 
 /// A loaded dataset, with the texts and warnings when it was read from text (not from a cache).
