@@ -236,6 +236,7 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
             Some(Supply::Reverse) => 2,
         });
         w.out.push(u8::from(r.required));
+        w.strs(&r.required_for);
         w.strs(&r.from);
         w.strs(&r.to);
         w.str(&r.style);
@@ -281,8 +282,9 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
             _ => return None,
         };
         let required = r.byte()? == 1;
+        let required_for = r.strs()?;
         let (from, to, style) = (r.strs()?, r.strs()?, r.string()?);
-        s.relations.push(Relation { id, description, supply, required, from, to, style });
+        s.relations.push(Relation { id, description, supply, required, required_for, from, to, style });
     }
     for _ in 0..r.len()? {
         let (domain, publisher, kind, note) = (r.string()?, r.string()?, r.string()?, r.opt()?);

@@ -298,6 +298,10 @@ pub struct Relation {
     pub supply: Option<Supply>,
     /// A downstream node needs at least one supplier of this relation per kind of supplier.
     pub required: bool,
+    /// Kinds of downstream node for which this relation is a required input although `required`
+    /// is not set: a chip's memory bought from a maker is part of its bill of materials, while a
+    /// company's purchases are trade the data lists only in part.
+    pub required_for: Vec<String>,
     pub from: Vec<String>,
     pub to: Vec<String>,
     pub style: String,
@@ -399,6 +403,11 @@ impl Schema {
     }
     pub fn relation(&self, id: &str) -> Option<&Relation> {
         self.relations.iter().find(|r| r.id == id)
+    }
+
+    /// Whether an edge of relation `rel` into a node of kind `kind` is a required input.
+    pub fn required_input(&self, rel: &str, kind: &str) -> bool {
+        self.relation(rel).is_some_and(|r| r.required || r.required_for.iter().any(|k| k == kind))
     }
 }
 

@@ -600,6 +600,7 @@ struct GenRelation {
     description: String,
     supply: Option<&'static str>,
     required: bool,
+    required_for: Vec<String>,
     from: Vec<String>,
     to: Vec<String>,
     style: &'static str,
@@ -757,6 +758,12 @@ fn build(spec: &Spec) -> GenDataset {
                 description: r.description.clone(),
                 supply,
                 required: r.required && supply.is_some(),
+                // The kinds a supply relation is required for: none, or the first of its `to` kinds.
+                required_for: if supply.is_some() && !r.required {
+                    pick(&r.to).into_iter().take(1).collect()
+                } else {
+                    Vec::new()
+                },
                 from: pick(&r.from),
                 to: pick(&r.to),
                 style: STYLES[r.style.index(STYLES.len())],

@@ -162,6 +162,46 @@ pub struct Inputs {
     feeds: Vec<Vec<(NodeIx, usize)>>,
     /// `keys[v][i]`: input `i` of `v` as (relation, supplier layer).
     keys: Vec<Vec<(Sym, Sym)>>,
+    /// `splits[v][i]`: each supplier's part of input `i` of `v`.
+    splits: Vec<Vec<Vec<Split>>>,
+}
+
+/// One supplier's part of an input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split {
+    pub supplier: NodeIx,
+    /// 0..1.
+    pub weight: f64,
+    /// The edge whose `share_pct` gave the weight; `None` for an equal split.
+    pub from_edge: Option<EdgeIx>,
+}
+
+/// How an input is split among its suppliers: by the shares on the suppliers' edges into the
+/// customer where every supplier has one (the customer's own split), else equally.
+fn split(g: &KnowledgeGraph, sup: &[(EdgeIx, NodeIx)], key: &(Sym, Sym), suppliers: &[NodeIx]) -> Vec<Split> {
+    let edge_of = |s: NodeIx| {
+        sup.iter()
+            .filter(|(e, x)| *x == s && g.edge(*e).rel == key.0 && g.edge(*e).share_pct.is_some())
+            .map(|(e, _)| *e)
+            .max_by(|a, b| g.edge(*a).more().as_of.cmp(&g.edge(*b).more().as_of))
+    };
+    let shared: Vec<Option<EdgeIx>> = suppliers.iter().map(|&s| edge_of(s)).collect();
+    if suppliers.len() > 1 && shared.iter().all(Option::is_some) {
+        let total: f64 = shared.iter().flatten().filter_map(|e| g.edge(*e).share_pct).sum();
+        if total > 0.0 {
+            return suppliers
+                .iter()
+                .zip(shared)
+                .map(|(&s, e)| Split {
+                    supplier: s,
+                    weight: e.and_then(|e| g.edge(e).share_pct).unwrap_or(0.0) / total,
+                    from_edge: e,
+                })
+                .collect();
+        }
+    }
+    let w = 1.0 / suppliers.len() as f64;
+    suppliers.iter().map(|&s| Split { supplier: s, weight: w, from_edge: None }).collect()
 }
 
 /// Why a node broke in the cascade.
@@ -179,11 +219,12 @@ impl Inputs {
         let mut groups: Vec<Vec<Vec<NodeIx>>> = vec![Vec::new(); n];
         let mut feeds: Vec<Vec<(NodeIx, usize)>> = vec![Vec::new(); n];
         let mut keys: Vec<Vec<(Sym, Sym)>> = vec![Vec::new(); n];
+        let mut splits: Vec<Vec<Vec<Split>>> = vec![Vec::new(); n];
         for (v, sup) in view.suppliers.iter().enumerate() {
             let mut by_kind: std::collections::BTreeMap<(Sym, Sym), Vec<NodeIx>> = Default::default();
             for &(e, s) in sup {
                 let rel = &g.edge(e).rel;
-                if g.dataset.schema.relation(rel).is_some_and(|r| r.required) {
+                if g.dataset.schema.required_input(rel, &g.node(v).kind) {
                     let n = g.node(s);
                     by_kind.entry((rel.clone(), n.layer.clone())).or_default().push(s);
                 }
@@ -194,11 +235,30 @@ impl Inputs {
                 for &s in &suppliers {
                     feeds[s].push((v, i));
                 }
+                splits[v].push(split(g, sup, &key, &suppliers));
                 groups[v].push(suppliers);
                 keys[v].push(key);
             }
         }
-        Inputs { groups, feeds, keys }
+        Inputs { groups, feeds, keys, splits }
+    }
+
+    /// The share of input `i` of `v` that `lost` suppliers provided, each counted at `cut` when it
+    /// is `failed` itself and in full when it broke in the cascade; with the split used.
+    pub fn loss(&self, v: NodeIx, i: usize, failed: NodeIx, cut: f64, lost: &[Option<Lost>]) -> f64 {
+        self.splits[v][i]
+            .iter()
+            .map(|s| match (s.supplier == failed, &lost[s.supplier]) {
+                (true, _) => cut * s.weight,
+                (false, Some(_)) => s.weight,
+                (false, None) => 0.0,
+            })
+            .sum()
+    }
+
+    /// The inputs of `v`: (relation, supplier layer) and how the input is split among suppliers.
+    pub fn inputs(&self, v: NodeIx) -> impl Iterator<Item = (usize, &(Sym, Sym), &[Split])> {
+        self.keys[v].iter().zip(&self.splits[v]).enumerate().map(|(i, (k, s))| (i, k, s.as_slice()))
     }
 
     /// Whether any supplier of any input of `v` is marked in `lost`.

@@ -6,20 +6,31 @@
 use super::{Ctx, Result};
 use crate::analysis::supply::{Flow, SupplyView};
 use crate::analysis::time::Spared;
-use crate::analysis::{impact, Kept, Verdict};
+use crate::analysis::{impact, Basis, Kept, Verdict};
 use crate::table::{Output, Table};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The node that fails: id, name, Chinese name, alias or ticker
     node: String,
+    /// The fraction of its output it loses, above 0 and at most 1 (a full stop, the default);
+    /// only a full stop cascades
+    #[arg(long, default_value_t = 1.0, value_parser = parse_cut)]
+    cut: f64,
+}
+
+fn parse_cut(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x <= 1.0 => Ok(x),
+        _ => Err(format!("`{s}` is not a fraction above 0 and at most 1 (0.5 is half its output)")),
+    }
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let failed = ctx.node(&args.node)?;
     let day = ctx.day();
-    let dependants = impact(g, failed, day);
+    let dependants = impact(g, failed, day, args.cut);
     let reached: Vec<_> = dependants.iter().map(|d| d.tiered.clone()).collect();
     let evidence = SupplyView::at(g, day).evidence(g, failed, Flow::Downstream, &reached);
     let name = &g.node(failed).name;
@@ -40,6 +51,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         let (verdict, why) = match &d.verdict {
             Verdict::Breaks((rel, layer)) => {
                 ("breaks", format!("loses every {rel} supplier from the {layer} layer"))
+            }
+            Verdict::Loses { share, input: (rel, layer), basis } => {
+                let pct = crate::table::round(share * 100.0, 1);
+                (
+                    "loses supply",
+                    format!(
+                        "loses {pct}% of its {rel} input from the {layer} layer ({})",
+                        basis_text(g, basis, name)
+                    ),
+                )
             }
             Verdict::Keeps(Kept::Alternative) => {
                 ("keeps supply", "another supplier remains for each input it needs".to_string())
@@ -75,6 +96,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ]);
     }
     ctx.emit(&Output::Table(t))
+}
+
+/// Where a share of an input comes from, in words.
+fn basis_text(g: &crate::graph::KnowledgeGraph, basis: &Basis, failed: &str) -> String {
+    match basis {
+        Basis::Sole => format!("{failed} is its only supplier of it in the data"),
+        Basis::EdgeShare(e) => {
+            let m = g.edge(*e).more();
+            let of = m.share_of.as_deref().unwrap_or("the input");
+            let pct = g.edge(*e).share_pct.unwrap_or_default();
+            let at = m.as_of.as_deref().map(|a| format!(", {a}")).unwrap_or_default();
+            format!("split by its suppliers' shares: {failed} has {pct}% of {of}{at}")
+        }
+        Basis::Equal(n) => format!("no shares known: an equal split among its {n} suppliers"),
+        Basis::Cascade(n) => format!("from suppliers that break upstream, of {n} in all"),
+    }
 }
 
 /// Why time spares a node released on `released` (as the data writes it), in words.

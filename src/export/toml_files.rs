@@ -58,6 +58,7 @@ fn schema(d: &Dataset) -> String {
         if r.required {
             out.push_str("required = true\n");
         }
+        list(&mut out, "required_for", &r.required_for);
         let _ = writeln!(out, "from = {}", strings(&r.from));
         let _ = writeln!(out, "to = {}", strings(&r.to));
         field(&mut out, "style", &r.style);

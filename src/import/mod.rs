@@ -253,7 +253,7 @@ impl Reader {
     }
 
     fn relation(&mut self, j: &Json) -> Option<RawRelation> {
-        let fields = ["id", "description", "supply", "required", "from", "to", "style"];
+        let fields = ["id", "description", "supply", "required", "required_for", "from", "to", "style"];
         let o = self.object(j, "relation", &fields)?;
         let required = match o.get("required") {
             None => None,
@@ -268,6 +268,7 @@ impl Reader {
             description: self.opt_plain(&o, "description").unwrap_or_default(),
             supply: self.opt(&o, "supply"),
             required,
+            required_for: self.strs(&o, "required_for"),
             from: self.strs(&o, "from"),
             to: self.strs(&o, "to"),
             style: self.req(&o, "style")?,

@@ -372,11 +372,27 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
             )
             .help = Some("`required` only applies to relations with a `supply` direction".into());
         }
+        if let (Some(first), None) = (r.required_for.first(), supply) {
+            ck.error(
+                file,
+                first.span(),
+                format!("relation `{}` has required_for but no supply direction", r.id.get_ref()),
+            );
+        }
+        for k in &r.required_for {
+            if schema.kind(k.get_ref()).is_none() {
+                let names = schema.kinds.iter().map(|k| k.id.as_str());
+                let d = Diagnostic::error(file, k.span(), format!("unknown kind `{}`", k.get_ref()))
+                    .suggest(k.get_ref(), names);
+                ck.diags.push(d);
+            }
+        }
         schema.relations.push(Relation {
             id: r.id.into_inner(),
             description: r.description,
             supply,
             required,
+            required_for: r.required_for.into_iter().map(Spanned::into_inner).collect(),
             from: r.from.into_iter().map(Spanned::into_inner).collect(),
             to: r.to.into_iter().map(Spanned::into_inner).collect(),
             style: r.style.into_inner(),

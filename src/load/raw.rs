@@ -62,6 +62,8 @@ pub(crate) struct RawRelation {
     pub(crate) description: String,
     pub(crate) supply: Option<Spanned<String>>,
     pub(crate) required: Option<Spanned<bool>>,
+    #[serde(default)]
+    pub(crate) required_for: Vec<Spanned<String>>,
     pub(crate) from: Vec<Spanned<String>>,
     pub(crate) to: Vec<Spanned<String>>,
     pub(crate) style: Spanned<String>,
