@@ -237,6 +237,7 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
         });
         w.out.push(u8::from(r.required));
         w.strs(&r.required_for);
+        w.out.push(u8::from(r.carries));
         w.strs(&r.from);
         w.strs(&r.to);
         w.str(&r.style);
@@ -283,8 +284,19 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
         };
         let required = r.byte()? == 1;
         let required_for = r.strs()?;
+        let carries = r.byte()? == 1;
         let (from, to, style) = (r.strs()?, r.strs()?, r.string()?);
-        s.relations.push(Relation { id, description, supply, required, required_for, from, to, style });
+        s.relations.push(Relation {
+            id,
+            description,
+            supply,
+            required,
+            required_for,
+            carries,
+            from,
+            to,
+            style,
+        });
     }
     for _ in 0..r.len()? {
         let (domain, publisher, kind, note) = (r.string()?, r.string()?, r.string()?, r.opt()?);

@@ -302,6 +302,10 @@ pub struct Relation {
     /// is not set: a chip's memory bought from a maker is part of its bill of materials, while a
     /// company's purchases are trade the data lists only in part.
     pub required_for: Vec<String>,
+    /// Whether supply that reached the upstream end flows on along this relation. `false` for a
+    /// designer's edge to its products: NVIDIA's own purchases are not inputs of every chip it
+    /// designs (the H100 takes CoWoS through its own edge, the RTX 3090 takes none).
+    pub carries: bool,
     pub from: Vec<String>,
     pub to: Vec<String>,
     pub style: String,

@@ -601,6 +601,7 @@ struct GenRelation {
     supply: Option<&'static str>,
     required: bool,
     required_for: Vec<String>,
+    carries: bool,
     from: Vec<String>,
     to: Vec<String>,
     style: &'static str,
@@ -764,6 +765,8 @@ fn build(spec: &Spec) -> GenDataset {
                 } else {
                     Vec::new()
                 },
+                // Every third supply relation carries no supply through (like DESIGNS).
+                carries: supply.is_none() || r.style.index(3) != 0,
                 from: pick(&r.from),
                 to: pick(&r.to),
                 style: STYLES[r.style.index(STYLES.len())],

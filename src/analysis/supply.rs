@@ -12,6 +12,10 @@ pub struct SupplyView {
     pub suppliers: Vec<Vec<(EdgeIx, NodeIx)>>,
     /// `customers[n]`: (edge, downstream node) for each supply arc out of `n`.
     pub customers: Vec<Vec<(EdgeIx, NodeIx)>>,
+    /// `carries[e]`: supply that reached edge `e`'s upstream end flows on along it (see
+    /// [`crate::model::Relation::carries`]); a walk uses an edge that does not only as the first
+    /// step of a supply route, where the route begins.
+    pub carries: Vec<bool>,
 }
 
 /// Upstream (towards suppliers) or downstream (towards customers).
@@ -41,6 +45,12 @@ impl SupplyView {
         let n = g.node_count();
         let mut suppliers = vec![Vec::new(); n];
         let mut customers = vec![Vec::new(); n];
+        let carries = g
+            .dataset
+            .edges
+            .iter()
+            .map(|e| g.dataset.schema.relation(&e.rel).is_none_or(|r| r.carries))
+            .collect();
         for (ix, e) in g.dataset.edges.iter().enumerate() {
             if day.is_some_and(|day| !super::time::valid(&g.dataset, e, day)) {
                 continue;
@@ -57,7 +67,7 @@ impl SupplyView {
         for list in suppliers.iter_mut().chain(customers.iter_mut()) {
             g.sort_steps(list, |s| *s);
         }
-        SupplyView { suppliers, customers }
+        SupplyView { suppliers, customers, carries }
     }
 
     fn next(&self, flow: Flow, node: NodeIx) -> &[(EdgeIx, NodeIx)] {
@@ -71,26 +81,48 @@ impl SupplyView {
     /// id; each node appears once, at its lowest tier.
     pub fn tiers(&self, g: &KnowledgeGraph, start: NodeIx, flow: Flow, depth: Option<usize>) -> Vec<Tiered> {
         let mut seen = vec![false; self.suppliers.len()];
+        let mut expanded = vec![false; self.suppliers.len()];
         seen[start] = true;
+        expanded[start] = true;
         let mut frontier = vec![start];
         let mut out = Vec::new();
         let mut tier = 0;
         while !frontier.is_empty() && depth.is_none_or(|d| tier < d) {
             tier += 1;
             let mut next = Vec::new();
+            let mut expand = Vec::new();
             for &node in &frontier {
                 for &(edge, other) in self.next(flow, node) {
+                    let Some(goes_on) = self.step(flow, node == start, edge) else { continue };
                     if !seen[other] {
                         seen[other] = true;
                         next.push(Tiered { node: other, tier, via_edge: edge, via_node: node });
                     }
+                    if goes_on && !expanded[other] {
+                        expanded[other] = true;
+                        expand.push(other);
+                    }
                 }
             }
             next.sort_by(|a, b| g.node(a.node).id.cmp(&g.node(b.node).id));
-            frontier = next.iter().map(|t| t.node).collect();
+            expand.sort_by(|a, b| g.node(*a).id.cmp(&g.node(*b).id));
+            frontier = expand;
             out.extend(next);
         }
         out
+    }
+
+    /// Whether a walk in `flow` may take `edge` out of a node (`from_start`: the walk's start),
+    /// and if so whether it goes on from the node it reaches. Downstream, an edge that carries no
+    /// supply through is taken only from the start; upstream, it is taken, but what it reaches (a
+    /// product's designer) is where the walk stops: the designer's own inputs are not the
+    /// product's.
+    pub fn step(&self, flow: Flow, from_start: bool, edge: EdgeIx) -> Option<bool> {
+        let carries = self.carries.get(edge).copied().unwrap_or(true);
+        match flow {
+            Flow::Downstream => (carries || from_start).then_some(true),
+            Flow::Upstream => Some(carries),
+        }
     }
 
     /// For each node in `reached` (from [`SupplyView::tiers`] of `start` and `flow`), the evidence
@@ -164,6 +196,8 @@ pub struct Inputs {
     keys: Vec<Vec<(Sym, Sym)>>,
     /// `splits[v][i]`: each supplier's part of input `i` of `v`.
     splits: Vec<Vec<Vec<Split>>>,
+    /// `carry[v][i]`: whether input `i` of `v` carries its suppliers' own supply through.
+    carry: Vec<Vec<bool>>,
 }
 
 /// One supplier's part of an input.
@@ -220,6 +254,7 @@ impl Inputs {
         let mut feeds: Vec<Vec<(NodeIx, usize)>> = vec![Vec::new(); n];
         let mut keys: Vec<Vec<(Sym, Sym)>> = vec![Vec::new(); n];
         let mut splits: Vec<Vec<Vec<Split>>> = vec![Vec::new(); n];
+        let mut carry: Vec<Vec<bool>> = vec![Vec::new(); n];
         for (v, sup) in view.suppliers.iter().enumerate() {
             let mut by_kind: std::collections::BTreeMap<(Sym, Sym), Vec<NodeIx>> = Default::default();
             for &(e, s) in sup {
@@ -236,11 +271,12 @@ impl Inputs {
                     feeds[s].push((v, i));
                 }
                 splits[v].push(split(g, sup, &key, &suppliers));
+                carry[v].push(g.dataset.schema.relation(&key.0).is_none_or(|r| r.carries));
                 groups[v].push(suppliers);
                 keys[v].push(key);
             }
         }
-        Inputs { groups, feeds, keys, splits }
+        Inputs { groups, feeds, keys, splits, carry }
     }
 
     /// The share of input `i` of `v` that `lost` suppliers provided, each counted at `cut` when it
@@ -250,8 +286,8 @@ impl Inputs {
             .iter()
             .map(|s| match (s.supplier == failed, &lost[s.supplier]) {
                 (true, _) => cut * s.weight,
-                (false, Some(_)) => s.weight,
-                (false, None) => 0.0,
+                (false, Some(_)) if self.carry[v][i] => s.weight,
+                _ => 0.0,
             })
             .sum()
     }
@@ -263,7 +299,7 @@ impl Inputs {
 
     /// Whether any supplier of any input of `v` is marked in `lost`.
     pub fn touched(&self, v: NodeIx, lost: &[Option<Lost>]) -> bool {
-        self.groups[v].iter().flatten().any(|&s| lost[s].is_some())
+        self.groups[v].iter().zip(&self.carry[v]).any(|(g, c)| *c && g.iter().any(|&s| lost[s].is_some()))
     }
 
     /// The nodes that break when `failed` stops: `failed` itself, then every node that has lost
@@ -278,6 +314,10 @@ impl Inputs {
         let mut queue = VecDeque::from([failed]);
         while let Some(s) = queue.pop_front() {
             for &(v, i) in &self.feeds[s] {
+                // A supplier that broke for want of its own inputs still designs what it designed.
+                if s != failed && !self.carry[v][i] {
+                    continue;
+                }
                 alive[v][i] -= 1;
                 if alive[v][i] == 0 && broken[v].is_none() && !immune.get(v).copied().unwrap_or(false) {
                     broken[v] = Some(Lost::Input(self.keys[v][i].clone()));

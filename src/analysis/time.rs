@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::supply::{SupplyView, Tiered};
+use super::supply::{Flow, SupplyView, Tiered};
 use crate::graph::KnowledgeGraph;
 use crate::model::{Dataset, Day, Edge, Lifecycle, Node, NodeIx};
 
@@ -210,7 +210,7 @@ pub fn downstream(
         let mut dead_ends = Vec::new();
         for &node in &frontier {
             for &(edge, other) in &view.customers[node] {
-                if seen[other] {
+                if seen[other] || view.step(Flow::Downstream, node == start, edge).is_none() {
                     continue;
                 }
                 seen[other] = true;
@@ -254,8 +254,8 @@ fn reachable(view: &SupplyView, start: NodeIx) -> Vec<bool> {
     seen[start] = true;
     let mut queue = VecDeque::from([start]);
     while let Some(v) = queue.pop_front() {
-        for &(_, w) in &view.customers[v] {
-            if !seen[w] {
+        for &(e, w) in &view.customers[v] {
+            if !seen[w] && view.step(Flow::Downstream, v == start, e).is_some() {
                 seen[w] = true;
                 queue.push_back(w);
             }

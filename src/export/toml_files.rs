@@ -59,6 +59,9 @@ fn schema(d: &Dataset) -> String {
             out.push_str("required = true\n");
         }
         list(&mut out, "required_for", &r.required_for);
+        if !r.carries {
+            out.push_str("carries = false\n");
+        }
         let _ = writeln!(out, "from = {}", strings(&r.from));
         let _ = writeln!(out, "to = {}", strings(&r.to));
         field(&mut out, "style", &r.style);

@@ -253,7 +253,8 @@ impl Reader {
     }
 
     fn relation(&mut self, j: &Json) -> Option<RawRelation> {
-        let fields = ["id", "description", "supply", "required", "required_for", "from", "to", "style"];
+        let fields =
+            ["id", "description", "supply", "required", "required_for", "carries", "from", "to", "style"];
         let o = self.object(j, "relation", &fields)?;
         let required = match o.get("required") {
             None => None,
@@ -269,6 +270,14 @@ impl Reader {
             supply: self.opt(&o, "supply"),
             required,
             required_for: self.strs(&o, "required_for"),
+            carries: match o.get("carries") {
+                None => None,
+                Some(Json { value: JsonValue::Bool(b), .. }) => Some(*b),
+                Some(other) => {
+                    self.type_error(other, "carries", "a boolean");
+                    None
+                }
+            },
             from: self.strs(&o, "from"),
             to: self.strs(&o, "to"),
             style: self.req(&o, "style")?,

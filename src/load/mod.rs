@@ -393,6 +393,7 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
             supply,
             required,
             required_for: r.required_for.into_iter().map(Spanned::into_inner).collect(),
+            carries: r.carries.unwrap_or(true),
             from: r.from.into_iter().map(Spanned::into_inner).collect(),
             to: r.to.into_iter().map(Spanned::into_inner).collect(),
             style: r.style.into_inner(),

@@ -64,6 +64,7 @@ pub(crate) struct RawRelation {
     pub(crate) required: Option<Spanned<bool>>,
     #[serde(default)]
     pub(crate) required_for: Vec<Spanned<String>>,
+    pub(crate) carries: Option<bool>,
     pub(crate) from: Vec<Spanned<String>>,
     pub(crate) to: Vec<Spanned<String>>,
     pub(crate) style: Spanned<String>,
