@@ -19,6 +19,37 @@ const MINI: &str = "tests/fixtures/mini";
 /// Edges resting on primary, secondary and weak sources, and one unverified edge.
 const EVIDENCE: &str = "tests/fixtures/evidence";
 
+/// A designer, a packager, two memory makers and two chips: inputs attach to the product.
+const PRODUCTS: &str = "tests/fixtures/products";
+
+// Impact at the level of the product, weighted by shares, with the basis said.
+cli_snapshot!(products_impact_packager, "--data", PRODUCTS, "--format", "table", "impact", "pkgco");
+cli_snapshot!(
+    products_impact_memory_half_cut,
+    "--data",
+    PRODUCTS,
+    "--format",
+    "table",
+    "impact",
+    "mem-a",
+    "--cut",
+    "0.5"
+);
+cli_snapshot!(products_impact_memory_stop, "--data", PRODUCTS, "--format", "table", "impact", "mem-b");
+cli_snapshot!(products_impact_designer, "--data", PRODUCTS, "--format", "table", "impact", "designer");
+cli_snapshot!(
+    products_upstream_consumer_chip,
+    "--data",
+    PRODUCTS,
+    "--format",
+    "table",
+    "upstream",
+    "chip-consumer"
+);
+cli_snapshot!(products_bad_cut, "--data", PRODUCTS, "impact", "mem-a", "--cut", "1.5");
+cli_snapshot!(builtin_impact_cowos, "--format", "table", "impact", "cowos");
+cli_snapshot!(builtin_impact_asml, "--format", "tsv", "impact", "asml");
+
 /// Two foundries, two chips, two models, a cloud and a lab over 2000-2025: every rule of time.
 const TIME: &str = "tests/fixtures/time";
 

@@ -211,11 +211,16 @@ pub struct Split {
 }
 
 /// How an input is split among its suppliers: by the shares on the suppliers' edges into the
-/// customer where every supplier has one (the customer's own split), else equally.
+/// customer where every supplier has one, else equally. A share counts only on an edge whose
+/// `from` is the supplier (a share is always its `from` node's): on `nvidia USES cowos` the
+/// share is NVIDIA's of CoWoS demand, not CoWoS's of NVIDIA's supply.
 fn split(g: &KnowledgeGraph, sup: &[(EdgeIx, NodeIx)], key: &(Sym, Sym), suppliers: &[NodeIx]) -> Vec<Split> {
     let edge_of = |s: NodeIx| {
         sup.iter()
-            .filter(|(e, x)| *x == s && g.edge(*e).rel == key.0 && g.edge(*e).share_pct.is_some())
+            .filter(|(e, x)| {
+                let edge = g.edge(*e);
+                *x == s && edge.from == s && edge.rel == key.0 && edge.share_pct.is_some()
+            })
             .map(|(e, _)| *e)
             .max_by(|a, b| g.edge(*a).more().as_of.cmp(&g.edge(*b).more().as_of))
     };
