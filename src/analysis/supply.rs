@@ -51,14 +51,20 @@ impl SupplyView {
             .iter()
             .map(|e| g.dataset.schema.relation(&e.rel).is_none_or(|r| r.carries))
             .collect();
+        // On a day, an acquired node's edges are its owner's (see `time::owners`).
+        let owners = day.map(|day| super::time::owners(&g.dataset, day)).unwrap_or_default();
         for (ix, e) in g.dataset.edges.iter().enumerate() {
-            if day.is_some_and(|day| !super::time::valid(&g.dataset, e, day)) {
-                continue;
-            }
+            let (from, to) = match day {
+                Some(day) => match super::time::joined(&g.dataset, e, day, &owners) {
+                    Some(ends) => ends,
+                    None => continue,
+                },
+                None => (e.from, e.to),
+            };
             let supply = g.supply_of(&e.rel);
             let (up, down) = match supply {
-                Some(Supply::Forward) => (e.from, e.to),
-                Some(Supply::Reverse) => (e.to, e.from),
+                Some(Supply::Forward) => (from, to),
+                Some(Supply::Reverse) => (to, from),
                 None => continue,
             };
             suppliers[down].push((ix, up));

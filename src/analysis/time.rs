@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::supply::{Flow, SupplyView, Tiered};
 use crate::graph::KnowledgeGraph;
-use crate::model::{Dataset, Day, Edge, Lifecycle, Node, NodeIx};
+use crate::model::{Dataset, Day, Edge, FastMap, Lifecycle, Node, NodeIx};
 
 /// Whether node `ix` exists on `day`. An artifact that was made exists for ever after: its `end`
 /// (discontinued, deprecated) stops its making, not its use.
@@ -63,12 +63,60 @@ pub fn begins(d: &Dataset, e: &Edge) -> Option<Day> {
 
 /// Whether edge `e` is valid on `day` (its ends included).
 pub fn valid(d: &Dataset, e: &Edge, day: Day) -> bool {
+    holds(d, e, day) && exists(d, e.from, day) && exists(d, e.to, day)
+}
+
+/// Whether edge `e` itself holds on `day`, whatever became of its ends.
+fn holds(d: &Dataset, e: &Edge, day: Day) -> bool {
     let m = e.more();
     m.status.as_deref() != Some("announced")
         && begins(d, e).is_none_or(|s| s <= day)
         && ends(d, e).is_none_or(|u| day <= u)
-        && exists(d, e.from, day)
-        && exists(d, e.to, day)
+}
+
+/// Ownership on `day`: for each node acquired by then (an `ACQUIRED` edge into it dated no later
+/// than `day`), the node that owns it in the end (an acquirer may itself have been acquired).
+/// An acquired company is part of its acquirer from the acquisition date.
+pub fn owners(d: &Dataset, day: Day) -> FastMap<NodeIx, NodeIx> {
+    let mut owner: FastMap<NodeIx, NodeIx> = FastMap::default();
+    for e in d.edges.iter().filter(|e| e.rel == ACQUIRED) {
+        let at = e.more().since.as_deref().or(e.more().as_of.as_deref()).and_then(Day::first);
+        if at.is_some_and(|at| at <= day) && e.from != e.to {
+            owner.insert(e.to, e.from);
+        }
+    }
+    let resolved: Vec<(NodeIx, NodeIx)> = owner
+        .keys()
+        .map(|&x| {
+            let mut top = owner[&x];
+            // A chain of acquisitions, cut short should the data hold a loop.
+            for _ in 0..owner.len() {
+                match owner.get(&top) {
+                    Some(&next) if next != x => top = next,
+                    _ => break,
+                }
+            }
+            (x, top)
+        })
+        .collect();
+    resolved.into_iter().collect()
+}
+
+/// The relation that makes one node part of another from its date.
+pub const ACQUIRED: &str = "ACQUIRED";
+
+/// Edge `e` on `day` with its ends taken over by their owners: the (from, to) it joins, if it
+/// holds then, both ends exist (an acquired node through its owner) and they differ.
+pub fn joined(d: &Dataset, e: &Edge, day: Day, owners: &FastMap<NodeIx, NodeIx>) -> Option<(NodeIx, NodeIx)> {
+    if e.rel == ACQUIRED || !holds(d, e, day) {
+        return None;
+    }
+    let end = |ix: NodeIx| match owners.get(&ix) {
+        Some(&o) => exists(d, o, day).then_some(o),
+        None => exists(d, ix, day).then_some(ix),
+    };
+    let (from, to) = (end(e.from)?, end(e.to)?);
+    (from != to).then_some((from, to))
 }
 
 /// The graph's "today": the newest publication or retrieval date among its sources.
@@ -88,7 +136,11 @@ pub fn release(g: &KnowledgeGraph, ix: NodeIx) -> Option<Day> {
 /// The dataset as it stood on `day`: the nodes that existed, the edges valid then, and each
 /// share series' latest observation at or before it.
 pub fn as_of(mut d: Dataset, day: Day) -> Dataset {
-    let keep_edge: Vec<bool> = d.edges.iter().map(|e| valid(&d, e, day) && observed(e, day)).collect();
+    // Each edge's ends on the day (an acquired node's are its owner's), if it holds.
+    let owners = owners(&d, day);
+    let ends: Vec<Option<(NodeIx, NodeIx)>> =
+        d.edges.iter().map(|e| observed(e, day).then(|| joined(&d, e, day, &owners)).flatten()).collect();
+    let keep_edge: Vec<bool> = ends.iter().map(Option::is_some).collect();
     // Of several observations of one series, the latest stands.
     let mut latest: BTreeMap<(usize, usize, &str, &str), (Day, usize)> = BTreeMap::new();
     for (ix, e) in d.edges.iter().enumerate().filter(|(ix, _)| keep_edge[*ix]) {
@@ -112,7 +164,8 @@ pub fn as_of(mut d: Dataset, day: Day) -> Dataset {
             _ => false,
         })
         .collect();
-    let keep_node: Vec<bool> = (0..d.nodes.len()).map(|ix| exists(&d, ix, day)).collect();
+    let keep_node: Vec<bool> =
+        (0..d.nodes.len()).map(|ix| exists(&d, ix, day) && !owners.contains_key(&ix)).collect();
     let mut new_ix = vec![usize::MAX; d.nodes.len()];
     let mut next = 0;
     for (ix, keep) in keep_node.iter().enumerate() {
@@ -127,9 +180,10 @@ pub fn as_of(mut d: Dataset, day: Day) -> Dataset {
         ix += 1;
         keep
     });
-    for e in &mut d.edges {
-        e.from = new_ix[e.from];
-        e.to = new_ix[e.to];
+    let kept = ends.into_iter().enumerate().filter(|(ix, _)| !superseded[*ix]).filter_map(|(_, e)| e);
+    for (e, (from, to)) in d.edges.iter_mut().zip(kept) {
+        e.from = new_ix[from];
+        e.to = new_ix[to];
     }
     let mut ix = 0;
     d.nodes.retain(|_| {
