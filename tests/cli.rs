@@ -46,6 +46,29 @@ cli_snapshot!(
     "upstream",
     "chip-consumer"
 );
+// Ownership: from the acquisition date the acquirer supplies what the acquired company did.
+cli_snapshot!(
+    products_impact_acquirer,
+    "--data",
+    PRODUCTS,
+    "--format",
+    "table",
+    "--as-of",
+    "2025-12",
+    "impact",
+    "bigco"
+);
+cli_snapshot!(
+    products_impact_acquirer_before,
+    "--data",
+    PRODUCTS,
+    "--format",
+    "table",
+    "--as-of",
+    "2025-03",
+    "impact",
+    "bigco"
+);
 cli_snapshot!(products_bad_cut, "--data", PRODUCTS, "impact", "mem-a", "--cut", "1.5");
 cli_snapshot!(builtin_impact_cowos, "--format", "table", "impact", "cowos");
 cli_snapshot!(builtin_impact_asml, "--format", "tsv", "impact", "asml");
