@@ -344,10 +344,6 @@ impl Tier {
             Tier::Weak => "weak",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Tier> {
-        Tier::ALL.into_iter().find(|t| t.name() == s)
-    }
 }
 
 impl fmt::Display for Tier {

@@ -221,16 +221,6 @@ pub enum Spared {
     AlreadyMade { released: Day },
 }
 
-impl Spared {
-    pub fn released(self) -> Day {
-        match self {
-            Spared::BeforeItExisted { released }
-            | Spared::NotInItsChain { released }
-            | Spared::AlreadyMade { released } => released,
-        }
-    }
-}
-
 /// A downstream walk on a day: the nodes reached, tier by tier (sorted by tier, then id), and
 /// those among them that are spared, with the reason; the walk does not pass through them.
 pub struct Walk {
