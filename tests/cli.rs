@@ -602,3 +602,15 @@ fn a_pathological_query_on_a_generated_graph_stops_cleanly() {
         || out.contains("the query produces more than 1000000 intermediate rows");
     assert!(limited, "{out}");
 }
+
+/// The bash completion script loads in a real bash and registers `aikg`.
+#[test]
+fn bash_loads_the_completion_script() {
+    let exe = env!("CARGO_BIN_EXE_aikg");
+    let script = format!("source <(\"{exe}\" completions bash) && complete -p aikg");
+    let Ok(out) = std::process::Command::new("bash").args(["-c", &script]).output() else {
+        return; // no bash on this machine: nothing to load the script into
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("aikg"), "{text}{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -21,6 +21,7 @@ mod rank;
 mod render;
 mod schema;
 mod search;
+mod shell;
 mod show;
 mod sources;
 mod stats;
@@ -156,6 +157,10 @@ enum Command {
     Timeline(timeline::Args),
     /// Validate the data; list warnings and disputed claims
     Check(check::Args),
+    /// A shell completion script (bash, zsh, fish, powershell, elvish) on standard output
+    Completions(shell::CompletionArgs),
+    /// The man page (roff) on standard output
+    Man,
     /// Import a JSON export or Neo4j CSV files into a dataset folder that --data opens
     Import(import::Args),
     /// Generate a dataset folder shaped like the open dataset, for benchmarks and tests
@@ -429,6 +434,8 @@ fn run(cli: Cli) -> Result<()> {
     let width = if stdout_tty { terminal_width() } else { None };
     let command = match cli.command {
         Command::Import(a) => return import::run(a),
+        Command::Completions(a) => return shell::completions(a),
+        Command::Man => return shell::man(),
         other => other,
     };
     // `check` reports every diagnostic, so it always reads the text; other commands take the
@@ -482,7 +489,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Check(a) => check::run(&ctx, a),
         Command::Gen(a) => gen::run(&ctx, a),
         // Handled before the dataset is opened.
-        Command::Import(_) => Ok(()),
+        Command::Import(_) | Command::Completions(_) | Command::Man => Ok(()),
     };
     if result.is_ok() {
         note_left_out(left_out, policy);
