@@ -298,6 +298,26 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
     }
 }
 
+/// Removes what a killed run left while writing `name` into `dir`: temporary files and folders
+/// named `.NAME.aikg-tmp-PID` whose process is gone. Where the system cannot say whether a
+/// process lives (no `/proc`), nothing is removed.
+fn clear_leftovers(dir: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.is_dir() {
+        return;
+    }
+    let prefix = format!(".{name}.aikg-tmp-");
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !proc.join(pid.to_string()).exists() {
+            let path = entry.path();
+            let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        }
+    }
+}
+
 /// Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename), or
 /// to standard output when there is no path. A failed run leaves no partial file.
 pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
@@ -308,6 +328,7 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| CliError::bad_input(format!("`{}` is not a file path", path.display())))?;
+    clear_leftovers(dir, &name.to_string_lossy());
     let tmp = dir.join(format!(".{}.aikg-tmp-{}", name.to_string_lossy(), std::process::id()));
     let fail = |e: io::Error| CliError::failure(format!("cannot write `{}`: {e}", path.display()));
     std::fs::write(&tmp, bytes).map_err(fail)?;
@@ -323,6 +344,7 @@ pub fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<()> {
     let mut staged = Vec::new();
     let mut result = Ok(());
     for (name, contents) in files {
+        clear_leftovers(dir, name);
         let tmp = dir.join(format!(".{name}.aikg-tmp-{}", std::process::id()));
         if let Err(e) = std::fs::write(&tmp, contents) {
             result = Err(CliError::failure(format!("cannot write `{}`: {e}", dir.join(name).display())));
@@ -371,6 +393,8 @@ pub fn write_dataset(dir: &Path, d: &mut Dataset, force: bool) -> Result<()> {
     };
     check_output_folder(dir, force)?;
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dataset".into());
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    clear_leftovers(parent, &name);
     let tmp = dir.with_file_name(format!(".{name}.aikg-tmp-{}", std::process::id()));
     let files = crate::export::to_toml(d);
     // The nodes now live in the folder's nodes.toml: their origins say so, in the cache too.
