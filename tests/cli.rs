@@ -614,3 +614,18 @@ fn bash_loads_the_completion_script() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && text.contains("aikg"), "{text}{}", String::from_utf8_lossy(&out.stderr));
 }
+
+// --param: a name is required, and a number too big for a 64-bit integer is an error, not text.
+cli_snapshot!(param_without_name, "query", "RETURN $x", "--param", "=1");
+cli_snapshot!(param_integer_too_big, "query", "RETURN $x", "--param", "x=99999999999999999999999");
+cli_snapshot!(
+    param_float_and_string,
+    "--format",
+    "tsv",
+    "query",
+    "RETURN $x, $y",
+    "--param",
+    "x=1e21",
+    "--param",
+    "y='99'"
+);

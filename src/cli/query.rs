@@ -59,7 +59,23 @@ pub fn run_cmd(ctx: &Ctx, args: Args) -> Result<()> {
             return Err(CliError::bad_input(format!("--param `{p}` has no `=`"))
                 .with_help("write --param name=value"));
         };
-        params.insert(k.trim().trim_start_matches('$').to_string(), parse_param(v));
+        let name = k.trim().trim_start_matches('$');
+        let is_name = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if !is_name {
+            return Err(CliError::bad_input(format!("--param `{p}` has no name before `=`"))
+                .with_help("write --param name=value, the name as the query spells it after `$`"));
+        }
+        let value = parse_param(v);
+        let digits = v.trim().strip_prefix('-').unwrap_or(v.trim());
+        if matches!(value, Val::Str(_)) && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(CliError::bad_input(format!(
+                "--param `{p}`: {} does not fit in a 64-bit integer",
+                v.trim()
+            ))
+            .with_help("write it as a float (1e21) or quote it as a string ('...')"));
+        }
+        params.insert(name.to_string(), value);
     }
     if !(args.timeout > 0.0 && args.timeout < 1e9) {
         return Err(CliError::bad_input(format!(
