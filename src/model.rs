@@ -623,6 +623,30 @@ impl fmt::Display for Day {
     }
 }
 
+/// The fields every node has or may have, before its kind's `props`, in the order every export
+/// and the query language use. One list for them all: a new field is added here once.
+pub const NODE_FIELDS: [&str; 12] = [
+    "id",
+    "name",
+    "name_zh",
+    "layer",
+    "segment",
+    "summary",
+    "start",
+    "end",
+    "lifecycle",
+    "aliases",
+    "tags",
+    "sources",
+];
+
+/// The fields of every edge, before its `props`, in the same sense.
+pub const EDGE_FIELDS: [&str; 9] =
+    ["share_pct", "share_of", "as_of", "since", "until", "status", "confidence", "note", "sources"];
+
+/// The node and edge fields that hold lists.
+pub const LIST_FIELDS: [&str; 3] = ["aliases", "tags", "sources"];
+
 /// The `confidence` of an edge with no citable source: analytics leave it out unless asked.
 pub const UNVERIFIED: &str = "unverified";
 

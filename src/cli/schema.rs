@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Result};
-use crate::model::{Dataset, Supply, Value};
+use crate::model::{Dataset, Supply, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS};
 use crate::table::{Cell, Output, Section, Table};
 
 #[derive(Debug, clap::Args)]
@@ -15,40 +15,21 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     ctx.emit(&Output::Report(schema(&ctx.graph.dataset)))
 }
 
-/// The fields every node has (or may have), before its kind's `props`, with their types.
-const NODE_FIELDS: [(&str, &str); 12] = [
-    ("id", "string"),
-    ("name", "string"),
-    ("name_zh", "string"),
-    ("layer", "string"),
-    ("segment", "string"),
-    ("summary", "string"),
-    ("start", "date"),
-    ("end", "date"),
-    ("lifecycle", "string"),
-    ("aliases", "strings"),
-    ("tags", "strings"),
-    ("sources", "strings"),
-];
-
-/// The fields of every edge, before its `props`.
-const EDGE_FIELDS: [(&str, &str); 9] = [
-    ("share_pct", "number"),
-    ("share_of", "string"),
-    ("as_of", "date"),
-    ("since", "date"),
-    ("until", "date"),
-    ("status", "string"),
-    ("confidence", "string"),
-    ("note", "string"),
-    ("sources", "strings"),
-];
+/// A node or edge field's type, in the schema's words.
+fn field_type(field: &str) -> &'static str {
+    match field {
+        f if LIST_FIELDS.contains(&f) => "strings",
+        "share_pct" => "number",
+        "start" | "end" | "as_of" | "since" | "until" => "date",
+        _ => "string",
+    }
+}
 
 fn schema(d: &Dataset) -> Vec<Section> {
     let mut kinds = Table::new(&["kind", "property", "type", "field or prop", "nodes"]);
     for k in &d.schema.kinds {
         let of_kind: Vec<_> = d.nodes.iter().filter(|n| n.kind == k.id).collect();
-        for (p, ty) in NODE_FIELDS {
+        for (p, ty) in NODE_FIELDS.map(|f| (f, field_type(f))) {
             let count = of_kind.iter().filter(|n| node_has(n, p)).count();
             kinds.push(vec![(&k.id).into(), p.into(), ty.into(), "field".into(), count.into()]);
         }
@@ -86,7 +67,7 @@ fn schema(d: &Dataset) -> Vec<Section> {
         }
     }
     let mut rel_props = Table::new(&["property", "type", "field or prop", "edges"]);
-    for (p, ty) in EDGE_FIELDS {
+    for (p, ty) in EDGE_FIELDS.map(|f| (f, field_type(f))) {
         let count = d.edges.iter().filter(|e| edge_has(e, p)).count();
         rel_props.push(vec![p.into(), ty.into(), "field".into(), count.into()]);
     }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::{prop_columns, ColType};
-use crate::model::{Dataset, PropType, Value};
+use crate::model::{Dataset, PropType, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS};
 
 /// The database the script is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,34 +27,14 @@ pub enum Dialect {
 /// Nodes or edges per UNWIND statement in the FalkorDB script.
 const BATCH: usize = 1000;
 
-/// The node fields every node has, before its properties, with their Kùzu types.
-const NODE_FIELDS: [(&str, &str); 12] = [
-    ("id", "STRING"),
-    ("name", "STRING"),
-    ("name_zh", "STRING"),
-    ("layer", "STRING"),
-    ("segment", "STRING"),
-    ("summary", "STRING"),
-    ("start", "STRING"),
-    ("end", "STRING"),
-    ("lifecycle", "STRING"),
-    ("aliases", "STRING[]"),
-    ("tags", "STRING[]"),
-    ("sources", "STRING[]"),
-];
-
-/// The edge fields, before the edge properties.
-const EDGE_FIELDS: [(&str, &str); 9] = [
-    ("share_pct", "DOUBLE"),
-    ("share_of", "STRING"),
-    ("as_of", "STRING"),
-    ("since", "STRING"),
-    ("until", "STRING"),
-    ("status", "STRING"),
-    ("confidence", "STRING"),
-    ("note", "STRING"),
-    ("sources", "STRING[]"),
-];
+/// A node or edge field's Kùzu type: lists of strings, the share a double, the rest strings.
+fn field_type(field: &str) -> &'static str {
+    match field {
+        f if LIST_FIELDS.contains(&f) => "STRING[]",
+        "share_pct" => "DOUBLE",
+        _ => "STRING",
+    }
+}
 
 pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
     let mut out = String::with_capacity(d.nodes.len() * 300 + d.edges.len() * 200);
@@ -195,9 +175,10 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
 fn kuzu_tables(out: &mut String, d: &Dataset, edge_cols: &BTreeMap<String, ColType>) {
     let kinds_used: BTreeSet<&str> = d.nodes.iter().map(|n| n.kind.as_str()).collect();
     for kind in d.schema.kinds.iter().filter(|k| kinds_used.contains(k.id.as_str())) {
-        let mut cols: Vec<String> = NODE_FIELDS.iter().map(|(c, t)| format!("{} {t}", ident(c))).collect();
+        let mut cols: Vec<String> =
+            NODE_FIELDS.iter().map(|c| format!("{} {}", ident(c), field_type(c))).collect();
         for (p, ty) in &kind.props {
-            if !NODE_FIELDS.iter().any(|(c, _)| c == p) {
+            if !NODE_FIELDS.contains(&p.as_str()) {
                 cols.push(format!("{} {}", ident(p), kuzu_type(*ty)));
             }
         }
@@ -207,7 +188,8 @@ fn kuzu_tables(out: &mut String, d: &Dataset, edge_cols: &BTreeMap<String, ColTy
     for e in &d.edges {
         pairs.entry(&e.rel).or_default().insert((&d.nodes[e.from].kind, &d.nodes[e.to].kind));
     }
-    let mut cols: Vec<String> = EDGE_FIELDS.iter().map(|(c, t)| format!("{} {t}", ident(c))).collect();
+    let mut cols: Vec<String> =
+        EDGE_FIELDS.iter().map(|c| format!("{} {}", ident(c), field_type(c))).collect();
     for (p, ty) in edge_cols {
         let t = match ty {
             ColType::Int => "INT64",

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Dataset, Domain, Edge, Layer, Node, Relation, Source, Value};
+use crate::model::{
+    Dataset, Domain, Edge, Layer, Node, Relation, Source, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS,
+};
 pub use cypher::{to_cypher, Dialect};
 pub use toml_files::to_toml;
 
@@ -231,25 +233,13 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
         }
     }
     let (node_cols, edge_cols) = prop_columns(d);
-    let mut nodes = vec![[
-        "id:ID",
-        ":LABEL",
-        "name",
-        "name_zh",
-        "layer",
-        "segment",
-        "summary",
-        "start",
-        "end",
-        "lifecycle",
-        "aliases:string[]",
-        "tags:string[]",
-        "sources:string[]",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain(node_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
-    .collect::<Vec<_>>()];
+    // The flat columns: the fields of the model, lists typed for Neo4j's importer.
+    let typed = |f: &&str| if LIST_FIELDS.contains(f) { format!("{f}:string[]") } else { f.to_string() };
+    let mut nodes = vec![["id:ID".to_string(), ":LABEL".to_string()]
+        .into_iter()
+        .chain(NODE_FIELDS[1..].iter().map(typed))
+        .chain(node_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
+        .collect::<Vec<_>>()];
     for n in &d.nodes {
         let mut row = vec![n.id.0.clone()];
         row.extend(node_fields(n));
@@ -260,24 +250,13 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
         );
         nodes.push(row);
     }
-    let mut edges = vec![[
-        ":START_ID",
-        ":END_ID",
-        ":TYPE",
-        "share_of",
-        "as_of",
-        "since",
-        "until",
-        "status",
-        "confidence",
-        "note",
-        "sources:string[]",
-        "share_pct:double",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain(edge_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
-    .collect::<Vec<_>>()];
+    let mut edges = vec![[":START_ID", ":END_ID", ":TYPE"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(EDGE_FIELDS[1..].iter().map(typed))
+        .chain(["share_pct:double".to_string()])
+        .chain(edge_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
+        .collect::<Vec<_>>()];
     for e in &d.edges {
         let mut row = vec![d.nodes[e.from].id.0.clone(), d.nodes[e.to].id.0.clone()];
         row.extend(edge_fields(e));
@@ -337,25 +316,11 @@ pub fn xml(s: &str) -> String {
 pub fn to_graphml(d: &Dataset) -> String {
     use std::fmt::Write as _;
     let (node_cols, edge_cols) = prop_columns(d);
-    let node_fixed = [
-        "label",
-        "name",
-        "name_zh",
-        "layer",
-        "segment",
-        "summary",
-        "start",
-        "end",
-        "lifecycle",
-        "aliases",
-        "tags",
-        "sources",
-    ];
-    let edge_fixed =
-        ["type", "share_of", "as_of", "since", "until", "status", "confidence", "note", "sources"];
+    let node_fixed: Vec<&str> = ["label"].into_iter().chain(NODE_FIELDS[1..].iter().copied()).collect();
+    let edge_fixed: Vec<&str> = ["type"].into_iter().chain(EDGE_FIELDS[1..].iter().copied()).collect();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
-    for k in node_fixed {
+    for k in &node_fixed {
         let _ = writeln!(out, "  <key id=\"n_{k}\" for=\"node\" attr.name=\"{k}\" attr.type=\"string\"/>");
     }
     for (k, t) in &node_cols {
@@ -366,7 +331,7 @@ pub fn to_graphml(d: &Dataset) -> String {
             t.graphml()
         );
     }
-    for k in edge_fixed {
+    for k in &edge_fixed {
         let _ = writeln!(out, "  <key id=\"e_{k}\" for=\"edge\" attr.name=\"{k}\" attr.type=\"string\"/>");
     }
     let _ = writeln!(

@@ -9,7 +9,7 @@ use super::QueryError;
 use crate::diag::{closest, did_you_mean};
 use crate::graph::KnowledgeGraph;
 
-use super::exec::{NODE_FIELDS, REL_FIELDS};
+use crate::model::{EDGE_FIELDS, NODE_FIELDS};
 
 struct Checker<'a> {
     labels: Vec<&'a str>,
@@ -32,7 +32,7 @@ fn unknown(span: &Span, what: &str, name: &str, known: impl IntoIterator<Item = 
 pub fn check(g: &KnowledgeGraph, q: &Query, params: &BTreeMap<String, Val>) -> Result<(), QueryError> {
     let schema = &g.dataset.schema;
     let mut props: BTreeSet<String> =
-        NODE_FIELDS.iter().chain(REL_FIELDS.iter()).map(|s| s.to_string()).collect();
+        NODE_FIELDS.iter().chain(EDGE_FIELDS.iter()).map(|s| s.to_string()).collect();
     for k in &schema.kinds {
         props.extend(k.props.keys().cloned());
     }

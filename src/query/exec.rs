@@ -13,7 +13,7 @@ use super::ast::*;
 use super::value::Val;
 use super::QueryError;
 use crate::graph::KnowledgeGraph;
-use crate::model::{EdgeIx, NodeIx, Value};
+use crate::model::{EdgeIx, NodeIx, Value, EDGE_FIELDS, NODE_FIELDS};
 
 /// Intermediate rows allowed before a query is stopped.
 pub const MAX_ROWS: usize = 1_000_000;
@@ -1381,25 +1381,6 @@ pub fn rel_prop(g: &KnowledgeGraph, e: EdgeIx, key: &str) -> Val {
     }
 }
 
-/// The node fields every node may have, in the order the Cypher export writes them.
-pub(crate) const NODE_FIELDS: [&str; 12] = [
-    "id",
-    "name",
-    "name_zh",
-    "layer",
-    "segment",
-    "summary",
-    "start",
-    "end",
-    "lifecycle",
-    "aliases",
-    "tags",
-    "sources",
-];
-/// The relationship fields, likewise.
-pub(crate) const REL_FIELDS: [&str; 9] =
-    ["share_pct", "share_of", "as_of", "since", "until", "status", "confidence", "note", "sources"];
-
 /// A node's non-null properties, the fields with its `props` (what `properties(n)` returns, and
 /// what the Cypher export writes on the node).
 fn node_props(g: &KnowledgeGraph, n: NodeIx) -> BTreeMap<String, Val> {
@@ -1409,6 +1390,6 @@ fn node_props(g: &KnowledgeGraph, n: NodeIx) -> BTreeMap<String, Val> {
 
 /// A relationship's non-null properties.
 fn rel_props(g: &KnowledgeGraph, e: EdgeIx) -> BTreeMap<String, Val> {
-    let keys = REL_FIELDS.iter().map(|k| k.to_string()).chain(g.edge(e).more().props.keys().cloned());
+    let keys = EDGE_FIELDS.iter().map(|k| k.to_string()).chain(g.edge(e).more().props.keys().cloned());
     keys.filter_map(|k| Some(rel_prop(g, e, &k)).filter(|v| *v != Val::Null).map(|v| (k, v))).collect()
 }
