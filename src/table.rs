@@ -1,4 +1,4 @@
-//! Results as data: a [`Table`] of typed cells, or a [`Report`] of titled tables. Commands
+//! Results as data: a [`Table`] of typed cells, or an [`Output::Report`] of titled [`Section`]s. Commands
 //! return these; renderers turn them into bytes.
 
 use serde::Serialize;
@@ -150,7 +150,7 @@ impl Table {
     }
 }
 
-/// A titled table, one part of a [`Report`].
+/// A titled table, one part of an [`Output::Report`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     pub title: String,
