@@ -1,7 +1,7 @@
 //! The read-only Cypher dialect: text -> tokens -> syntax tree -> checks -> rows.
 //!
 //! Labels are node kinds, relationship types are relation ids, properties are the node and edge
-//! fields plus their `props`. Differences from openCypher are listed in the README.
+//! fields plus their `props`. Differences from openCypher are listed in docs/queries.md.
 
 mod ast;
 mod check;
