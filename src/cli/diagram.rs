@@ -86,7 +86,7 @@ pub fn text(ctx: &Ctx, args: &SelectArgs, syntax: Syntax) -> Result<String> {
     let query = match &args.query {
         Some(text) => {
             let (_, rows) = crate::query::run_values(g, text, &Default::default(), None).map_err(|e| {
-                CliError { code: 2, text: crate::diag::render(&e.diagnostic(), "--query", text) }
+                CliError::bad_input_text(crate::diag::render(&e.diagnostic(), "--query", text))
             })?;
             Some(crate::query::mentioned(&rows))
         }

@@ -5,15 +5,18 @@ mod check;
 mod chokepoints;
 mod claims;
 mod concentration;
+mod context;
 mod cycles;
 mod diagram;
 mod diff;
+mod error;
 mod export;
 mod gen;
 mod impact;
 mod import;
 mod list;
 mod neighbors;
+mod open;
 mod path;
 mod progress;
 mod query;
@@ -27,9 +30,19 @@ mod sources;
 mod stats;
 mod tiers;
 mod timeline;
+mod write;
+
+pub use context::{note, split_list, Ctx};
+use context::{note_left_out, terminal_width};
+pub use error::{CliError, Exit, Result};
+pub(crate) use open::{load_error, read_texts};
+use open::{open, render_diags};
+pub use open::{stamp, CACHE_FILE};
+use write::write_stdout;
+pub use write::{check_output_folder, write_dataset, write_files, write_output};
 
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -37,12 +50,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::analysis::evidence::{LeftOut, Policy};
 use crate::analysis::supply::Flow;
 use crate::analysis::time;
-use crate::diag::{did_you_mean, render as render_diag, Diagnostic, Texts};
-use crate::graph::{KnowledgeGraph, ResolveError};
-use crate::load::{load, LoadError, Loaded};
-use crate::model::{Dataset, Day, NodeIx, Tier};
-use crate::render::{render, Format, Style};
-use crate::table::Output;
+use crate::graph::KnowledgeGraph;
+use crate::model::{Day, Tier};
+use crate::render::{Format, Style};
 
 const AFTER_HELP: &str = "\
 Nodes can be named by id, name, Chinese name, alias or ticker, in any case.
@@ -167,267 +177,6 @@ enum Command {
     Gen(gen::Args),
 }
 
-/// A failure to report: the full text for standard error and the exit code.
-#[derive(Debug)]
-pub struct CliError {
-    pub code: u8,
-    pub text: String,
-}
-
-impl CliError {
-    /// Bad input: usage, unknown names, invalid data or queries. Exit code 2.
-    pub fn bad_input(message: impl AsRef<str>) -> Self {
-        CliError { code: 2, text: format!("error: {}\n", message.as_ref()) }
-    }
-
-    /// Any other failure (I/O). Exit code 1.
-    pub fn failure(message: impl AsRef<str>) -> Self {
-        CliError { code: 1, text: format!("error: {}\n", message.as_ref()) }
-    }
-
-    pub fn with_help(mut self, help: &str) -> Self {
-        self.text.push_str(&format!("  = help: {help}\n"));
-        self
-    }
-}
-
-pub type Result<T> = std::result::Result<T, CliError>;
-
-/// What every command gets: the graph and how to print.
-pub struct Ctx {
-    pub graph: KnowledgeGraph,
-    pub texts: Texts,
-    pub warnings: Vec<Diagnostic>,
-    format: Format,
-    style: Style,
-    /// The day the graph is viewed on (`--as-of`, or the data's today for analytics).
-    day: Option<Day>,
-}
-
-impl Ctx {
-    /// The day the graph is viewed on, if any.
-    pub fn day(&self) -> Option<Day> {
-        self.day
-    }
-
-    /// Resolves a node typed by a person, or explains why it cannot.
-    pub fn node(&self, input: &str) -> Result<NodeIx> {
-        self.graph.resolve(input).map_err(|e| self.resolve_error(e))
-    }
-
-    fn resolve_error(&self, e: ResolveError) -> CliError {
-        let g = &self.graph;
-        let describe = |ix: &NodeIx| {
-            let n = g.node(*ix);
-            format!("`{}` ({}, {})", n.id, n.name, n.kind)
-        };
-        match e {
-            ResolveError::Unknown { input, closest } => {
-                let err = CliError::bad_input(format!("no node is called `{input}`"));
-                let names: Vec<String> = closest.iter().map(describe).collect();
-                match names.as_slice() {
-                    [] => err.with_help("try `aikg search TEXT`"),
-                    [one] => err.with_help(&format!("did you mean {one}?")),
-                    many => err.with_help(&format!("did you mean one of {}?", many.join(", "))),
-                }
-            }
-            ResolveError::Ambiguous { input, candidates } => {
-                let mut text =
-                    format!("error: `{input}` names {} nodes; use one of these ids:\n", candidates.len());
-                for ix in &candidates {
-                    let n = g.node(*ix);
-                    text.push_str(&format!("  {:<24} {} ({}, {})\n", n.id.0, n.name, n.kind, n.layer));
-                }
-                CliError { code: 2, text }
-            }
-        }
-    }
-
-    /// The layers named by a `--layer` flag (comma-separated), each checked against the schema.
-    pub fn layers(&self, flag: &[String]) -> Result<Vec<String>> {
-        let values = split_list(flag);
-        let known: Vec<&str> = self.graph.dataset.schema.layers.iter().map(|l| l.id.as_str()).collect();
-        self.check_values("layer", &values, &known)?;
-        Ok(values)
-    }
-
-    /// The relations named by a `--rel` flag (comma-separated), each checked against the schema.
-    pub fn relations(&self, flag: &[String]) -> Result<Vec<String>> {
-        let values = split_list(flag);
-        let known: Vec<&str> = self.graph.dataset.schema.relations.iter().map(|r| r.id.as_str()).collect();
-        self.check_values("relation", &values, &known)?;
-        Ok(values)
-    }
-
-    /// Checks a comma-separated filter against the allowed values.
-    pub fn check_values(&self, flag: &str, values: &[String], allowed: &[&str]) -> Result<()> {
-        match values.iter().find(|v| !allowed.contains(&v.as_str())) {
-            Some(v) => Err(self.unknown_value(flag, v, allowed)),
-            None => Ok(()),
-        }
-    }
-
-    /// An unknown value of a flag, with the closest allowed ones (or all of them).
-    pub fn unknown_value(&self, what: &str, value: &str, allowed: &[&str]) -> CliError {
-        let close = crate::diag::closest(value, allowed.iter().copied(), 3);
-        let err = CliError::bad_input(format!("unknown {what} `{value}`"));
-        match did_you_mean(&close) {
-            Some(h) => err.with_help(&h),
-            None => err.with_help(&format!("one of: {}", allowed.join(", "))),
-        }
-    }
-
-    fn emit(&self, output: &Output) -> Result<()> {
-        write_stdout(render(output, self.format, self.style).as_bytes())
-    }
-}
-
-/// Writes a note or warning to standard error; a closed standard error is not a failure.
-pub fn note(text: &str) {
-    let _ = io::stderr().write_all(text.as_bytes());
-}
-
-/// Writes to standard output; a closed pipe (`aikg list | head`) is a success.
-fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(CliError::failure(format!("cannot write to standard output: {e}")))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Removes what a killed run left while writing `name` into `dir`: temporary files and folders
-/// named `.NAME.aikg-tmp-PID` whose process is gone. Where the system cannot say whether a
-/// process lives (no `/proc`), nothing is removed.
-fn clear_leftovers(dir: &Path, name: &str) {
-    let proc = Path::new("/proc");
-    if !proc.is_dir() {
-        return;
-    }
-    let prefix = format!(".{name}.aikg-tmp-");
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let file = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file.strip_prefix(&prefix).and_then(|p| p.parse::<u32>().ok()) else { continue };
-        if pid != std::process::id() && !proc.join(pid.to_string()).exists() {
-            let path = entry.path();
-            let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
-        }
-    }
-}
-
-/// Writes `bytes` to `path` atomically (a temporary file in the same folder, then a rename), or
-/// to standard output when there is no path. A failed run leaves no partial file.
-pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
-    let Some(path) = path else {
-        return write_stdout(bytes);
-    };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| CliError::bad_input(format!("`{}` is not a file path", path.display())))?;
-    clear_leftovers(dir, &name.to_string_lossy());
-    let tmp = dir.join(format!(".{}.aikg-tmp-{}", name.to_string_lossy(), std::process::id()));
-    let fail = |e: io::Error| CliError::failure(format!("cannot write `{}`: {e}", path.display()));
-    std::fs::write(&tmp, bytes).map_err(fail)?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })
-}
-
-/// Writes several files into `dir` as one: each to a temporary file first, then all renamed, so
-/// that a failure while writing leaves none of them behind.
-pub fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<()> {
-    let mut staged = Vec::new();
-    let mut result = Ok(());
-    for (name, contents) in files {
-        clear_leftovers(dir, name);
-        let tmp = dir.join(format!(".{name}.aikg-tmp-{}", std::process::id()));
-        if let Err(e) = std::fs::write(&tmp, contents) {
-            result = Err(CliError::failure(format!("cannot write `{}`: {e}", dir.join(name).display())));
-            let _ = std::fs::remove_file(&tmp);
-            break;
-        }
-        staged.push((tmp, dir.join(name)));
-    }
-    if result.is_ok() {
-        for (done, (tmp, path)) in staged.iter().enumerate() {
-            if let Err(e) = std::fs::rename(tmp, path) {
-                result = Err(CliError::failure(format!("cannot write `{}`: {e}", path.display())));
-                // The set is whole or absent: take back the files already renamed.
-                for (_, written) in &staged[..done] {
-                    let _ = std::fs::remove_file(written);
-                }
-                break;
-            }
-        }
-    }
-    for (tmp, _) in &staged {
-        let _ = std::fs::remove_file(tmp);
-    }
-    result
-}
-
-/// Checks, before any work, that `dir` can become a dataset folder: it does not exist, or is an
-/// empty folder, or `force` allows replacing a folder.
-pub fn check_output_folder(dir: &Path, force: bool) -> Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(CliError::bad_input(format!("`{}` is a file, not a folder", dir.display())));
-    }
-    let occupied = std::fs::read_dir(dir).map(|mut entries| entries.next().is_some()).unwrap_or(false);
-    if occupied && !force {
-        return Err(CliError::bad_input(format!("`{}` exists and is not empty", dir.display()))
-            .with_help("name a new folder, or pass --force to replace it"));
-    }
-    Ok(())
-}
-
-/// Writes a dataset folder (TOML files and the cache) as a whole: into a temporary folder
-/// beside `dir`, renamed into place at the end, so that a failure leaves nothing behind.
-pub fn write_dataset(dir: &Path, d: &mut Dataset, force: bool) -> Result<()> {
-    let fail = |what: &str, path: &Path, e: std::io::Error| {
-        CliError::failure(format!("cannot {what} `{}`: {e}", path.display()))
-    };
-    check_output_folder(dir, force)?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dataset".into());
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    clear_leftovers(parent, &name);
-    let tmp = dir.with_file_name(format!(".{name}.aikg-tmp-{}", std::process::id()));
-    let files = crate::export::to_toml(d);
-    // The nodes now live in the folder's nodes.toml: their origins say so, in the cache too.
-    if let Some((name, text)) = files.iter().find(|(name, _)| *name == "nodes.toml") {
-        let file: std::sync::Arc<str> = dir.join(name).display().to_string().into();
-        let headers = text.lines().enumerate().filter(|(_, l)| *l == "[[node]]").map(|(i, _)| i + 1);
-        for (node, line) in d.nodes.iter_mut().zip(headers) {
-            node.origin = crate::model::Origin { file: file.clone(), line };
-        }
-    }
-    let result = (|| {
-        std::fs::create_dir_all(&tmp).map_err(|e| fail("create", &tmp, e))?;
-        let mut paths = Vec::new();
-        for (file, text) in files {
-            let path = tmp.join(file);
-            std::fs::write(&path, text).map_err(|e| fail("write", &path, e))?;
-            paths.push(path);
-        }
-        // The stamp records sizes and times, which a rename keeps, in the order `open` lists them.
-        paths.sort();
-        let cache = crate::cache::encode(d, &stamp(&paths));
-        std::fs::write(tmp.join(CACHE_FILE), cache).map_err(|e| fail("write", &tmp.join(CACHE_FILE), e))?;
-        if dir.exists() {
-            std::fs::remove_dir_all(dir).map_err(|e| fail("replace", dir, e))?;
-        }
-        std::fs::rename(&tmp, dir).map_err(|e| fail("create", dir, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
-}
-
 /// The entry point: parse, run, report.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -442,7 +191,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = io::stderr().write_all(e.text.as_bytes());
-            ExitCode::from(e.code)
+            ExitCode::from(e.exit.code())
         }
     }
 }
@@ -506,7 +255,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Diff(a) => diff::run(&ctx, a),
         Command::Cycles(a) => cycles::run(&ctx, a),
         Command::Rank(a) => rank::run(&ctx, a),
-        Command::Query(a) => query::run_cmd(&ctx, a),
+        Command::Query(a) => query::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
         Command::Render(a) => render::run(&ctx, a),
         Command::Timeline(a) => timeline::run(&ctx, a),
@@ -556,154 +305,4 @@ impl Command {
                 | Command::Cycles(_)
         )
     }
-}
-
-/// Says on standard error which edges an analysis left out, and the flag that brings them back.
-fn note_left_out(left_out: LeftOut, policy: Policy) {
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
-    if left_out.unverified > 0 {
-        let n = left_out.unverified;
-        note(&format!("note: left out {n} unverified edge{} (--include-unverified uses them)\n", plural(n)));
-    }
-    if left_out.below_tier > 0 {
-        let n = left_out.below_tier;
-        note(&format!(
-            "note: left out {n} edge{} with no {} or better source (--min-tier)\n",
-            plural(n),
-            policy.min_tier
-        ));
-    }
-}
-
-/// The width of the terminal on standard output: what the terminal says, else `COLUMNS`, else 120.
-fn terminal_width() -> Option<u16> {
-    let asked = crossterm::terminal::size().ok().map(|(w, _)| w).filter(|w| *w > 0);
-    asked.or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())).or(Some(120))
-}
-
-/// A loaded dataset, with the texts and warnings when it was read from text (not from a cache).
-struct Opened {
-    dataset: Dataset,
-    texts: Texts,
-    warnings: Vec<Diagnostic>,
-}
-
-/// The name of the binary cache in a dataset folder.
-pub const CACHE_FILE: &str = "aikg.cache";
-
-/// Opens the built-in dataset or the folder `dir`, from the binary cache when `cached` allows it
-/// and the cache is current. A folder whose cache is stale gets a fresh one; a folder without a
-/// cache (a hand-edited dataset) is not written to.
-fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
-    let from_text = |dataset| Opened { dataset, texts: Texts::default(), warnings: Vec::new() };
-    let Some(dir) = dir else {
-        if let Some(d) = cached.then(|| crate::cache::decode(crate::embedded::CACHE, b"built-in")).flatten() {
-            return Ok(from_text(d));
-        }
-        let texts = Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
-        let Loaded { dataset, warnings } = load(&texts).map_err(|e| load_error(e, &texts, None))?;
-        return Ok(Opened { dataset, texts, warnings });
-    };
-    let paths = toml_files(dir)?;
-    let stamp = stamp(&paths);
-    let cache_path = dir.join(CACHE_FILE);
-    let cache = std::fs::read(&cache_path).ok();
-    if let Some(d) = cache.as_ref().filter(|_| cached).and_then(|bytes| crate::cache::decode(bytes, &stamp)) {
-        return Ok(from_text(d));
-    }
-    let texts = read_texts(&paths)?;
-    let Loaded { dataset, warnings } = load(&texts).map_err(|e| load_error(e, &texts, Some(dir)))?;
-    if cache.is_some() {
-        // Best effort: a read-only folder still opens, only more slowly next time.
-        let _ = write_output(Some(&cache_path), &crate::cache::encode(&dataset, &stamp));
-    }
-    Ok(Opened { dataset, texts, warnings })
-}
-
-/// What a cache was made from: each data file's name, size and modification time.
-pub fn stamp(paths: &[PathBuf]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).ok();
-        let modified = meta.as_ref().and_then(|m| m.modified().ok());
-        let since = modified.and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        out.extend_from_slice(
-            format!("{name}\t{}\t{}\n", meta.map_or(0, |m| m.len()), since.as_nanos()).as_bytes(),
-        );
-    }
-    out
-}
-
-/// Every `*.toml` file of a dataset folder, sorted by name.
-fn toml_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        let err = CliError::bad_input(format!("cannot open the dataset folder `{}`: {e}", dir.display()));
-        err.with_help("--data takes a folder with schema.toml, sources.toml and layer files")
-    })?;
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| CliError::failure(format!("cannot list `{}`: {e}", dir.display())))?;
-        let path = entry.path();
-        if path.extension().is_some_and(|x| x == "toml") && path.is_file() {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    Ok(paths)
-}
-
-/// Reads data files as UTF-8 text.
-pub(crate) fn read_texts(paths: &[PathBuf]) -> Result<Texts> {
-    let mut files = Vec::new();
-    for path in paths {
-        let bytes = std::fs::read(path)
-            .map_err(|e| CliError::failure(format!("cannot read `{}`: {e}", path.display())))?;
-        let text = String::from_utf8(bytes).map_err(|e| not_utf8(path, &e))?;
-        files.push((path.display().to_string(), text));
-    }
-    Ok(Texts { files })
-}
-
-/// A located error for a file that is not UTF-8, pointing at the first bad byte.
-fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> CliError {
-    let at = e.utf8_error().valid_up_to();
-    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-    // The lossy text keeps every valid byte before the first invalid one in place.
-    let d =
-        Diagnostic::error(0, at..at + 1, "the file is not UTF-8 text").with_help("save the file as UTF-8");
-    CliError { code: 2, text: render_diag(&d, &path.display().to_string(), &text) }
-}
-
-pub(crate) fn load_error(e: LoadError, texts: &Texts, dir: Option<&Path>) -> CliError {
-    match e {
-        LoadError::MissingFile(name) => {
-            let place = dir.map_or("the built-in dataset".to_string(), |d| format!("`{}`", d.display()));
-            CliError::bad_input(format!("{place} has no {name}"))
-                .with_help("a dataset folder holds schema.toml, sources.toml and one file per layer")
-        }
-        LoadError::Invalid(diags) => {
-            let mut text = render_diags(&diags, texts);
-            let n = diags.len();
-            text.push_str(&format!("error: the dataset has {n} error{}\n", if n == 1 { "" } else { "s" }));
-            CliError { code: 2, text }
-        }
-    }
-}
-
-fn render_diags(diags: &[Diagnostic], texts: &Texts) -> String {
-    diags
-        .iter()
-        .map(|d| {
-            let (name, text) = &texts.files[d.file];
-            render_diag(d, name, text) + "\n"
-        })
-        .collect()
-}
-
-/// Splits comma-separated flag values: `--layer cloud,data`.
-pub fn split_list(values: &[String]) -> Vec<String> {
-    values.iter().flat_map(|v| v.split(',')).map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
 }

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use super::{CliError, Ctx, Result};
-use crate::query::{parse_param, run, Val};
+use crate::query::{parse_param, Val};
 use crate::table::Output;
 
 #[derive(Debug, clap::Args)]
@@ -24,20 +24,11 @@ pub struct Args {
     timeout: f64,
 }
 
-pub fn run_cmd(ctx: &Ctx, args: Args) -> Result<()> {
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let (name, text) = match (&args.query, &args.file) {
         (Some(q), _) => ("query".to_string(), q.clone()),
         (None, Some(path)) => {
-            let bytes = std::fs::read(path).map_err(|e| {
-                let err = format!("cannot read `{}`: {e}", path.display());
-                if e.kind() == std::io::ErrorKind::NotFound {
-                    CliError::bad_input(err)
-                } else {
-                    CliError::failure(err)
-                }
-            })?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| CliError::bad_input(format!("`{}` is not UTF-8 text", path.display())))?;
+            let text = super::open::read_text(path)?;
             (path.display().to_string(), text)
         }
         (None, None) => {
@@ -84,8 +75,8 @@ pub fn run_cmd(ctx: &Ctx, args: Args) -> Result<()> {
         )));
     }
     let timeout = std::time::Duration::from_secs_f64(args.timeout);
-    match run(&ctx.graph, &text, &params, Some(timeout)) {
+    match crate::query::run(&ctx.graph, &text, &params, Some(timeout)) {
         Ok(table) => ctx.emit(&Output::Table(table)),
-        Err(e) => Err(CliError { code: 2, text: crate::diag::render(&e.diagnostic(), &name, &text) }),
+        Err(e) => Err(CliError::bad_input_text(crate::diag::render(&e.diagnostic(), &name, &text))),
     }
 }
