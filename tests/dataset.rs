@@ -51,9 +51,18 @@ fn every_crypto_compute_network_reaches_the_euv_supplier_through_supply_edges() 
         })
         .collect();
     assert!(networks.len() >= 10);
+    // Networks whose citable sources name no chip (Fluence's providers rent data-centre servers,
+    // NetMind's contributors their GPUs, neither saying which): listed so that a new gap fails,
+    // and so does this list once the data closes a gap.
+    const NO_HARDWARE_KNOWN: &[&str] = &["fluence", "netmind"];
     for n in networks {
         let found = shortest_paths(&g, n, asml, &upstream, 1);
-        assert!(!found.paths.is_empty(), "no supply path from {} to asml", g.node(n).id);
+        let id = g.node(n).id.0.as_str();
+        if NO_HARDWARE_KNOWN.contains(&id) {
+            assert!(found.paths.is_empty(), "{id} now reaches asml: take it off NO_HARDWARE_KNOWN");
+        } else {
+            assert!(!found.paths.is_empty(), "no supply path from {id} to asml");
+        }
     }
 }
 

@@ -61,6 +61,57 @@ pub fn begins(d: &Dataset, e: &Edge) -> Option<Day> {
     e.sources.iter().filter_map(|s| d.source(s)).filter_map(|s| s.date.as_deref().and_then(Day::first)).min()
 }
 
+/// Where an edge's first day comes from (see [`begins`]), for the data's own accounting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Dating {
+    /// Its own `since`.
+    Since,
+    /// The date its figure or fact refers to (`as_of`).
+    AsOf,
+    /// An artifact at one end with a start date: the edge holds while the artifact exists.
+    Artifact,
+    /// The earliest dated source that reports it.
+    FirstReport,
+    /// Nothing dates it: it counts as always having held.
+    Undated,
+}
+
+impl Dating {
+    pub const ALL: [Dating; 5] =
+        [Dating::Since, Dating::AsOf, Dating::Artifact, Dating::FirstReport, Dating::Undated];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Dating::Since => "its own since",
+            Dating::AsOf => "its as_of",
+            Dating::Artifact => "the artifact's release",
+            Dating::FirstReport => "its first report (earliest source date)",
+            Dating::Undated => "undated",
+        }
+    }
+}
+
+/// How edge `e`'s first day is known: the same rules as [`begins`], named.
+pub fn dating(d: &Dataset, e: &Edge) -> Dating {
+    let m = e.more();
+    if m.since.as_deref().and_then(Day::first).is_some() {
+        return Dating::Since;
+    }
+    if m.as_of.as_deref().and_then(Day::first).is_some() {
+        return Dating::AsOf;
+    }
+    let artifact = |ix: NodeIx| lifecycle(d, &d.nodes[ix]).is_artifact();
+    if artifact(e.from) || artifact(e.to) {
+        let dated = |ix: NodeIx| artifact(ix) && d.nodes[ix].start.as_deref().and_then(Day::first).is_some();
+        return if dated(e.from) || dated(e.to) { Dating::Artifact } else { Dating::Undated };
+    }
+    if begins(d, e).is_some() {
+        Dating::FirstReport
+    } else {
+        Dating::Undated
+    }
+}
+
 /// Whether edge `e` is valid on `day` (its ends included).
 pub fn valid(d: &Dataset, e: &Edge, day: Day) -> bool {
     holds(d, e, day) && exists(d, e.from, day) && exists(d, e.to, day)
@@ -194,13 +245,15 @@ pub fn as_of(mut d: Dataset, day: Day) -> Dataset {
     d
 }
 
-/// Whether a dated observation (a share figure) is known on `day`: it was made by then, and it
-/// was valid when it was made (its holder may have ended since; the figure still stands as the
-/// latest known). An undated figure is judged on `day` itself.
+/// Whether a dated observation (a share figure) is known on `day`: its period had begun by then,
+/// and the edge was valid at some point of the period seen so far (its holder may have ended
+/// since; the figure still stands as the latest known). A figure "as of 2026" on an edge that
+/// began in February 2026 is known from then on. An undated figure is judged on `day` itself.
 pub fn observed_on(d: &Dataset, e: &Edge, day: Day) -> bool {
-    match e.more().as_of.as_deref().and_then(Day::first) {
-        Some(at) => at <= day && valid(d, e, at),
-        None => valid(d, e, day),
+    let as_of = e.more().as_of.as_deref();
+    match (as_of.and_then(Day::first), as_of.and_then(Day::last)) {
+        (Some(first), Some(last)) => first <= day && (valid(d, e, first) || valid(d, e, last.min(day))),
+        _ => valid(d, e, day),
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{Ctx, Result};
 use crate::analysis::evidence::TierMix;
+use crate::analysis::time::{self, Dating};
 use crate::model::Supply;
 use crate::table::{Cell, Output, Section, Table};
 
@@ -138,6 +139,28 @@ fn stats(ctx: &Ctx) -> Vec<Section> {
         ]);
     }
 
+    // How each supply edge's first day is known, and which nodes have a start.
+    let mut dating = Table::new(&["supply edges dated by", "count", "%"]);
+    let supply_edges: Vec<_> = d.edges.iter().filter(supply).collect();
+    for how in Dating::ALL {
+        let n = supply_edges.iter().filter(|e| time::dating(d, e) == how).count();
+        dating.push(vec![how.label().into(), n.into(), pct(n, supply_edges.len())]);
+    }
+    let mut starts = Table::new(&["kind", "nodes", "with a start", "%"]);
+    for k in &d.schema.kinds {
+        let of_kind: Vec<_> = d.nodes.iter().filter(|n| n.kind == k.id).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let dated = of_kind.iter().filter(|n| n.start.is_some()).count();
+        starts.push(vec![
+            k.id.as_str().into(),
+            of_kind.len().into(),
+            dated.into(),
+            pct(dated, of_kind.len()),
+        ]);
+    }
+
     vec![
         Section { title: "totals".into(), table: totals },
         Section { title: "layers".into(), table: layers },
@@ -145,5 +168,7 @@ fn stats(ctx: &Ctx) -> Vec<Section> {
         Section { title: "relations".into(), table: relations },
         Section { title: "provenance".into(), table: provenance },
         Section { title: "evidence (best source tier)".into(), table: evidence },
+        Section { title: "time: how supply edges are dated".into(), table: dating },
+        Section { title: "time: nodes with a start date".into(), table: starts },
     ]
 }

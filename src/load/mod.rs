@@ -61,8 +61,8 @@ const SHAPES: &[&str] = &[
     "tab",
     "trapezium",
 ];
-/// Kinds that may stand alone with no edge.
-const MAY_BE_ORPHAN: &[&str] = &["Concept", "Event", "Person"];
+/// Kinds that may stand alone with no edge (a regulation may restrict what the graph does not hold).
+const MAY_BE_ORPHAN: &[&str] = &["Concept", "Event", "Person", "Regulation"];
 
 // ----------------------------------------------------------------------------------------------
 
