@@ -212,7 +212,7 @@ impl Reader {
         Parts {
             schema,
             sources: Some((0, RawSources { source })),
-            layer_files: vec![(0, RawLayerFile { node, edge })],
+            layer_files: vec![(0, RawLayerFile { node, edge, price: Vec::new() })],
         }
     }
 
