@@ -258,7 +258,8 @@ pub struct Check {
     pub model: String,
     /// `training FLOPs` or `chip-hours`.
     pub figure: &'static str,
-    pub estimate: f64,
+    /// `None` when the data cannot estimate it (the chip has no throughput figure).
+    pub estimate: Option<f64>,
     pub disclosed: f64,
     pub tolerance: f64,
     /// What the estimate rests on: the parameters counted, the chip and MFU.
@@ -267,12 +268,13 @@ pub struct Check {
 
 impl Check {
     /// estimate / disclosed - 1.
-    pub fn error(&self) -> f64 {
-        self.estimate / self.disclosed - 1.0
+    pub fn error(&self) -> Option<f64> {
+        self.estimate.map(|e| e / self.disclosed - 1.0)
     }
 
-    pub fn within(&self) -> bool {
-        self.error().abs() <= self.tolerance
+    /// Whether the estimate lands within the tolerance (`None` when there is no estimate).
+    pub fn within(&self) -> Option<bool> {
+        self.error().map(|e| e.abs() <= self.tolerance)
     }
 }
 
@@ -289,28 +291,30 @@ pub fn checks(d: &Dataset) -> Vec<Check> {
             out.push(Check {
                 model: m.id.0.clone(),
                 figure: "training FLOPs",
-                estimate: flops,
+                estimate: Some(flops),
                 disclosed,
                 tolerance: FLOPS_TOLERANCE,
                 basis: format!("6 x {params:e} ({counted} params) x {tokens:e} tokens"),
             });
         }
-        let disclosed = number(m, "training_chip_hours");
-        let chip = text(m, "training_chip").and_then(|id| d.nodes.iter().find(|n| n.id.0 == id));
-        let peak = chip.and_then(|c| peak(c, DEFAULT_PRECISION));
-        if let (Some(disclosed), Some(chip), Some(peak)) = (disclosed, chip, peak) {
-            out.push(Check {
-                model: m.id.0.clone(),
-                figure: "chip-hours",
-                estimate: flops / (peak * 1e12 * DEFAULT_MFU) / 3600.0,
-                disclosed,
-                tolerance: CHIP_HOURS_TOLERANCE,
-                basis: format!(
-                    "{} {DEFAULT_PRECISION} {peak} TFLOPS at MFU {DEFAULT_MFU}, {counted} params",
-                    chip.id
-                ),
-            });
-        }
+        let Some(disclosed) = number(m, "training_chip_hours") else { continue };
+        let chip_id = text(m, "training_chip").unwrap_or("none named");
+        let chip = d.nodes.iter().find(|n| n.id.0 == chip_id);
+        let (estimate, basis) = match chip.and_then(|c| peak(c, DEFAULT_PRECISION)) {
+            Some(peak) => (
+                Some(flops / (peak * 1e12 * DEFAULT_MFU) / 3600.0),
+                format!("{chip_id} {DEFAULT_PRECISION} {peak} TFLOPS at MFU {DEFAULT_MFU}, {counted} params"),
+            ),
+            None => (None, format!("training chip {chip_id} has no {DEFAULT_PRECISION} dense figure in the data")),
+        };
+        out.push(Check {
+            model: m.id.0.clone(),
+            figure: "chip-hours",
+            estimate,
+            disclosed,
+            tolerance: CHIP_HOURS_TOLERANCE,
+            basis,
+        });
     }
     out
 }
@@ -438,5 +442,22 @@ mod tests {
         assert_eq!(then.iter().map(|p| p.usd_per_chip_hour).collect::<Vec<_>>(), [12.29]);
         assert!(standing_prices(&prices, "h100", Day::last("2022")).is_empty());
         assert!(standing_prices(&prices, "a100", None).is_empty());
+    }
+
+    #[test]
+    fn the_rules_reproduce_every_disclosed_figure_in_the_data() {
+        let texts = crate::diag::Texts {
+            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
+        };
+        let d = crate::load::load(&texts).expect("the built-in dataset loads").dataset;
+        let all = checks(&d);
+        let llama: Vec<&str> = all.iter().filter(|c| c.model == "llama-3-1").map(|c| c.figure).collect();
+        assert_eq!(llama, ["training FLOPs", "chip-hours"]);
+        assert!(all.iter().filter(|c| c.estimate.is_some()).count() >= 3, "{all:?}");
+        for c in &all {
+            if let Some(ok) = c.within() {
+                assert!(ok, "{} {} off by {:?} (tolerance {})", c.model, c.figure, c.error(), c.tolerance);
+            }
+        }
     }
 }

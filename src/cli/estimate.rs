@@ -178,7 +178,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         row("tokens per second per chip", sig(rate), "tokens/s", "peak x MFU / (2 x parameters)".into());
     }
     row("chip-hours", sig(e.chip_hours), "chip-hours", "FLOPs / (peak x MFU x 3600)".into());
-    row("chips", sig(count), "chips", count_basis);
+    row("chips", Cell::Float(count), "chips", count_basis);
     row("wall-clock", sig(e.days), "days", "chip-hours / chips / 24".into());
     match (e.energy_mwh, power_w) {
         (Some(mwh), Some(w)) => row(
@@ -319,11 +319,16 @@ fn disclosed(ctx: &Ctx) -> Vec<Section> {
         t.push(vec![
             (&c.model).into(),
             c.figure.into(),
-            Cell::Float(significant(c.estimate, DIGITS)),
+            c.estimate.map_or(Cell::Null, |e| Cell::Float(significant(e, DIGITS))),
             Cell::Float(c.disclosed),
-            Cell::Float(round(c.error() * 100.0, 1)),
+            c.error().map_or(Cell::Null, |e| Cell::Float(round(e * 100.0, 1))),
             Cell::Float(round(c.tolerance * 100.0, 1)),
-            (if c.within() { "yes" } else { "no" }).into(),
+            match c.within() {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "not estimable",
+            }
+            .into(),
             c.basis.into(),
         ]);
     }
