@@ -305,7 +305,9 @@ pub fn checks(d: &Dataset) -> Vec<Check> {
                 Some(flops / (peak * 1e12 * DEFAULT_MFU) / 3600.0),
                 format!("{chip_id} {DEFAULT_PRECISION} {peak} TFLOPS at MFU {DEFAULT_MFU}, {counted} params"),
             ),
-            None => (None, format!("training chip {chip_id} has no {DEFAULT_PRECISION} dense figure in the data")),
+            None => {
+                (None, format!("training chip {chip_id} has no {DEFAULT_PRECISION} dense figure in the data"))
+            }
         };
         out.push(Check {
             model: m.id.0.clone(),

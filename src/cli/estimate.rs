@@ -124,7 +124,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
     })?;
     let mfu = args.mfu.unwrap_or(DEFAULT_MFU);
-    let model_count = model_node.and_then(|m| number(m, "training_chip_count")).filter(|_| trained_on_it);
+    // A model's training chip count sizes a training run, not a serving one.
+    let model_count = model_node
+        .and_then(|m| number(m, "training_chip_count"))
+        .filter(|_| trained_on_it && !args.inference);
     let (count, count_basis) = match (&args.count, model_count) {
         (Some(c), _) => (quantity("--count", c)?, "--count".to_string()),
         (None, Some(c)) => (c, format!("training_chip_count of {}", model_node.map_or("", |m| &m.id.0))),
@@ -194,7 +197,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     }
     let mut sections = vec![Section { title: "estimate".into(), table: t }];
 
-    if let Some(m) = model_node {
+    if let Some(m) = model_node.filter(|_| !args.inference) {
         let against = disclosed_rows(m, &e, trained_on_it, chip);
         if !against.rows.is_empty() {
             sections.push(Section { title: "against disclosed figures".into(), table: against });
@@ -236,12 +239,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         r.push(p.note.as_ref().into());
         costs.push(r);
     }
-    let title = match ctx.day() {
-        Some(d) => format!("cost by provider (prices standing on {d})"),
-        None => "cost by provider (latest prices)".to_string(),
+    sections.push(Section { title: "cost by provider".into(), table: costs });
+    let mut footnotes = notes(inference);
+    let standing = match ctx.day() {
+        Some(d) => format!("each provider's latest price per terms at or before {d} (--as-of)"),
+        None => {
+            "each provider's latest price per terms in the data (--as-of picks an earlier day)".to_string()
+        }
     };
-    sections.push(Section { title, table: costs });
-    sections.push(Section { title: "notes".into(), table: notes(inference) });
+    footnotes.push(vec!["prices".into(), standing.into()]);
+    sections.push(Section { title: "notes".into(), table: footnotes });
     ctx.emit(&Output::Report(sections))
 }
 
@@ -358,6 +365,6 @@ fn notes(inference: bool) -> Table {
     push("MFU", "model-FLOPs utilisation: the share of the chip's dense peak that goes into the model's FLOPs. Default 0.40: Meta reported 38-43% BF16 MFU pre-training Llama 3 405B on 8,192-16,384 H100s (The Llama 3 Herd of Models, 2024).");
     push("chip-hours", "FLOPs / (dense peak at --precision x MFU x 3600); a disclosed figure also counts restarts, evaluation and later training stages.");
     push("energy", "chip-hours x the chip's rated power (power_w): the chips alone, before hosts, network and cooling (PUE).");
-    push("cost", "chip-hours x a dated rental price per chip-hour (an 8-GPU instance's price / 8); each provider's latest price at or before --as-of, per terms (on-demand, committed, spot, marketplace, cap).");
+    push("cost", "chip-hours x a dated rental price per chip-hour (an 8-GPU instance's price / 8), per terms: on-demand, committed, spot, marketplace (a market's 'starting at' ask) or cap (the most a market lets a seller ask).");
     t
 }
