@@ -703,6 +703,7 @@ fn check_graph(
     }
 
     let prices = price::check_prices(ck, files, &index, &nodes, &sources, &schema);
+    price::check_training_chips(ck, &index, &nodes, &node_spans);
 
     // Lints: orphans and unused sources.
     let mut degree = vec![0usize; nodes.len()];

@@ -1,4 +1,5 @@
-//! `[[price]]` records: dated rental prices of a chip at a provider, checked like edges.
+//! `[[price]]` records: dated rental prices of a chip at a provider, checked like edges; and the
+//! chip a model names as its `training_chip`, which `aikg estimate` looks up.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -113,4 +114,27 @@ pub(super) fn check_prices(
         }
     }
     out
+}
+
+/// A model's `training_chip` must be the id of a Chip node.
+pub(super) fn check_training_chips(
+    ck: &mut Checker,
+    index: &FastMap<String, NodeIx>,
+    nodes: &[Node],
+    spans: &[(usize, std::ops::Range<usize>)],
+) {
+    let chips: Vec<&str> = nodes.iter().filter(|n| n.kind == CHIP).map(|n| n.id.0.as_str()).collect();
+    for (n, (file, span)) in nodes.iter().zip(spans) {
+        let Some(Value::Str(chip)) = n.props.get("training_chip") else { continue };
+        if index.get(chip).is_some_and(|&ix| nodes[ix].kind == CHIP) {
+            continue;
+        }
+        let d = Diagnostic::error(
+            *file,
+            span.clone(),
+            format!("`training_chip` of `{}` is `{chip}`, which is not the id of a Chip node", n.id),
+        )
+        .suggest(chip, chips.iter().copied());
+        ck.diags.push(d);
+    }
 }
