@@ -213,7 +213,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if inference {
         header.push("usd per million tokens");
     }
-    header.extend(["sources", "note"]);
+    header.extend(["evidence", "sources", "note"]);
     let mut costs = Table::new(&header);
     for p in standing_prices(&g.dataset.prices, &chip.id.0, ctx.day()) {
         let Ok(provider) = g.resolve(&p.provider.0) else { continue };
@@ -235,6 +235,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let per_m = usd_per_million_tokens(p.usd_per_chip_hour, rate).map_err(bad)?;
             r.push(Cell::Float(significant(per_m, DIGITS)));
         }
+        r.push(g.dataset.best_tier(&p.sources).name().into());
         r.push(Cell::List(p.sources.iter().map(|s| Cell::from(&s.0)).collect()));
         r.push(p.note.as_ref().into());
         costs.push(r);
