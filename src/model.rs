@@ -1,4 +1,4 @@
-//! The validated dataset: schema, sources, nodes and edges.
+//! The validated dataset: schema, sources, nodes, edges and dated prices.
 //!
 //! Everything here has passed [`crate::load`]: ids are unique, references resolve, kinds and
 //! relations are allowed. Code downstream of the loader trusts these invariants.

@@ -170,15 +170,15 @@ pub fn usd_per_million_tokens(usd_per_chip_hour: f64, tokens_per_s: f64) -> Resu
 }
 
 /// A quantity typed by a person: a number (`70e9`, `1.5`) or one with a suffix, `k` (thousand),
-/// `M` (million), `B` or `G` (billion), `T` (trillion), as in `70B` or `15T`. `None` when it is
-/// neither.
+/// `M` (million; a lower-case `m` would read as milli), `B` or `G` (billion), `T` (trillion), in
+/// either case but `M`, as in `70B` or `15t`. `None` when it is neither.
 pub fn parse_quantity(text: &str) -> Option<f64> {
     let t: String = text.trim().chars().filter(|c| *c != '_').collect();
     let (num, scale) = match t.chars().last()? {
         'k' | 'K' => (&t[..t.len() - 1], 1e3),
         'M' => (&t[..t.len() - 1], 1e6),
-        'B' | 'G' => (&t[..t.len() - 1], 1e9),
-        'T' => (&t[..t.len() - 1], 1e12),
+        'B' | 'b' | 'G' | 'g' => (&t[..t.len() - 1], 1e9),
+        'T' | 't' => (&t[..t.len() - 1], 1e12),
         _ => (t.as_str(), 1.0),
     };
     // Digits, a dot, a sign and an exponent only: Rust's parser also reads "inf" and "NaN".
@@ -404,6 +404,9 @@ mod tests {
         assert_eq!(parse_quantity("1.5M"), Some(1.5e6));
         assert_eq!(parse_quantity("2k"), Some(2e3));
         assert_eq!(parse_quantity("16_384"), Some(16384.0));
+        assert_eq!(parse_quantity("8b"), Some(8e9));
+        assert_eq!(parse_quantity("15t"), Some(15e12));
+        assert_eq!(parse_quantity("3m"), None);
         assert_eq!(parse_quantity("-3"), Some(-3.0));
         for bad in ["", "B", "abc", "1e", "12X", "inf", "NaN", "+5", "1.2.3"] {
             assert_eq!(parse_quantity(bad), None, "{bad}");

@@ -105,6 +105,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
     let model_chip = model_node.and_then(|m| text(m, "training_chip"));
     let chip_name = args.chip.as_deref().or(model_chip).unwrap_or(DEFAULT_CHIP);
+    let defaulted = args.chip.is_none() && model_chip.is_none();
+    if defaulted && ctx.graph.resolve(DEFAULT_CHIP).is_err() {
+        return Err(CliError::bad_input(format!("no --chip given, and the dataset has no `{DEFAULT_CHIP}`"))
+            .with_help("name the chip with --chip; `aikg list --kind Chip` lists them"));
+    }
     let chip_ix = kind_of(ctx, chip_name, "Chip", "--chip")?;
     let chip = g.node(chip_ix);
     let trained_on_it = model_chip == Some(chip.id.0.as_str());
