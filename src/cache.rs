@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::model::*;
 
-const MAGIC: &[u8; 8] = b"AIKGBIN\x03";
+const MAGIC: &[u8; 8] = b"AIKGBIN\x04";
 
 /// The dataset as cache bytes, for files described by `stamp`.
 pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
@@ -79,6 +79,16 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         }
         w.props(&m.props);
         w.claims(&m.claims);
+    }
+    w.len(d.prices.len());
+    for p in &d.prices {
+        w.str(&p.provider.0);
+        w.str(&p.chip.0);
+        w.out.extend_from_slice(&p.usd_per_chip_hour.to_le_bytes());
+        w.str(&p.terms);
+        w.str(&p.date);
+        w.ids(&p.sources);
+        w.opt(&p.note);
     }
     // The names table goes before the payload that refers to it by number.
     let mut body = Writer::new();
@@ -183,10 +193,23 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
             .boxed(),
         });
     }
+    let price_count = r.len()?;
+    let mut prices = Vec::with_capacity(price_count.min(r.bytes.len()));
+    for _ in 0..price_count {
+        prices.push(Price {
+            provider: NodeId(r.string()?),
+            chip: NodeId(r.string()?),
+            usd_per_chip_hour: f64::from_le_bytes(r.take(8)?.try_into().ok()?),
+            terms: r.string()?,
+            date: r.string()?,
+            sources: r.ids()?,
+            note: r.opt()?,
+        });
+    }
     if r.at != r.bytes.len() {
         return None;
     }
-    let d = Dataset { schema, sources, nodes, edges };
+    let d = Dataset { schema, sources, nodes, edges, prices };
     consistent(&d).then_some(d)
 }
 

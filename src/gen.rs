@@ -162,7 +162,13 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
             tier: Tier::Weak,
         },
     );
-    Ok(Dataset { schema: template.schema.clone(), sources, nodes: out_nodes, edges: out_edges })
+    Ok(Dataset {
+        schema: template.schema.clone(),
+        sources,
+        nodes: out_nodes,
+        edges: out_edges,
+        prices: Vec::new(),
+    })
 }
 
 /// SplitMix64 (Steele, Lea and Flood, 2014): a small generator whose output depends only on the

@@ -1,4 +1,4 @@
-//! The validated dataset: schema, sources, nodes and edges.
+//! The validated dataset: schema, sources, nodes, edges and dated prices.
 //!
 //! Everything here has passed [`crate::load`]: ids are unique, references resolve, kinds and
 //! relations are allowed. Code downstream of the loader trusts these invariants.
@@ -554,7 +554,30 @@ pub struct Dataset {
     pub sources: BTreeMap<SourceId, Source>,
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
+    /// Dated rental prices, in file order.
+    pub prices: Vec<Price>,
 }
+
+/// A dated rental price: what a provider asked for one chip for one hour, as a source reports
+/// it. An observation, not an edge: several may stand for one provider and chip (other terms,
+/// other days), and none changes the graph. Its ends are node ids the loader checked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Price {
+    pub provider: NodeId,
+    pub chip: NodeId,
+    pub usd_per_chip_hour: f64,
+    /// One of [`PRICE_TERMS`].
+    pub terms: String,
+    /// The day the price was observed or published: YYYY, YYYY-MM or YYYY-MM-DD.
+    pub date: String,
+    pub sources: Vec<SourceId>,
+    pub note: Option<String>,
+}
+
+/// The terms a price is offered on: `on-demand` (no commitment), `committed` (a reservation or
+/// contract), `spot` (preemptible), `marketplace` (a market's listed or median ask, which moves
+/// daily) and `cap` (the most a market lets a seller ask).
+pub const PRICE_TERMS: &[&str] = &["on-demand", "committed", "spot", "marketplace", "cap"];
 
 impl Source {
     /// The day it was published, or else read (the first day of the period given).

@@ -629,3 +629,113 @@ cli_snapshot!(
     "--param",
     "y='99'"
 );
+
+// `estimate`: the report's rules of thumb on the built-in data, in every format.
+cli_snapshot!(builtin_estimate_llama_3_1, "--format", "table", "estimate", "--model", "Llama 3.1");
+cli_snapshot!(builtin_estimate_disclosed, "--format", "table", "estimate", "--disclosed");
+cli_snapshot!(
+    builtin_estimate_70b_on_h100,
+    "--format",
+    "table",
+    "estimate",
+    "--params",
+    "70e9",
+    "--tokens",
+    "15e12",
+    "--chip",
+    "h100",
+    "--count",
+    "1024"
+);
+cli_snapshot!(
+    builtin_estimate_inference_fp8,
+    "--format",
+    "table",
+    "estimate",
+    "--model",
+    "Llama 3.1",
+    "--inference",
+    "--tokens-out",
+    "1M",
+    "--precision",
+    "fp8",
+    "--mfu",
+    "0.1"
+);
+cli_snapshot!(
+    builtin_estimate_deepseek_v3_on_h100_markdown,
+    "--format",
+    "markdown",
+    "estimate",
+    "--model",
+    "deepseek-v3",
+    "--chip",
+    "h100",
+    "--count",
+    "2048"
+);
+cli_snapshot!(
+    builtin_estimate_price_from_json,
+    "--format",
+    "json",
+    "estimate",
+    "--params",
+    "7B",
+    "--tokens",
+    "1T",
+    "--chip",
+    "a100",
+    "--price-from",
+    "akash,lambda"
+);
+cli_snapshot!(
+    builtin_estimate_b200_csv,
+    "--format",
+    "csv",
+    "estimate",
+    "--params",
+    "8B",
+    "--tokens",
+    "15T",
+    "--chip",
+    "b200"
+);
+cli_snapshot!(
+    builtin_estimate_h200_jsonl,
+    "--format",
+    "jsonl",
+    "estimate",
+    "--params",
+    "8B",
+    "--tokens",
+    "15T",
+    "--chip",
+    "h200"
+);
+cli_snapshot!(
+    builtin_estimate_mi300x_tsv,
+    "--format",
+    "tsv",
+    "estimate",
+    "--params",
+    "8B",
+    "--tokens",
+    "15T",
+    "--chip",
+    "mi300x"
+);
+// --as-of picks the prices standing on that day: in 2023 only Vultr's 2022 A100 price.
+cli_snapshot!(
+    builtin_estimate_a100_as_of_2023,
+    "--format",
+    "table",
+    "--as-of",
+    "2023",
+    "estimate",
+    "--params",
+    "7B",
+    "--tokens",
+    "1T",
+    "--chip",
+    "a100"
+);

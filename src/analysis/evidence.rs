@@ -87,6 +87,8 @@ pub struct Citations {
     pub nodes: usize,
     pub edges: usize,
     pub claims: usize,
+    /// Rental prices (`[[price]]`) citing it.
+    pub prices: usize,
     /// Nodes and edges that cite this source and no other: what rests on it alone.
     pub alone: usize,
 }
@@ -116,6 +118,11 @@ pub fn citations(d: &Dataset) -> BTreeMap<&SourceId, Citations> {
             if let Some(x) = out.get_mut(id) {
                 x.claims += 1;
             }
+        }
+    }
+    for id in d.prices.iter().flat_map(|p| &p.sources) {
+        if let Some(x) = out.get_mut(id) {
+            x.prices += 1;
         }
     }
     out

@@ -5,6 +5,7 @@ pub mod centrality;
 pub mod change;
 pub mod chokepoints;
 pub mod concentration;
+pub mod estimate;
 pub mod evidence;
 pub mod path;
 pub mod supply;

@@ -24,6 +24,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ("files", ctx.texts.files.len()),
         ("nodes", d.nodes.len()),
         ("edges", d.edges.len()),
+        ("prices", d.prices.len()),
         ("sources", d.sources.len()),
         ("errors", 0),
         ("warnings", ctx.warnings.len()),

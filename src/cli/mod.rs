@@ -10,6 +10,7 @@ mod cycles;
 mod diagram;
 mod diff;
 mod error;
+mod estimate;
 mod export;
 mod gen;
 mod impact;
@@ -151,6 +152,8 @@ enum Command {
     Concentration(concentration::Args),
     /// What changed in the chain between two dates: nodes, edges, shares, mergers and renames
     Diff(diff::Args),
+    /// Training or serving compute from the rules of thumb: FLOPs, chip-hours, days, energy, cost per provider
+    Estimate(estimate::Args),
     /// The loops money runs in through supply and investment (circular deals), shortest first
     Cycles(cycles::Args),
     /// Rank nodes by degree, PageRank or betweenness
@@ -254,6 +257,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Concentration(a) => concentration::run(&ctx, a),
         Command::Diff(a) => diff::run(&ctx, a),
         Command::Cycles(a) => cycles::run(&ctx, a),
+        Command::Estimate(a) => estimate::run(&ctx, a),
         Command::Rank(a) => rank::run(&ctx, a),
         Command::Query(a) => query::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
@@ -284,6 +288,7 @@ impl Command {
                 | Command::Chokepoints(_)
                 | Command::Concentration(_)
                 | Command::Diff(_)
+                | Command::Estimate(_)
         )
     }
 

@@ -102,7 +102,7 @@ fn stats(ctx: &Ctx) -> Vec<Section> {
     let citations = crate::analysis::evidence::citations(d);
     row(
         "sources cited",
-        citations.values().filter(|c| c.nodes + c.edges + c.claims > 0).count(),
+        citations.values().filter(|c| c.nodes + c.edges + c.claims + c.prices > 0).count(),
         d.sources.len(),
     );
 

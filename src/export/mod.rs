@@ -1,4 +1,4 @@
-//! Whole-dataset exports. `json` is lossless: schema, sources, nodes and edges with every field,
+//! Whole-dataset exports. `json` is lossless: schema, sources, nodes, edges and prices with every field,
 //! edges naming their endpoints by id, and so is the dataset folder of [`to_toml`]. `csv` follows
 //! Neo4j's admin-import headers; `graphml` is for Gephi and yEd; [`to_cypher`] recreates the
 //! graph in Neo4j, Memgraph or Kùzu. These last three carry neither the schema nor the disputed
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{
-    Dataset, Domain, Edge, Layer, Node, Relation, Source, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS,
+    Dataset, Domain, Edge, Layer, Node, Price, Relation, Source, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS,
 };
 pub use cypher::{to_cypher, Dialect};
 pub use toml_files::to_toml;
@@ -26,6 +26,9 @@ struct JsonDataset<'a> {
     sources: Vec<&'a Source>,
     nodes: &'a [Node],
     edges: Vec<JsonEdge<'a>>,
+    /// Dated rental prices; left out when there are none.
+    #[serde(skip_serializing_if = "<[Price]>::is_empty")]
+    prices: &'a [Price],
 }
 
 #[derive(Serialize)]
@@ -72,6 +75,7 @@ pub fn to_json(d: &Dataset) -> String {
             .iter()
             .map(|e| JsonEdge { from: &d.nodes[e.from].id.0, to: &d.nodes[e.to].id.0, edge: e })
             .collect(),
+        prices: &d.prices,
     };
     // Every value is a string, a finite number, a bool or a container of them: cannot fail.
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();

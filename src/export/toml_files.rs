@@ -9,12 +9,16 @@ use crate::model::{Claim, Dataset, Lifecycle, PropType, Supply, Value};
 
 /// The files of a dataset folder, as (file name, contents).
 pub fn to_toml(d: &Dataset) -> Vec<(&'static str, String)> {
-    vec![
+    let mut files = vec![
         ("schema.toml", schema(d)),
         ("sources.toml", sources(d)),
         ("nodes.toml", nodes(d)),
         ("edges.toml", edges(d)),
-    ]
+    ];
+    if !d.prices.is_empty() {
+        files.push(("prices.toml", prices(d)));
+    }
+    files
 }
 
 const HEADER: &str = "# Written by `aikg`; the format is described in data/FORMAT.md.\n";
@@ -143,6 +147,21 @@ fn edges(d: &Dataset) -> String {
         let props = e.more().props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         inline_table(&mut out, "props", &props);
         claims(&mut out, "edge", &e.more().claims);
+    }
+    out
+}
+
+fn prices(d: &Dataset) -> String {
+    let mut out = String::from(HEADER);
+    for p in &d.prices {
+        out.push_str("\n[[price]]\n");
+        field(&mut out, "provider", &p.provider.0);
+        field(&mut out, "chip", &p.chip.0);
+        let _ = writeln!(out, "usd_per_chip_hour = {}", value(&Value::Float(p.usd_per_chip_hour)));
+        field(&mut out, "terms", &p.terms);
+        field(&mut out, "date", &p.date);
+        let _ = writeln!(out, "sources = {}", strings(p.sources.iter().map(|s| &s.0)));
+        opt(&mut out, "note", &p.note);
     }
     out
 }

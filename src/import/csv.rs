@@ -61,11 +61,11 @@ pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
     let mut layer_files = Vec::new();
     if let Some(i) = nodes_ix {
         let node = r.nodes(&mut tables[i], &types);
-        layer_files.push((tables[i].file, RawLayerFile { node, edge: Vec::new() }));
+        layer_files.push((tables[i].file, RawLayerFile { node, edge: Vec::new(), price: Vec::new() }));
     }
     if let Some(i) = edges_ix {
         let edge = r.edges(&mut tables[i]);
-        layer_files.push((tables[i].file, RawLayerFile { node: Vec::new(), edge }));
+        layer_files.push((tables[i].file, RawLayerFile { node: Vec::new(), edge, price: Vec::new() }));
     }
     let parts = Parts {
         schema: schema.map(|s| (0, s)),

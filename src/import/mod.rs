@@ -179,12 +179,14 @@ impl Reader {
     }
 
     fn document(&mut self, doc: &Json) -> Parts {
-        const TOP: &[&str] = &["layers", "kinds", "relations", "domains", "sources", "nodes", "edges"];
+        const TOP: &[&str] =
+            &["layers", "kinds", "relations", "domains", "sources", "nodes", "edges", "prices"];
         let Some(top) = self.object(doc, "dataset", TOP) else {
             return Parts { schema: None, sources: None, layer_files: Vec::new() };
         };
-        // `domains` came with the source tiers; an export made before them still imports.
-        for name in TOP.iter().filter(|n| **n != "domains") {
+        // `domains` came with the source tiers, and an export made before them still imports;
+        // `prices` is left out of an export that has none.
+        for name in TOP.iter().filter(|n| !matches!(**n, "domains" | "prices")) {
             if top.get(name).is_none() {
                 self.error(top.span.start..top.span.start + 1, format!("the dataset has no `{name}`"));
             }
@@ -209,10 +211,14 @@ impl Reader {
             self.array(top.get("sources"), "sources").iter().filter_map(|j| self.source(j)).collect();
         let node = self.array(top.get("nodes"), "nodes").iter().filter_map(|j| self.node(j)).collect();
         let edge = self.array(top.get("edges"), "edges").iter().filter_map(|j| self.edge(j)).collect();
+        let price = match top.get("prices") {
+            Some(j) => self.array(Some(j), "prices").iter().filter_map(|j| self.price(j)).collect(),
+            None => Vec::new(),
+        };
         Parts {
             schema,
             sources: Some((0, RawSources { source })),
-            layer_files: vec![(0, RawLayerFile { node, edge })],
+            layer_files: vec![(0, RawLayerFile { node, edge, price })],
         }
     }
 
@@ -349,6 +355,42 @@ impl Reader {
             claim: self.claims(&o),
         };
         Some(Spanned::new(j.span.clone(), node))
+    }
+
+    fn price(&mut self, j: &Json) -> Option<Spanned<RawPrice>> {
+        let fields = ["provider", "chip", "usd_per_chip_hour", "terms", "date", "sources", "note"];
+        let o = self.object(j, "price", &fields)?;
+        let usd = match o.get("usd_per_chip_hour") {
+            Some(j) => match &j.value {
+                JsonValue::Number(n) => match number(n) {
+                    Some(toml::Value::Integer(i)) => Spanned::new(j.span.clone(), i as f64),
+                    Some(toml::Value::Float(x)) => Spanned::new(j.span.clone(), x),
+                    _ => {
+                        self.error(j.span.clone(), format!("`{n}` does not fit in a 64-bit float"));
+                        return None;
+                    }
+                },
+                _ => {
+                    self.type_error(j, "usd_per_chip_hour", "a number");
+                    return None;
+                }
+            },
+            None => {
+                let at = o.span.start;
+                self.error(at..at + 1, "the price has no `usd_per_chip_hour`".to_string());
+                return None;
+            }
+        };
+        let price = RawPrice {
+            provider: self.req(&o, "provider")?,
+            chip: self.req(&o, "chip")?,
+            usd_per_chip_hour: usd,
+            terms: self.req(&o, "terms")?,
+            date: self.req(&o, "date")?,
+            sources: self.strs(&o, "sources"),
+            note: self.opt_plain(&o, "note"),
+        };
+        Some(Spanned::new(j.span.clone(), price))
     }
 
     fn edge(&mut self, j: &Json) -> Option<Spanned<RawEdge>> {

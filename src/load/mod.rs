@@ -14,6 +14,7 @@ use crate::diag::{Diagnostic, Texts};
 use crate::model::*;
 
 pub(crate) mod hygiene;
+mod price;
 pub(crate) mod raw;
 use raw::*;
 
@@ -701,6 +702,9 @@ fn check_graph(
         }
     }
 
+    let prices = price::check_prices(ck, files, &index, &nodes, &sources, &schema);
+    price::check_training_chips(ck, &index, &nodes, &node_spans);
+
     // Lints: orphans and unused sources.
     let mut degree = vec![0usize; nodes.len()];
     for e in &edges {
@@ -722,6 +726,7 @@ fn check_graph(
         used.extend(&e.sources);
         e.more().claims.iter().for_each(|c| used.extend(&c.sources));
     }
+    prices.iter().for_each(|p| used.extend(&p.sources));
     let unused: Vec<SourceId> = sources.keys().filter(|s| !used.contains(s)).cloned().collect();
     if !unused.is_empty() {
         let file = texts.files.iter().position(|(p, _)| base_name(p) == SOURCES_FILE).unwrap_or(0);
@@ -733,7 +738,7 @@ fn check_graph(
         }
     }
 
-    Dataset { schema, sources, nodes, edges }
+    Dataset { schema, sources, nodes, edges, prices }
 }
 
 fn check_node(

@@ -97,6 +97,21 @@ pub(crate) struct RawLayerFile {
     pub(crate) node: Vec<Spanned<RawNode>>,
     #[serde(default)]
     pub(crate) edge: Vec<Spanned<RawEdge>>,
+    #[serde(default)]
+    pub(crate) price: Vec<Spanned<RawPrice>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPrice {
+    pub(crate) provider: Spanned<String>,
+    pub(crate) chip: Spanned<String>,
+    pub(crate) usd_per_chip_hour: Spanned<f64>,
+    pub(crate) terms: Spanned<String>,
+    pub(crate) date: Spanned<String>,
+    #[serde(default)]
+    pub(crate) sources: Vec<Spanned<String>>,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Deserialize)]
