@@ -9,29 +9,40 @@ use super::{write_output, CliError, Ctx, Result};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The image to write; its extension picks the format (.svg or .png)
-    #[arg(short, long, value_name = "FILE")]
-    output: PathBuf,
+    /// The image to write; its extension picks the format (.svg, .png or .pdf)
+    #[arg(short, long, value_name = "FILE", required_unless_present = "layout_report")]
+    output: Option<PathBuf>,
+    /// Print how well the layout reads (measured from `dot -Tplain`) instead of writing an image
+    #[arg(long, hide = true)]
+    layout_report: bool,
     #[command(flatten)]
     select: SelectArgs,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let format =
-        match args.output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("svg") => "svg",
-            Some("png") => "png",
-            _ => {
-                return Err(CliError::bad_input(format!(
-                    "cannot tell the image format of `{}`",
-                    args.output.display()
-                ))
-                .with_help("name the output FILE.svg or FILE.png; `aikg export --to dot` writes DOT text"))
-            }
-        };
+    if args.layout_report {
+        let dot = text(ctx, &args.select, Syntax::Dot)?;
+        let plain = run_dot(&dot, "plain")?;
+        let plain = crate::diagram::layout::parse_plain(&String::from_utf8_lossy(&plain))
+            .map_err(|e| CliError::failure(format!("cannot read `dot -Tplain`: {e}")))?;
+        let report = crate::diagram::layout::measure(&plain).summary() + "\n";
+        return write_output(None, report.as_bytes());
+    }
+    let Some(output) = &args.output else { return Err(CliError::bad_input("name the image with -o FILE")) };
+    let format = match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("svg") => "svg",
+        Some("png") => "png",
+        _ => {
+            return Err(CliError::bad_input(format!(
+                "cannot tell the image format of `{}`",
+                output.display()
+            ))
+            .with_help("name the output FILE.svg or FILE.png; `aikg export --to dot` writes DOT text"))
+        }
+    };
     let dot = text(ctx, &args.select, Syntax::Dot)?;
     let image = run_dot(&dot, format)?;
-    write_output(Some(&args.output), &image)
+    write_output(Some(output), &image)
 }
 
 /// Runs `dot -T<format>` on the DOT text and returns the image.

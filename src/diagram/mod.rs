@@ -2,6 +2,7 @@
 //! to one box per layer ([`overview`]). Writers for DOT and Mermaid turn these into text.
 
 pub mod dot;
+pub mod layout;
 pub mod mermaid;
 
 use std::collections::{BTreeMap, BTreeSet};
