@@ -198,7 +198,7 @@ fn intersect(a: (f64, f64), b: (f64, f64), c: (f64, f64), d: (f64, f64)) -> Opti
     let t = ((c.0 - a.0) * s.1 - (c.1 - a.1) * s.0) / den;
     let u = ((c.0 - a.0) * r.1 - (c.1 - a.1) * r.0) / den;
     let open = |v: f64| v > 1e-9 && v < 1.0 - 1e-9;
-    (open(t) && open(u)).then(|| (a.0 + t * r.0, a.1 + t * r.1))
+    (open(t) && open(u)).then_some((a.0 + t * r.0, a.1 + t * r.1))
 }
 
 /// Tolerance, in inches, for "same column" and "turning back".
