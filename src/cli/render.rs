@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use super::diagram::{text, SelectArgs, Syntax};
+use super::diagram::{text, DrawArgs, SelectArgs, Syntax};
 use super::{write_output, CliError, Ctx, Result};
 
 #[derive(Debug, clap::Args)]
@@ -17,11 +17,13 @@ pub struct Args {
     layout_report: bool,
     #[command(flatten)]
     select: SelectArgs,
+    #[command(flatten)]
+    draw: DrawArgs,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     if args.layout_report {
-        let dot = text(ctx, &args.select, Syntax::Dot)?;
+        let dot = text(ctx, &args.select, &args.draw, Syntax::Dot)?;
         let plain = run_dot(&dot, "plain")?;
         let plain = crate::diagram::layout::parse_plain(&String::from_utf8_lossy(&plain))
             .map_err(|e| CliError::failure(format!("cannot read `dot -Tplain`: {e}")))?;
@@ -40,7 +42,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             .with_help("name the output FILE.svg or FILE.png; `aikg export --to dot` writes DOT text"))
         }
     };
-    let dot = text(ctx, &args.select, Syntax::Dot)?;
+    let dot = text(ctx, &args.select, &args.draw, Syntax::Dot)?;
     let image = run_dot(&dot, format)?;
     write_output(Some(output), &image)
 }

@@ -1,7 +1,8 @@
 //! How well a drawn diagram reads, measured from Graphviz `dot -Tplain` output: the share of
 //! edges pointing downstream (left to right, as every diagram here is drawn with `rankdir=LR`),
 //! the share of splines that never turn back, and the number of edge crossings per edge.
-//! Nodes whose names start with `legend_` (the legend) and edges touching them are left out.
+//! Nodes whose names start with `legend_` (a legend) or `_` (invisible column anchors) and the
+//! edges touching them are left out.
 //!
 //! Pure: text in, numbers out; the caller runs `dot`.
 
@@ -226,7 +227,7 @@ fn monotone(points: &[(f64, f64)]) -> bool {
 
 /// Measures a layout, leaving out the legend (nodes named `legend_…` and their edges).
 pub fn measure(plain: &Plain) -> LayoutReport {
-    let legend = |name: &str| name.starts_with("legend_");
+    let legend = |name: &str| name.starts_with("legend_") || name.starts_with('_');
     let nodes: BTreeMap<&str, &PlainNode> =
         plain.nodes.iter().filter(|(n, _)| !legend(n)).map(|(n, p)| (n.as_str(), p)).collect();
     let edges: Vec<&PlainEdge> =
