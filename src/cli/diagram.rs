@@ -57,10 +57,20 @@ pub struct DrawArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Lang {
+pub enum Lang {
     En,
     Zh,
     Both,
+}
+
+impl From<Lang> for diagram::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::En => diagram::Lang::En,
+            Lang::Zh => diagram::Lang::Zh,
+            Lang::Both => diagram::Lang::Both,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -72,11 +82,7 @@ enum Theme {
 impl DrawArgs {
     pub fn options(&self) -> diagram::Options {
         diagram::Options {
-            lang: match self.lang {
-                Lang::En => diagram::Lang::En,
-                Lang::Zh => diagram::Lang::Zh,
-                Lang::Both => diagram::Lang::Both,
-            },
+            lang: self.lang.into(),
             legend: if self.no_legend {
                 diagram::Legend::None
             } else if self.compact_legend {

@@ -8,7 +8,7 @@ use graphviz_rust::dot_structures::{
 };
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 
-use super::{by_layer, dataset_date, name_in, plan, Legend, Options, Overview, Subgraph, Theme};
+use super::{by_layer, name_in, plan, Legend, Options, Overview, Subgraph, Theme};
 use crate::graph::KnowledgeGraph;
 use crate::model::{EdgeIx, NodeIx};
 use crate::table::format_float;
@@ -50,13 +50,12 @@ fn edge(from: &str, to: &str, attributes: Vec<Attribute>) -> Stmt {
     Stmt::Edge(Edge { ty: EdgeTy::Pair(Vertex::N(node_id(from)), Vertex::N(node_id(to))), attributes })
 }
 
-fn header(title: &str) -> Vec<Stmt> {
+fn header() -> Vec<Stmt> {
     vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
             attr("rankdir", "LR"),
             attr("fontname", FONT),
             attr("fontsize", "18"),
-            attr("label", title),
             attr("labelloc", "t"),
             attr("labeljust", "l"),
             attr("nodesep", "0.18"),
@@ -81,15 +80,8 @@ fn header(title: &str) -> Vec<Stmt> {
     ]
 }
 
-fn title(g: &KnowledgeGraph, what: &str) -> String {
-    match dataset_date(g) {
-        Some(d) => format!("aikg: {what} (sources dated up to {d})"),
-        None => format!("aikg: {what}"),
-    }
-}
-
 /// A darker shade of a `#rrggbb` colour, for cluster borders.
-fn darker(color: &str) -> String {
+pub fn darker(color: &str) -> String {
     let channel = |i: usize| u8::from_str_radix(color.get(i..i + 2).unwrap_or("cc"), 16).unwrap_or(0xcc);
     let d = |c: u8| (f64::from(c) * 0.7) as u8;
     format!("#{:02x}{:02x}{:02x}", d(channel(1)), d(channel(3)), d(channel(5)))
@@ -228,6 +220,13 @@ fn caption(title: &str, legend: &[String], footer: Option<String>) -> Attribute 
         "label",
         format!("<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"1\" CELLPADDING=\"1\">{rows}</TABLE>"),
     )
+}
+
+/// The footer line for a picture of `nodes`: their sources' dates and the command.
+pub fn footer_text(g: &KnowledgeGraph, nodes: Vec<NodeIx>, command: Option<String>) -> String {
+    let sub = Subgraph { nodes, edges: Vec::new(), title: String::new(), focus: None, tiered: false };
+    let opts = Options { command, ..Options::default() };
+    footer(source_dates(g, &sub), &opts).unwrap_or_default()
 }
 
 fn footer(dates: Option<(String, String)>, opts: &Options) -> Option<String> {
@@ -526,7 +525,7 @@ pub fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
         g.node_count(),
         g.dataset.edges.len()
     );
-    let mut stmts = header(&title(g, &what));
+    let mut stmts = header();
     let all = Subgraph {
         nodes: (0..g.node_count()).collect(),
         edges: (0..g.dataset.edges.len()).collect(),
@@ -538,15 +537,11 @@ pub fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
     if opts.legend != Legend::None {
         note.push(
             "<FONT POINT-SIZE=\"10\">One box per layer (the crypto layer per segment), filled with the layer's colour; \
-             an arrow's number and width: how many supply edges run between the two boxes</FONT>"
+             an arrow's number and width: how many supply edges run between the two boxes \
+             (\"12 (3 back)\": 12 the way the arrow points, 3 the other way)</FONT>"
                 .to_string(),
         );
     }
-    stmts.push(Stmt::GAttribute(GraphAttributes::Graph(vec![caption(
-        &title(g, &what),
-        &note,
-        footer(source_dates(g, &all), opts),
-    )])));
     for (i, b) in o.boxes.iter().enumerate() {
         let color = schema.layer(&b.layer).map_or("#eeeeee", |l| l.color.as_str());
         let color = if opts.theme == Theme::Print { "#ffffff" } else { color };
@@ -564,19 +559,42 @@ pub fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
             ],
         )));
     }
-    let max = o.links.values().copied().max().unwrap_or(1).max(1) as f64;
+    // Links both ways between two boxes become one arrow the way most edges run, with both
+    // counts; links of a single edge are left out unless all edges are asked for.
+    let mut arrows: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut left_out = 0;
     for (&(a, b), &count) in &o.links {
-        let width = 0.6 + 3.4 * (count as f64).ln_1p() / max.ln_1p();
-        stmts.push(edge(
-            &format!("b{a}"),
-            &format!("b{b}"),
-            vec![
-                attr("label", &count.to_string()),
-                attr("penwidth", &format!("{width:.2}")),
-                attr("fontsize", "10"),
-            ],
+        let back = o.links.get(&(b, a)).copied().unwrap_or(0);
+        if back > count || (back == count && a > b) {
+            continue;
+        }
+        if !opts.all_edges && count + back <= 1 {
+            left_out += 1;
+            continue;
+        }
+        arrows.push((a, b, count, back));
+    }
+    let max = arrows.iter().map(|&(_, _, c, b)| c + b).max().unwrap_or(1).max(1) as f64;
+    for &(a, b, count, back) in &arrows {
+        let width = 0.6 + 3.4 * ((count + back) as f64).ln_1p() / max.ln_1p();
+        let attrs = vec![
+            attr("label", &if back > 0 { format!("{count} ({back} back)") } else { count.to_string() }),
+            attr("penwidth", &format!("{width:.2}")),
+            attr("fontsize", "10"),
+            attr("color", "#555555"),
+        ];
+        stmts.push(edge(&format!("b{a}"), &format!("b{b}"), attrs));
+    }
+    if left_out > 0 {
+        note.push(format!(
+            "<FONT POINT-SIZE=\"10\">{left_out} links of a single supply edge left out (--all-edges draws them)</FONT>"
         ));
     }
+    stmts.push(Stmt::GAttribute(GraphAttributes::Graph(vec![caption(
+        &format!("aikg: {what}"),
+        &note,
+        footer(source_dates(g, &all), opts),
+    )])));
     print(&Graph::DiGraph { id: Id::Plain("aikg_overview".into()), strict: false, stmts })
 }
 

@@ -3,6 +3,8 @@
 
 pub mod dot;
 pub mod layout;
+pub mod map;
+pub mod matrix;
 pub mod mermaid;
 pub mod plan;
 
