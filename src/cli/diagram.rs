@@ -48,7 +48,8 @@ pub struct DrawArgs {
     /// In a focus view along supply edges, also draw the edges that skip a tier or stay within one
     #[arg(long)]
     all_edges: bool,
-    /// Collapse the least important nodes into "+N more" boxes beyond this many nodes (0: never)
+    /// Collapse the least important nodes into "+N more" boxes beyond this many nodes; 0 draws
+    /// every node in a box of its own (nodes alike do not share one either)
     #[arg(long, value_name = "N", default_value_t = diagram::MAX_NODES)]
     max_nodes: usize,
     /// colour, or print: white fills and black or grey lines, safe in greyscale
@@ -103,11 +104,19 @@ impl DrawArgs {
 }
 
 /// The command as typed, for a diagram's footer: `aikg` and the arguments, each quoted when it
-/// holds anything but letters, digits and `-_.,/:=@`.
+/// holds anything but letters, digits and `-_.,/:=@`. Where the picture is written (`-o FILE`)
+/// and `--layout-report` are left out: the same picture has the same footer wherever it goes.
 pub fn command_line() -> String {
     let mut parts = vec!["aikg".to_string()];
-    for a in std::env::args_os().skip(1) {
-        let a = a.to_string_lossy().into_owned();
+    let mut args = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = args.next() {
+        if a == "-o" || a == "--output" {
+            args.next();
+            continue;
+        }
+        if a.starts_with("--output=") || (a.starts_with("-o") && a.len() > 2) || a == "--layout-report" {
+            continue;
+        }
         let plain = !a.is_empty() && a.chars().all(|c| c.is_ascii_alphanumeric() || "-_.,/:=@".contains(c));
         parts.push(if plain { a } else { format!("'{}'", a.replace('\'', "'\\''")) });
     }

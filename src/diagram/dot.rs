@@ -146,6 +146,26 @@ fn line_sample(style: &str) -> &'static str {
     }
 }
 
+/// A URL as Graphviz can copy it into SVG unchanged (Graphviz 2.43 writes `URL` verbatim):
+/// `&` as `&amp;` (newer Graphviz leaves an entity as it is), and quotes, angle brackets,
+/// backslashes, spaces, control and non-ASCII characters percent-encoded.
+pub fn safe_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            c if c.is_ascii_graphic() && !matches!(c, '"' | '\'' | '<' | '>' | '\\') => out.push(c),
+            c => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The earliest and latest date of the sources behind the drawn nodes and edges.
 fn source_dates(g: &KnowledgeGraph, sub: &Subgraph) -> Option<(String, String)> {
     let ids = sub
@@ -287,16 +307,10 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
             attr("arrowsize", "0.6"),
         ])),
     ];
-    let mut drawing = vec![
-        Stmt::Attribute(attr("peripheries", "0")),
-        Stmt::Attribute(attr("labelloc", "b")),
-        Stmt::Attribute(attr("labeljust", "l")),
-        Stmt::Attribute(attr("fontsize", "9")),
-        Stmt::Attribute(attr("fontcolor", "#555555")),
-    ];
-    if let Some(f) = footer(source_dates(g, sub), opts) {
-        drawing.push(Stmt::Attribute(attr("label", &f)));
-    }
+    // Everything in the graph itself: a cluster around the drawing (to hold a footer) costs
+    // crossings, so the footer is the caption's last line.
+    let mut drawing = Vec::new();
+    let footer_line = footer(source_dates(g, sub), opts);
     let item_id = |i: usize| match &p.items[i].0 {
         plan::Item::Node(n) => g.node(*n).id.0.clone(),
         plan::Item::Group { .. } => format!("more-{i}"),
@@ -322,7 +336,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
                     attr("tooltip", &tooltip),
                 ];
                 if let Some(src) = best_source(g, *n) {
-                    attrs.push(attr("URL", &src.url));
+                    attrs.push(attr("URL", &safe_url(&src.url)));
                     attrs.push(attr("target", "_blank"));
                 }
                 if Some(*n) == p.focus {
@@ -442,14 +456,14 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
         }
         drawing.push(edge(&item_id(arrow.from), &item_id(arrow.to), attrs));
     }
-    stmts.push(Stmt::Subgraph(DotSubgraph { id: Id::Plain("cluster_drawing".into()), stmts: drawing }));
+    stmts.extend(drawing);
     let legend_lines = legend(g, sub, &p, opts);
     stmts.insert(
         0,
         Stmt::GAttribute(GraphAttributes::Graph(vec![caption(
             &format!("aikg: {what}"),
             &legend_lines,
-            None,
+            footer_line,
         )])),
     );
     print(&Graph::DiGraph { id: Id::Plain("aikg".into()), strict: false, stmts })
@@ -611,6 +625,12 @@ mod tests {
         assert_eq!(quote("a<b> & c"), "\"a<b> & c\"");
         assert_eq!(quote("英伟达 芯片层"), "\"英伟达 芯片层\"");
         assert_eq!(quote("id: with spaces"), "\"id: with spaces\"");
+    }
+
+    #[test]
+    fn urls_are_safe_to_copy_into_svg() {
+        assert_eq!(safe_url("https://x.y/p?a=1&b=\"2\"|3"), "https://x.y/p?a=1&amp;b=%222%22|3");
+        assert_eq!(safe_url("https://x.y/a b/中<'\\"), "https://x.y/a%20b/%E4%B8%AD%3C%27%5C");
     }
 
     #[test]

@@ -189,7 +189,7 @@ pub fn to_dot(g: &KnowledgeGraph, m: &MarketMap, lang: Lang, footer: &str) -> St
                     .filter_map(|id| g.dataset.sources.get(id))
                     .rev()
                     .max_by(|a, b| (a.tier, &a.date).cmp(&(b.tier, &b.date)))
-                    .map(|s| format!(" HREF=\"{}\" TARGET=\"_blank\"", html(&s.url)))
+                    .map(|s| format!(" HREF=\"{}\" TARGET=\"_blank\"", html(&super::dot::safe_url(&s.url))))
                     .unwrap_or_default();
                 rows.push_str(&format!(
                     "<TR><TD ALIGN=\"LEFT\" BGCOLOR=\"{body}\"{href} TOOLTIP=\"{}\"><FONT POINT-SIZE=\"10\">{}</FONT></TD></TR>",

@@ -233,7 +233,8 @@ pub fn ranks(g: &KnowledgeGraph, sub: &Subgraph, focus: Option<NodeIx>) -> BTree
     rank
 }
 
-/// Plans the drawing of `sub`: columns, collapsing beyond `max_nodes` (0: never), merged edges.
+/// Plans the drawing of `sub`: columns, collapsing beyond `max_nodes` and alike nodes sharing a
+/// box (0: neither), merged edges.
 pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: bool) -> Plan {
     let focus = sub.focus;
     let tiered = tiers(g, sub);
@@ -342,7 +343,8 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
         }
     }
     let mut removed = BTreeSet::new();
-    for members in alike.into_values().filter(|m| m.len() > 1) {
+    // (--max-nodes 0 draws every node in a box of its own.)
+    for members in alike.into_values().filter(|m| m.len() > 1 && max_nodes > 0) {
         let first = item_of[&members[0]];
         for m in &members[1..] {
             removed.insert(item_of[m]);
