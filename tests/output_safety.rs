@@ -1095,7 +1095,7 @@ fn dot_export_parses_back_to_the_labels() {
             Some(p) => format!("{rel}\n{}%", p.as_float().unwrap()),
             None => rel.to_string(),
         };
-        assert_eq!(attrs["xlabel"], label);
+        assert_eq!(attrs["label"], label);
         assert_eq!(attrs.get("dir"), None);
     }
     // Graphviz accepts it and draws each line of each label as written, the default drawing too.

@@ -59,6 +59,10 @@ fn header() -> Vec<Stmt> {
             attr("labelloc", "t"),
             attr("labeljust", "l"),
             attr("nodesep", "0.18"),
+            // More rounds of crossing reduction, and straight segments: measured on the
+            // overview, fewer splines turn back (DESIGN.md section 10).
+            attr("mclimit", "10"),
+            attr("splines", "polyline"),
             attr("ranksep", "0.9"),
             attr("bgcolor", "#ffffff"),
         ])),
@@ -290,6 +294,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
             attr("labeljust", "l"),
             attr("nodesep", "0.22"),
             attr("ranksep", "1.1"),
+            attr("mclimit", "10"),
             attr("bgcolor", "#ffffff"),
         ])),
         Stmt::GAttribute(GraphAttributes::Node(vec![
@@ -328,20 +333,21 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
                 let label = name_in(&node.name, node.name_zh.as_deref(), opts.lang);
                 let tooltip =
                     node.summary.clone().unwrap_or_else(|| format!("{} ({})", node.name, node.kind));
+                let focus = Some(*n) == p.focus;
+                let border = if focus { "#222222".to_string() } else { darker(fill) };
                 let mut attrs = vec![
                     attr("label", &label),
                     attr("shape", shape),
                     attr("fillcolor", fill),
-                    attr("color", &darker(fill)),
+                    attr("color", &border),
                     attr("tooltip", &tooltip),
                 ];
                 if let Some(src) = best_source(g, *n) {
                     attrs.push(attr("URL", &safe_url(&src.url)));
                     attrs.push(attr("target", "_blank"));
                 }
-                if Some(*n) == p.focus {
+                if focus {
                     attrs.push(attr("penwidth", "2.4"));
-                    attrs.push(attr("color", "#222222"));
                     attrs.push(attr("fontsize", "12"));
                 }
                 Stmt::Node(Node::new(node_id(&item_id(i)), attrs))
@@ -395,25 +401,29 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
         };
         columns.entry(*rank).or_default().push(stmt);
     }
-    // One `rank=same` group per column, with an invisible anchor node chained column to column
-    // so that the columns keep their order even where no edge joins them.
+    // One `rank=same` group per column. Outside a tiered view an invisible anchor node chained
+    // column to column keeps the columns in order even where no edge joins them (in a tiered
+    // view every node has an edge to the next tier towards the focus, and anchors cost crossings).
+    let anchored = !sub.tiered || opts.all_edges;
     let ranks: Vec<i64> = columns.keys().copied().collect();
     for (r, members) in columns {
         let mut column = vec![Stmt::Attribute(attr("rank", "same"))];
-        column.push(Stmt::Node(Node::new(
-            node_id(&format!("_col{r}")),
-            vec![
-                attr("style", "invis"),
-                attr("label", ""),
-                attr("width", "0"),
-                attr("height", "0"),
-                attr("fixedsize", "true"),
-            ],
-        )));
+        if anchored {
+            column.push(Stmt::Node(Node::new(
+                node_id(&format!("_col{r}")),
+                vec![
+                    attr("style", "invis"),
+                    attr("label", ""),
+                    attr("width", "0"),
+                    attr("height", "0"),
+                    attr("fixedsize", "true"),
+                ],
+            )));
+        }
         column.extend(members);
         drawing.push(Stmt::Subgraph(DotSubgraph { id: Id::Plain(format!("col{r}")), stmts: column }));
     }
-    for w in ranks.windows(2) {
+    for w in ranks.windows(2).filter(|_| anchored) {
         drawing.push(edge(&format!("_col{}", w[0]), &format!("_col{}", w[1]), vec![attr("style", "invis")]));
     }
     for arrow in &p.arrows {
@@ -440,7 +450,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
             attrs.push(attr("penwidth", &format!("{:.1}", (1.0 + (arrow.edges.len() as f64).ln()).min(3.0))));
         }
         if !label.is_empty() {
-            attrs.push(attr("xlabel", &label.join("\n")));
+            attrs.push(attr("label", &label.join("\n")));
         }
         attrs.push(attr(
             "tooltip",

@@ -223,7 +223,7 @@ pub fn to_markdown(m: &MarketMap, lang: Lang, footer: &str) -> String {
         "# {} market map\n\n",
         name_in(&m.layer_name, m.layer_zh.as_deref(), lang).replace('\n', " ")
     );
-    out.push_str("| Segment | Entries | Projects (tickers), the better connected first |\n|---|---:|---|\n");
+    out.push_str("| Segment | Count | Entries (tickers), the better connected first |\n|---|---:|---|\n");
     for t in &m.tiles {
         let names: Vec<String> = t.entries.iter().map(|e| entry_text(e, lang).replace('|', "\\|")).collect();
         out.push_str(&format!("| {} | {} | {} |\n", t.segment, t.entries.len(), names.join(", ")));

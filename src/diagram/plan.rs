@@ -324,14 +324,15 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
         }
         items.push((Item::Group { kind, members }, r));
     }
-    // Nodes alike (same column, kind and drawn neighbours, the same way round) share one box.
-    let mut signature: BTreeMap<NodeIx, BTreeSet<(usize, bool, bool)>> = BTreeMap::new();
+    // Nodes alike (same column and kind, the same drawn neighbours by the same relations, the
+    // same way round) share one box.
+    let mut signature: BTreeMap<NodeIx, Neighbours> = BTreeMap::new();
     for &e in &sub.edges {
-        let (supply, a, b) = oriented(g, e);
-        signature.entry(a).or_default().insert((item_of[&b], true, supply));
-        signature.entry(b).or_default().insert((item_of[&a], false, supply));
+        let (_, a, b) = oriented(g, e);
+        let rel = g.edge(e).rel.to_string();
+        signature.entry(a).or_default().insert((item_of[&b], true, rel.clone()));
+        signature.entry(b).or_default().insert((item_of[&a], false, rel));
     }
-    type Neighbours = BTreeSet<(usize, bool, bool)>;
     let mut alike: BTreeMap<(i64, String, Neighbours), Vec<NodeIx>> = BTreeMap::new();
     for (item, r) in &items {
         if let Item::Node(n) = item {
@@ -382,6 +383,9 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
     }
     Plan { items, arrows, collapsed: sub.nodes.len() - keep, skipped, focus }
 }
+
+/// A node's drawn neighbours: (box, whether the node is upstream, relation).
+type Neighbours = BTreeSet<(usize, bool, String)>;
 
 /// "chips", "companies", "people": a kind's plural for "+N more …".
 pub fn plural(kind: &str) -> String {
