@@ -566,7 +566,29 @@ pub fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
                 .to_string(),
         );
     }
+    // Links both ways between two boxes become one arrow the way most edges run, with both
+    // counts; links of a single edge are left out unless all edges are asked for.
+    let mut arrows: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut left_out = 0;
+    for (&(a, b), &count) in &o.links {
+        let back = o.links.get(&(b, a)).copied().unwrap_or(0);
+        if back > count || (back == count && a > b) {
+            continue;
+        }
+        if !opts.all_edges && count + back <= 1 {
+            left_out += 1;
+            continue;
+        }
+        arrows.push((a, b, count, back));
+    }
+    // Boxes with no arrow are named in the caption instead of floating beside the flow.
+    let linked: std::collections::BTreeSet<usize> = arrows.iter().flat_map(|&(a, b, _, _)| [a, b]).collect();
+    let mut unlinked = Vec::new();
     for (i, b) in o.boxes.iter().enumerate() {
+        if !linked.contains(&i) {
+            unlinked.push(format!("{} ({})", b.label, b.nodes));
+            continue;
+        }
         let color = schema.layer(&b.layer).map_or("#eeeeee", |l| l.color.as_str());
         let color = if opts.theme == Theme::Print { "#ffffff" } else { color };
         let name = name_in(&b.label, b.label_zh.as_deref(), opts.lang);
@@ -583,21 +605,6 @@ pub fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
             ],
         )));
     }
-    // Links both ways between two boxes become one arrow the way most edges run, with both
-    // counts; links of a single edge are left out unless all edges are asked for.
-    let mut arrows: Vec<(usize, usize, usize, usize)> = Vec::new();
-    let mut left_out = 0;
-    for (&(a, b), &count) in &o.links {
-        let back = o.links.get(&(b, a)).copied().unwrap_or(0);
-        if back > count || (back == count && a > b) {
-            continue;
-        }
-        if !opts.all_edges && count + back <= 1 {
-            left_out += 1;
-            continue;
-        }
-        arrows.push((a, b, count, back));
-    }
     let max = arrows.iter().map(|&(_, _, c, b)| c + b).max().unwrap_or(1).max(1) as f64;
     for &(a, b, count, back) in &arrows {
         let width = 0.6 + 3.4 * ((count + back) as f64).ln_1p() / max.ln_1p();
@@ -612,6 +619,12 @@ pub fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
     if left_out > 0 {
         note.push(format!(
             "<FONT POINT-SIZE=\"10\">{left_out} links of a single supply edge left out (--all-edges draws them)</FONT>"
+        ));
+    }
+    if !unlinked.is_empty() {
+        note.push(format!(
+            "<FONT POINT-SIZE=\"10\">Not drawn, no supply arrow: {}</FONT>",
+            html(&unlinked.join(", "))
         ));
     }
     stmts.push(Stmt::GAttribute(GraphAttributes::Graph(vec![caption(

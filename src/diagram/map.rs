@@ -149,22 +149,9 @@ pub fn to_dot(g: &KnowledgeGraph, m: &MarketMap, lang: Lang, footer: &str) -> St
          inside a tile the better connected first (edges in the graph), then by name</FONT></TD></TR></TABLE>",
         html(&title)
     );
-    // Split the tiles, in order, into columns where the running height passes an even share.
+    // Split the tiles, in order, into at most COLUMNS runs whose tallest is as short as can be.
     let heights: Vec<usize> = m.tiles.iter().map(|t| t.entries.len() + 2).collect();
-    let total: usize = heights.iter().sum();
-    let mut columns: Vec<Vec<usize>> = vec![Vec::new()];
-    let mut done = 0;
-    for (i, h) in heights.iter().enumerate() {
-        let k = columns.len();
-        let share = total * k / COLUMNS;
-        let current = columns.last_mut().expect("one column");
-        if !current.is_empty() && k < COLUMNS && done + h / 2 > share {
-            columns.push(vec![i]);
-        } else {
-            current.push(i);
-        }
-        done += h;
-    }
+    let columns = balanced_runs(&heights, COLUMNS);
     let mut cells = String::new();
     for col in &columns {
         let mut rows = String::new();
@@ -217,6 +204,50 @@ pub fn to_dot(g: &KnowledgeGraph, m: &MarketMap, lang: Lang, footer: &str) -> St
     out
 }
 
+/// Splits `heights`, in order, into at most `k` non-empty runs so that the largest run sum is as
+/// small as it can be (the linear partition problem, by dynamic programming); returns the runs'
+/// indexes. Ties go to the earliest split.
+fn balanced_runs(heights: &[usize], k: usize) -> Vec<Vec<usize>> {
+    let n = heights.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let k = k.clamp(1, n);
+    let prefix: Vec<usize> = std::iter::once(0)
+        .chain(heights.iter().scan(0, |s, &h| {
+            *s += h;
+            Some(*s)
+        }))
+        .collect();
+    // best[j][i]: the smallest largest sum splitting the first i heights into j runs.
+    let mut best = vec![vec![usize::MAX; n + 1]; k + 1];
+    let mut cut = vec![vec![0usize; n + 1]; k + 1];
+    best[0][0] = 0;
+    for j in 1..=k {
+        for i in 1..=n {
+            for c in (j - 1)..i {
+                if best[j - 1][c] == usize::MAX {
+                    continue;
+                }
+                let v = best[j - 1][c].max(prefix[i] - prefix[c]);
+                if v < best[j][i] {
+                    best[j][i] = v;
+                    cut[j][i] = c;
+                }
+            }
+        }
+    }
+    let mut runs = Vec::new();
+    let mut i = n;
+    for j in (1..=k).rev() {
+        let c = cut[j][i];
+        runs.push((c..i).collect::<Vec<usize>>());
+        i = c;
+    }
+    runs.reverse();
+    runs
+}
+
 /// The map as Markdown: a heading per tile and its entries, one line, in order.
 pub fn to_markdown(m: &MarketMap, lang: Lang, footer: &str) -> String {
     let mut out = format!(
@@ -230,4 +261,17 @@ pub fn to_markdown(m: &MarketMap, lang: Lang, footer: &str) -> String {
     }
     out.push_str(&format!("\n{footer}\n"));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_are_balanced_and_in_order() {
+        assert_eq!(balanced_runs(&[20, 13, 9, 6, 4], 2), vec![vec![0], vec![1, 2, 3, 4]]);
+        assert_eq!(balanced_runs(&[5, 5, 5, 5], 2), vec![vec![0, 1], vec![2, 3]]);
+        assert_eq!(balanced_runs(&[3], 5), vec![vec![0]]);
+        assert!(balanced_runs(&[], 5).is_empty());
+    }
 }

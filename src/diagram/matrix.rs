@@ -148,10 +148,14 @@ pub fn to_dot(m: &Matrix, title: &str, footer: &str) -> String {
     }
     t.push_str("</TABLE>");
     let caption = format!("<FONT POINT-SIZE=\"16\"><B>{}</B></FONT>", html(title));
+    // The footer is a node of its own under the grid: in the grid's table it would widen the
+    // columns (Graphviz stretches a nested table to its cell).
     format!(
-        "digraph aikg_matrix {{\n  graph [fontname=\"{FONT}\" bgcolor=\"#ffffff\" labelloc=\"t\" labeljust=\"l\" label=<{caption}>]\n  \
+        "digraph aikg_matrix {{\n  graph [fontname=\"{FONT}\" bgcolor=\"#ffffff\" labelloc=\"t\" labeljust=\"l\" ranksep=\"0.05\" label=<{caption}>]\n  \
          node [fontname=\"{FONT}\" shape=\"plaintext\"]\n  \
-         grid [label=<<TABLE BORDER=\"0\" CELLSPACING=\"4\"><TR><TD>{t}</TD></TR><TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"9\" COLOR=\"#555555\">{}</FONT></TD></TR></TABLE>>]\n}}\n",
+         grid [label=<{t}>]\n  \
+         footer [label=<<FONT POINT-SIZE=\"9\" COLOR=\"#555555\">{}</FONT>>]\n  \
+         grid -> footer [style=\"invis\"]\n}}\n",
         html(footer)
     )
 }
