@@ -431,12 +431,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
     }
     for arrow in &p.arrows {
         // The first relation in schema order sets the look; the rest are named in the tooltip.
-        let rels: Vec<&str> = {
-            let mut r: Vec<&str> = arrow.edges.iter().map(|&e| g.edge(e).rel.as_str()).collect();
-            r.sort_by_key(|rel| schema.relations.iter().position(|x| x.id == *rel).unwrap_or(usize::MAX));
-            r.dedup();
-            r
-        };
+        let rels = arrow_relations(g, arrow);
         let first = rels.first().copied().unwrap_or("");
         let style = schema.relation(first).map_or("solid", |r| r.style.as_str());
         let mut attrs = style_attrs(style);
@@ -482,6 +477,15 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
     print(&Graph::DiGraph { id: Id::Plain("aikg".into()), strict: false, stmts })
 }
 
+/// An arrow's relations in schema order, each once; the first sets the arrow's look.
+fn arrow_relations<'g>(g: &'g KnowledgeGraph, arrow: &plan::Arrow) -> Vec<&'g str> {
+    let schema = &g.dataset.schema;
+    let mut r: Vec<&str> = arrow.edges.iter().map(|&e| g.edge(e).rel.as_str()).collect();
+    r.sort_by_key(|rel| schema.relations.iter().position(|x| x.id == *rel).unwrap_or(usize::MAX));
+    r.dedup();
+    r
+}
+
 fn style_attrs(style: &str) -> Vec<Attribute> {
     match style {
         "bold" => vec![attr("style", "solid"), attr("penwidth", "2.2")],
@@ -511,19 +515,25 @@ fn legend(g: &KnowledgeGraph, sub: &Subgraph, p: &plan::Plan, opts: &Options) ->
             .collect();
         lines.push(format!("<FONT POINT-SIZE=\"10\">Layers (fill):  {}</FONT>", cells.join("    ")));
     }
-    let mut rels: Vec<String> = Vec::new();
+    // One entry per look (colour and line), naming the relations drawn in it: only the relations
+    // some arrow is drawn in (the first of a merged arrow's relations).
+    let mut looks: Vec<((&str, &str), Vec<&str>)> = Vec::new();
     for r in &schema.relations {
-        let drawn = p.arrows.iter().any(|a| a.edges.iter().any(|&e| g.edge(e).rel == r.id));
+        let drawn = p.arrows.iter().any(|a| arrow_relations(g, a).first() == Some(&r.id.as_str()));
         if drawn {
-            let supply = r.supply.is_some();
-            rels.push(format!(
-                "<FONT COLOR=\"{}\">{}</FONT> {}",
-                rel_colour(&r.id, supply, opts.theme),
-                line_sample(&r.style),
-                html(&r.id)
-            ));
+            let look = (rel_colour(&r.id, r.supply.is_some(), opts.theme), r.style.as_str());
+            match looks.iter_mut().find(|(l, _)| *l == look) {
+                Some((_, names)) => names.push(&r.id),
+                None => looks.push((look, vec![&r.id])),
+            }
         }
     }
+    let rels: Vec<String> = looks
+        .iter()
+        .map(|((colour, style), names)| {
+            format!("<FONT COLOR=\"{colour}\">{}</FONT> {}", line_sample(style), html(&names.join(", ")))
+        })
+        .collect();
     if !rels.is_empty() {
         let note = if opts.edge_labels { "" } else { "; numbers are shares, amounts and stakes" };
         lines.push(format!(
