@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::diagram::{text, SelectArgs, Syntax};
+use super::diagram::{text, DrawArgs, SelectArgs, Syntax};
 use super::{write_files, write_output, CliError, Ctx, Result};
 
 #[derive(Debug, clap::Args)]
@@ -20,6 +20,8 @@ pub struct Args {
     dialect: Option<Dialect>,
     #[command(flatten)]
     select: SelectArgs,
+    #[command(flatten)]
+    draw: DrawArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -88,8 +90,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         To::Graphml => return Err(whole_only("graphml")),
         To::Csv => return Err(whole_only("csv")),
         To::Cypher => return Err(whole_only("cypher")),
-        To::Dot => text(ctx, &args.select, Syntax::Dot)?,
-        To::Mermaid => text(ctx, &args.select, Syntax::Mermaid)?,
+        To::Dot => text(ctx, &args.select, &args.draw, Syntax::Dot)?,
+        To::Mermaid => text(ctx, &args.select, &args.draw, Syntax::Mermaid)?,
     };
     write_output(args.output.as_deref(), text.as_bytes())
 }

@@ -16,6 +16,8 @@ mod gen;
 mod impact;
 mod import;
 mod list;
+mod map;
+mod matrix;
 mod neighbors;
 mod open;
 mod path;
@@ -162,8 +164,12 @@ enum Command {
     Query(query::Args),
     /// The dataset as JSON, CSV or GraphML, or a diagram of a selection as DOT or Mermaid text
     Export(export::Args),
-    /// A diagram of a selection as SVG or PNG, through Graphviz `dot`
+    /// A diagram of a selection as SVG, PNG or PDF, through Graphviz `dot`
     Render(render::Args),
+    /// The market map of a layer (crypto x AI by default): one tile per segment, tickers inside
+    Map(map::Args),
+    /// A grid from a query returning pairs: rows, columns and marks or values
+    Matrix(matrix::Args),
     /// Node kinds with their properties and types, relations with the kinds they join
     Schema(schema::Args),
     /// Dated milestones: history events, releases, launches, mergers and renames
@@ -244,6 +250,8 @@ fn run(cli: Cli) -> Result<()> {
     let result = match command {
         Command::Stats(a) => stats::run(&ctx, a),
         Command::Schema(a) => schema::run(&ctx, a),
+        Command::Map(a) => map::run(&ctx, a),
+        Command::Matrix(a) => matrix::run(&ctx, a),
         Command::List(a) => list::run(&ctx, a),
         Command::Show(a) => show::run(&ctx, a),
         Command::Search(a) => search::run(&ctx, a),

@@ -4,40 +4,64 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use super::diagram::{text, SelectArgs, Syntax};
+use super::diagram::{text, DrawArgs, SelectArgs, Syntax};
 use super::{write_output, CliError, Ctx, Result};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The image to write; its extension picks the format (.svg or .png)
-    #[arg(short, long, value_name = "FILE")]
-    output: PathBuf,
+    /// The image to write; its extension picks the format (.svg, .png or .pdf)
+    #[arg(short, long, value_name = "FILE", required_unless_present = "layout_report")]
+    output: Option<PathBuf>,
+    /// Resolution of a PNG, in dots per inch [default: Graphviz's 96]
+    #[arg(long, value_name = "DPI", value_parser = clap::value_parser!(u32).range(24..=1200))]
+    dpi: Option<u32>,
+    /// Print how well the layout reads (measured from `dot -Tplain`) instead of writing an image
+    #[arg(long, hide = true)]
+    layout_report: bool,
     #[command(flatten)]
     select: SelectArgs,
+    #[command(flatten)]
+    draw: DrawArgs,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let format =
-        match args.output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("svg") => "svg",
-            Some("png") => "png",
-            _ => {
-                return Err(CliError::bad_input(format!(
-                    "cannot tell the image format of `{}`",
-                    args.output.display()
-                ))
-                .with_help("name the output FILE.svg or FILE.png; `aikg export --to dot` writes DOT text"))
-            }
-        };
-    let dot = text(ctx, &args.select, Syntax::Dot)?;
-    let image = run_dot(&dot, format)?;
-    write_output(Some(&args.output), &image)
+    if args.layout_report {
+        let dot = text(ctx, &args.select, &args.draw, Syntax::Dot)?;
+        let plain = run_dot(&dot, "plain", &[])?;
+        let plain = crate::diagram::layout::parse_plain(&String::from_utf8_lossy(&plain))
+            .map_err(|e| CliError::failure(format!("cannot read `dot -Tplain`: {e}")))?;
+        let report = crate::diagram::layout::measure(&plain).summary() + "\n";
+        return write_output(None, report.as_bytes());
+    }
+    let Some(output) = &args.output else { return Err(CliError::bad_input("name the image with -o FILE")) };
+    let format = match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("svg") => "svg",
+        Some("png") => "png",
+        Some("pdf") => "pdf",
+        _ => {
+            return Err(CliError::bad_input(format!(
+                "cannot tell the image format of `{}`",
+                output.display()
+            ))
+            .with_help(
+                "name the output FILE.svg, FILE.png or FILE.pdf; `aikg export --to dot` writes DOT text",
+            ))
+        }
+    };
+    let dot = text(ctx, &args.select, &args.draw, Syntax::Dot)?;
+    if args.dpi.is_some() && format != "png" {
+        return Err(CliError::bad_input("--dpi applies to PNG output only"));
+    }
+    let extra: Vec<String> = args.dpi.map(|d| format!("-Gdpi={d}")).into_iter().collect();
+    let image = run_dot(&dot, format, &extra)?;
+    write_output(Some(output), &image)
 }
 
-/// Runs `dot -T<format>` on the DOT text and returns the image.
-fn run_dot(dot: &str, format: &str) -> Result<Vec<u8>> {
+/// Runs `dot -T<format> [extra…]` on the DOT text and returns the image.
+pub fn run_dot(dot: &str, format: &str, extra: &[String]) -> Result<Vec<u8>> {
     let child = Command::new("dot")
         .arg(format!("-T{format}"))
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

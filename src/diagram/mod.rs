@@ -2,7 +2,11 @@
 //! to one box per layer ([`overview`]). Writers for DOT and Mermaid turn these into text.
 
 pub mod dot;
+pub mod layout;
+pub mod map;
+pub mod matrix;
 pub mod mermaid;
+pub mod plan;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,6 +55,11 @@ pub struct Subgraph {
     /// By endpoints' ids, then relation.
     pub edges: Vec<EdgeIx>,
     pub title: String,
+    /// The focus node, when the selection has one.
+    pub focus: Option<NodeIx>,
+    /// Whether the focus view follows supply edges (upstream, downstream or both), so that its
+    /// columns are supply tiers.
+    pub tiered: bool,
 }
 
 pub fn select(g: &KnowledgeGraph, s: &Selection) -> Subgraph {
@@ -111,7 +120,13 @@ pub fn select(g: &KnowledgeGraph, s: &Selection) -> Subgraph {
     });
     let mut nodes: Vec<NodeIx> = nodes.into_iter().collect();
     nodes.sort_by_key(|&n| sort_key(g, n));
-    Subgraph { title: describe(g, s, nodes.len(), edges.len()), nodes, edges }
+    Subgraph {
+        title: describe(g, s, nodes.len(), edges.len()),
+        nodes,
+        edges,
+        focus: s.focus.map(|f| f.node),
+        tiered: supply_only,
+    }
 }
 
 /// Upstream layers first, then segment in schema order, then id.
@@ -165,6 +180,78 @@ pub fn by_layer<'g>(g: &'g KnowledgeGraph, sub: &Subgraph) -> Vec<(&'g Layer, Ve
         .map(|l| (l, sub.nodes.iter().copied().filter(|&n| g.node(n).layer == l.id).collect::<Vec<_>>()))
         .filter(|(_, members)| !members.is_empty())
         .collect()
+}
+
+/// Which names a diagram shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    En,
+    Zh,
+    /// The English name, and the Chinese name on a second line when there is a different one.
+    #[default]
+    Both,
+}
+
+/// How much legend a diagram carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Legend {
+    #[default]
+    Full,
+    /// Layer colours and relation lines only, each on one line.
+    Compact,
+    None,
+}
+
+/// The look of a diagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Layer colours and relation colours.
+    #[default]
+    Colour,
+    /// For print: white fills, black and grey lines told apart by style, safe in greyscale.
+    Print,
+}
+
+/// How to draw a selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub lang: Lang,
+    pub legend: Legend,
+    /// Every edge labelled with its relation, not only the ones that carry a number.
+    pub edge_labels: bool,
+    /// In a tiered focus view, also the edges that skip a tier or join two nodes of one tier.
+    pub all_edges: bool,
+    /// Collapse beyond this many nodes; 0: never.
+    pub max_nodes: usize,
+    pub theme: Theme,
+    /// The command that drew the picture, for the footer.
+    pub command: Option<String>,
+}
+
+/// The default node cap of a picture.
+pub const MAX_NODES: usize = 40;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lang: Lang::Both,
+            legend: Legend::Full,
+            edge_labels: false,
+            all_edges: false,
+            max_nodes: MAX_NODES,
+            theme: Theme::Colour,
+            command: None,
+        }
+    }
+}
+
+/// A name in the chosen language(s).
+pub fn name_in(name: &str, zh: Option<&str>, lang: Lang) -> String {
+    match (lang, zh) {
+        (Lang::Zh, Some(zh)) => zh.to_string(),
+        (Lang::Both, Some(zh)) if zh != name => format!("{name}\n{zh}"),
+        _ => name.to_string(),
+    }
 }
 
 /// "Semiconductors 半导体": a layer's name with its Chinese name.

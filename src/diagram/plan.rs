@@ -1,0 +1,412 @@
+//! From a [`Subgraph`] to what is drawn: a column (rank) per node so that supply flows left to
+//! right, the least important nodes collapsed into "+N more" boxes when there are too many, and
+//! parallel edges merged.
+//!
+//! Ranks. Supply edges are oriented upstream -> downstream (a reverse relation such as USES is
+//! turned round). In a focus view the focus node sits in its own column: a supplier's column is
+//! minus the longest supply path from it to the focus, a customer's is plus the longest path from
+//! the focus, so every supply edge points right. Elsewhere a node's column is the longest supply
+//! path reaching it. A node with no drawn supply edge sits next to a neighbour it has another edge
+//! with: left of it when it is the edge's `from` (an investor, an owner), right of it otherwise.
+//!
+//! Collapsing (more than `max_nodes` nodes): nodes are kept in order of importance: the focus;
+//! then nearer the focus (in drawn edges); then more drawn edges; then id. The rest are grouped by
+//! column and kind into one "+N more" node each, so they keep their place in the flow.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use super::Subgraph;
+use crate::graph::KnowledgeGraph;
+use crate::model::{EdgeIx, NodeIx, Supply};
+
+/// One box of the drawing: a node, or a group of collapsed nodes of one kind in one column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Node(NodeIx),
+    Group {
+        kind: String,
+        members: Vec<NodeIx>,
+    },
+    /// Nodes of one kind in one column with the same drawn edges to the same boxes: one box
+    /// listing them all, so that their edges are drawn once.
+    Alike(Vec<NodeIx>),
+}
+
+/// One drawn arrow: every edge of the subgraph between the same two boxes the same way, of the
+/// same sort (supply or not).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arrow {
+    /// Item indexes, upstream first for supply edges.
+    pub from: usize,
+    pub to: usize,
+    pub supply: bool,
+    /// The merged edges, in the subgraph's order.
+    pub edges: Vec<EdgeIx>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Boxes with their column, in the subgraph's node order (groups after the nodes).
+    pub items: Vec<(Item, i64)>,
+    pub arrows: Vec<Arrow>,
+    /// How many nodes were collapsed into groups.
+    pub collapsed: usize,
+    /// How many edges of a tiered view were left out for skipping a tier or staying in one.
+    pub skipped: usize,
+    pub focus: Option<NodeIx>,
+}
+
+/// Whether the edge is a supply edge and, if so, its (upstream, downstream) ends.
+pub fn oriented(g: &KnowledgeGraph, e: EdgeIx) -> (bool, NodeIx, NodeIx) {
+    let edge = g.edge(e);
+    match g.dataset.schema.relation(&edge.rel).and_then(|r| r.supply) {
+        Some(Supply::Forward) => (true, edge.from, edge.to),
+        Some(Supply::Reverse) => (true, edge.to, edge.from),
+        None => (false, edge.from, edge.to),
+    }
+}
+
+/// In a tiered focus view, every node's supply tier as its column: minus its distance from the
+/// focus for a supplier, plus it for a customer (breadth-first over the drawn supply edges).
+pub fn tiers(g: &KnowledgeGraph, sub: &Subgraph) -> Option<BTreeMap<NodeIx, i64>> {
+    let f = sub.focus.filter(|_| sub.tiered)?;
+    let mut up: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+    let mut down: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+    for &e in &sub.edges {
+        let (supply, a, b) = oriented(g, e);
+        if supply && a != b {
+            down.entry(a).or_default().push(b);
+            up.entry(b).or_default().push(a);
+        }
+    }
+    let mut rank = BTreeMap::from([(f, 0)]);
+    for (next, sign) in [(&up, -1), (&down, 1)] {
+        let mut queue = VecDeque::from([(f, 0i64)]);
+        while let Some((n, d)) = queue.pop_front() {
+            for &m in next.get(&n).into_iter().flatten() {
+                if let std::collections::btree_map::Entry::Vacant(v) = rank.entry(m) {
+                    v.insert(sign * (d + 1));
+                    queue.push_back((m, d + 1));
+                }
+            }
+        }
+    }
+    for &n in &sub.nodes {
+        rank.entry(n).or_insert(0);
+    }
+    let min = rank.values().copied().min().unwrap_or(0);
+    rank.values_mut().for_each(|r| *r -= min);
+    Some(rank)
+}
+
+/// The column of every node of the subgraph (see the module notes).
+pub fn ranks(g: &KnowledgeGraph, sub: &Subgraph, focus: Option<NodeIx>) -> BTreeMap<NodeIx, i64> {
+    let nodes: BTreeSet<NodeIx> = sub.nodes.iter().copied().collect();
+    let mut up: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+    let mut down: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+    let mut other: Vec<(NodeIx, NodeIx)> = Vec::new();
+    for &e in &sub.edges {
+        let (supply, a, b) = oriented(g, e);
+        if a == b {
+            continue;
+        }
+        if supply {
+            down.entry(a).or_default().push(b);
+            up.entry(b).or_default().push(a);
+        } else {
+            other.push((a, b));
+        }
+    }
+    // Longest path along `next` from each node, by memoised depth-first search; a cycle (which
+    // checked data does not have) is cut where it closes.
+    fn longest(
+        n: NodeIx,
+        next: &BTreeMap<NodeIx, Vec<NodeIx>>,
+        memo: &mut BTreeMap<NodeIx, i64>,
+        open: &mut BTreeSet<NodeIx>,
+    ) -> i64 {
+        if let Some(&v) = memo.get(&n) {
+            return v;
+        }
+        if !open.insert(n) {
+            return 0;
+        }
+        let mut best = 0;
+        for &m in next.get(&n).into_iter().flatten() {
+            best = best.max(1 + longest(m, next, memo, open));
+        }
+        open.remove(&n);
+        memo.insert(n, best);
+        best
+    }
+    let reach = |start: NodeIx, next: &BTreeMap<NodeIx, Vec<NodeIx>>| {
+        let mut seen = BTreeSet::from([start]);
+        let mut queue = VecDeque::from([start]);
+        while let Some(n) = queue.pop_front() {
+            for &m in next.get(&n).into_iter().flatten() {
+                if seen.insert(m) {
+                    queue.push_back(m);
+                }
+            }
+        }
+        seen
+    };
+    let mut rank: BTreeMap<NodeIx, i64> = BTreeMap::new();
+    let mut memo_up = BTreeMap::new();
+    if let Some(f) = focus.filter(|f| nodes.contains(f)) {
+        rank.insert(f, 0);
+        // Suppliers of the focus: minus the longest path from them to it, within its suppliers.
+        let suppliers = reach(f, &up);
+        let customers = reach(f, &down);
+        let restrict = |next: &BTreeMap<NodeIx, Vec<NodeIx>>, keep: &BTreeSet<NodeIx>| {
+            next.iter()
+                .filter(|(n, _)| keep.contains(n))
+                .map(|(&n, v)| (n, v.iter().copied().filter(|m| keep.contains(m)).collect()))
+                .collect::<BTreeMap<NodeIx, Vec<NodeIx>>>()
+        };
+        let down_in = restrict(&down, &suppliers);
+        let up_in = restrict(&up, &customers);
+        let (mut m1, mut m2) = (BTreeMap::new(), BTreeMap::new());
+        for &n in &suppliers {
+            rank.insert(n, -longest(n, &down_in, &mut m1, &mut BTreeSet::new()));
+        }
+        for &n in &customers {
+            rank.insert(n, longest(n, &up_in, &mut m2, &mut BTreeSet::new()));
+        }
+        rank.insert(f, 0);
+    }
+    // Everything else in a supply edge: the longest supply path reaching it, placed relative to
+    // an already ranked neighbour where there is one.
+    let in_supply: Vec<NodeIx> = nodes
+        .iter()
+        .copied()
+        .filter(|n| !rank.contains_key(n) && (up.contains_key(n) || down.contains_key(n)))
+        .collect();
+    for &n in &in_supply {
+        let depth = longest(n, &up, &mut memo_up, &mut BTreeSet::new());
+        rank.insert(n, depth);
+    }
+    if focus.is_some() && !in_supply.is_empty() {
+        // Shift the leftover nodes so that they do not share the focus column when they can.
+        let shift =
+            rank.iter().filter(|(n, _)| !in_supply.contains(n)).map(|(_, &r)| r).max().unwrap_or(0) + 1;
+        for n in &in_supply {
+            if let Some(r) = rank.get_mut(n) {
+                *r += shift;
+            }
+        }
+    }
+    // Nodes without supply edges: next to a ranked neighbour.
+    loop {
+        let mut changed = false;
+        for &n in &nodes {
+            if rank.contains_key(&n) {
+                continue;
+            }
+            let mut place = None;
+            for &(a, b) in &other {
+                let r = if a == n {
+                    rank.get(&b).map(|r| r - 1)
+                } else if b == n {
+                    rank.get(&a).map(|r| r + 1)
+                } else {
+                    None
+                };
+                if let Some(r) = r {
+                    place = Some(place.map_or(r, |p: i64| p.min(r)));
+                }
+            }
+            if let Some(r) = place {
+                rank.insert(n, r);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for &n in &nodes {
+        rank.entry(n).or_insert(0);
+    }
+    let min = rank.values().copied().min().unwrap_or(0);
+    rank.values_mut().for_each(|r| *r -= min);
+    rank
+}
+
+/// Plans the drawing of `sub`: columns, collapsing beyond `max_nodes` and alike nodes sharing a
+/// box (0: neither), merged edges.
+pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: bool) -> Plan {
+    let focus = sub.focus;
+    let tiered = tiers(g, sub);
+    let rank = tiered.clone().unwrap_or_else(|| ranks(g, sub, focus));
+    // A tiered view draws the edges from one tier to the next towards the focus.
+    let mut skipped = 0;
+    let kept_edges: Vec<EdgeIx> = match &tiered {
+        Some(t) if !all_edges => sub
+            .edges
+            .iter()
+            .copied()
+            .filter(|&e| {
+                let (_, a, b) = oriented(g, e);
+                let ok = t[&b] == t[&a] + 1;
+                skipped += usize::from(!ok);
+                ok
+            })
+            .collect(),
+        _ => sub.edges.clone(),
+    };
+    let mut sub_edges = sub.clone();
+    sub_edges.edges = kept_edges;
+    let sub = &sub_edges;
+    // Importance: distance from the focus over drawn edges, then degree, then id.
+    let mut degree: BTreeMap<NodeIx, usize> = BTreeMap::new();
+    let mut adj: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+    for &e in &sub.edges {
+        let edge = g.edge(e);
+        *degree.entry(edge.from).or_default() += 1;
+        *degree.entry(edge.to).or_default() += 1;
+        adj.entry(edge.from).or_default().push(edge.to);
+        adj.entry(edge.to).or_default().push(edge.from);
+    }
+    let mut dist: BTreeMap<NodeIx, usize> = BTreeMap::new();
+    if let Some(f) = focus {
+        dist.insert(f, 0);
+        let mut queue = VecDeque::from([f]);
+        while let Some(n) = queue.pop_front() {
+            let d = dist[&n];
+            for &m in adj.get(&n).into_iter().flatten() {
+                if let std::collections::btree_map::Entry::Vacant(v) = dist.entry(m) {
+                    v.insert(d + 1);
+                    queue.push_back(m);
+                }
+            }
+        }
+    }
+    let mut order: Vec<NodeIx> = sub.nodes.clone();
+    order.sort_by_key(|&n| {
+        (
+            Some(n) != focus,
+            dist.get(&n).copied().unwrap_or(usize::MAX),
+            std::cmp::Reverse(degree.get(&n).copied().unwrap_or(0)),
+            g.node(n).id.0.clone(),
+        )
+    });
+    let group_key = |n: NodeIx| (rank[&n], g.node(n).kind.to_string());
+    let mut keep = sub.nodes.len();
+    if max_nodes > 0 && sub.nodes.len() > max_nodes {
+        keep = max_nodes;
+        while keep > 1 {
+            let groups: BTreeSet<(i64, String)> = order[keep..].iter().map(|&n| group_key(n)).collect();
+            if keep + groups.len() <= max_nodes {
+                break;
+            }
+            keep -= 1;
+        }
+    }
+    let kept: BTreeSet<NodeIx> = order[..keep].iter().copied().collect();
+    let mut items: Vec<(Item, i64)> = Vec::new();
+    let mut item_of: BTreeMap<NodeIx, usize> = BTreeMap::new();
+    for &n in &sub.nodes {
+        if kept.contains(&n) {
+            item_of.insert(n, items.len());
+            items.push((Item::Node(n), rank[&n]));
+        }
+    }
+    let mut groups: BTreeMap<(i64, String), Vec<NodeIx>> = BTreeMap::new();
+    for &n in &sub.nodes {
+        if !kept.contains(&n) {
+            groups.entry(group_key(n)).or_default().push(n);
+        }
+    }
+    for ((r, kind), members) in groups {
+        for &m in &members {
+            item_of.insert(m, items.len());
+        }
+        items.push((Item::Group { kind, members }, r));
+    }
+    // Nodes alike (same column and kind, the same drawn neighbours by the same relations, the
+    // same way round) share one box.
+    let mut signature: BTreeMap<NodeIx, Neighbours> = BTreeMap::new();
+    for &e in &sub.edges {
+        let (_, a, b) = oriented(g, e);
+        let rel = g.edge(e).rel.to_string();
+        signature.entry(a).or_default().insert((item_of[&b], true, rel.clone()));
+        signature.entry(b).or_default().insert((item_of[&a], false, rel));
+    }
+    let mut alike: BTreeMap<(i64, String, Neighbours), Vec<NodeIx>> = BTreeMap::new();
+    for (item, r) in &items {
+        if let Item::Node(n) = item {
+            if Some(*n) != focus {
+                if let Some(sig) = signature.get(n) {
+                    alike.entry((*r, g.node(*n).kind.to_string(), sig.clone())).or_default().push(*n);
+                }
+            }
+        }
+    }
+    let mut removed = BTreeSet::new();
+    // (--max-nodes 0 draws every node in a box of its own.)
+    for members in alike.into_values().filter(|m| m.len() > 1 && max_nodes > 0) {
+        let first = item_of[&members[0]];
+        for m in &members[1..] {
+            removed.insert(item_of[m]);
+            item_of.insert(*m, first);
+        }
+        items[first].0 = Item::Alike(members);
+    }
+    if !removed.is_empty() {
+        let mut renumber = BTreeMap::new();
+        let mut kept_items = Vec::new();
+        for (i, it) in items.into_iter().enumerate() {
+            if !removed.contains(&i) {
+                renumber.insert(i, kept_items.len());
+                kept_items.push(it);
+            }
+        }
+        items = kept_items;
+        item_of.values_mut().for_each(|i| *i = renumber[i]);
+    }
+    let mut arrows: Vec<Arrow> = Vec::new();
+    let mut index: BTreeMap<(usize, usize, bool), usize> = BTreeMap::new();
+    for &e in &sub.edges {
+        let (supply, a, b) = oriented(g, e);
+        let (ia, ib) = (item_of[&a], item_of[&b]);
+        if ia == ib {
+            continue;
+        }
+        match index.get(&(ia, ib, supply)) {
+            Some(&k) => arrows[k].edges.push(e),
+            None => {
+                index.insert((ia, ib, supply), arrows.len());
+                arrows.push(Arrow { from: ia, to: ib, supply, edges: vec![e] });
+            }
+        }
+    }
+    Plan { items, arrows, collapsed: sub.nodes.len() - keep, skipped, focus }
+}
+
+/// A node's drawn neighbours: (box, whether the node is upstream, relation).
+type Neighbours = BTreeSet<(usize, bool, String)>;
+
+/// "chips", "companies", "people": a kind's plural for "+N more …".
+pub fn plural(kind: &str) -> String {
+    let k = kind.to_lowercase();
+    match k.as_str() {
+        "person" => "people".to_string(),
+        "technology" => "technologies".to_string(),
+        _ if k.ends_with('y') && !k.ends_with("ey") => format!("{}ies", &k[..k.len() - 1]),
+        _ => format!("{k}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural("Chip"), "chips");
+        assert_eq!(plural("Company"), "companies");
+        assert_eq!(plural("Person"), "people");
+        assert_eq!(plural("Org"), "orgs");
+    }
+}
