@@ -24,6 +24,7 @@ mod search;
 mod shell;
 mod show;
 mod sources;
+mod spark;
 mod stats;
 mod tiers;
 mod timeline;
@@ -202,6 +203,8 @@ pub struct Ctx {
     style: Style,
     /// The day the graph is viewed on (`--as-of`, or the data's today for analytics).
     day: Option<Day>,
+    /// The evidence policy the analytics follow (`--min-tier`, `--include-unverified`).
+    policy: Policy,
 }
 
 impl Ctx {
@@ -340,7 +343,7 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
 
 /// Writes several files into `dir` as one: each to a temporary file first, then all renamed, so
 /// that a failure while writing leaves none of them behind.
-pub fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<()> {
+pub fn write_files<T: AsRef<[u8]>>(dir: &Path, files: &[(&str, T)]) -> Result<()> {
     let mut staged = Vec::new();
     let mut result = Ok(());
     for (name, contents) in files {
@@ -488,6 +491,7 @@ fn run(cli: Cli) -> Result<()> {
         format,
         style: Style { color, width },
         day,
+        policy,
     };
     let result = match command {
         Command::Stats(a) => stats::run(&ctx, a),
