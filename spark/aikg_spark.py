@@ -14,6 +14,8 @@ iterates its `-- aikg:fixpoint` blocks to their fixed point with DataFrames (or,
 
 import argparse
 import csv
+import os
+import re
 import sys
 import time
 
@@ -49,6 +51,16 @@ class Runner:
         if self.log:
             print(text, file=self.log, flush=True)
 
+    def materialize(self, sql):
+        """Computes a view the script just defined once, so that the rounds of a fixed point do not
+        recompute it from the Parquet files each time; the admitted edges (`aikg_edges`, every
+        column) are left as a view, read once by the views built on them."""
+        m = re.match(r"\s*CREATE\s+OR\s+REPLACE\s+TEMPORARY\s+VIEW\s+(\w+)", sql, re.I)
+        if m and m.group(1) != "aikg_edges":
+            t0 = time.perf_counter()
+            self.spark.table(m.group(1)).localCheckpoint().createOrReplaceTempView(m.group(1))
+            self.stages.append((m.group(1), time.perf_counter() - t0, 1))
+
     def fixpoint(self, name, keys, seed, step):
         """Rows of `seed`, then of `step` whose `keys` are new, until a round adds none."""
         t0 = time.perf_counter()
@@ -67,6 +79,8 @@ class Runner:
             rounds += 1
             if new.isEmpty():
                 break
+            # Checkpointed each round: a plan that only grows would cost more to optimise every round
+            # (and a union of many checkpoints trips Spark 4.1's constraint inference).
             reached = reached.unionByName(new).localCheckpoint()
             frontier = new
         reached.createOrReplaceTempView(name)
@@ -102,19 +116,28 @@ class Runner:
                 self.stages.append(("query", time.perf_counter() - t0, 1))
             else:
                 self.spark.sql(sql)
+                self.materialize(sql)
             i += 1
         return answer
 
 
-def session(master, app="aikg"):
+def session(master, app="aikg", partitions=None):
+    """A Spark session; `partitions` sets spark.sql.shuffle.partitions (on local[N], 2N unless
+    given: the default 200 costs more than it saves on one machine)."""
     from pyspark.sql import SparkSession
 
     b = SparkSession.builder.appName(app)
     if master:
         b = b.master(master)
+        if partitions is None and master.startswith("local["):
+            n = master[len("local["):-1]
+            partitions = 2 * (os.cpu_count() if n == "*" else int(n))
+    if partitions:
+        b = b.config("spark.sql.shuffle.partitions", str(partitions))
     spark = (
         b.config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.memory", os.environ.get("AIKG_SPARK_DRIVER_MEMORY", "2g"))
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
@@ -132,10 +155,11 @@ def main():
     ap.add_argument("--sql", required=True, help="a script of `aikg ... --as spark-sql` (- for standard input)")
     ap.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
     ap.add_argument("--recursive", action="store_true", help="walk with WITH RECURSIVE, not by iteration")
+    ap.add_argument("--partitions", type=int, help="spark.sql.shuffle.partitions (default: Spark's, or 2 per core on local[N])")
     ap.add_argument("--out", help="write the answer here as CSV (default: standard output, tab-separated)")
     a = ap.parse_args()
     script = sys.stdin.read() if a.sql == "-" else open(a.sql, encoding="utf-8").read()
-    spark = session(a.master)
+    spark = session(a.master, partitions=a.partitions)
     register(spark, a.data)
     runner = Runner(spark, recursive=a.recursive, log=sys.stderr)
     answer = runner.run(script)

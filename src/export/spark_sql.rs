@@ -154,9 +154,10 @@ fn arcs(s: &mut String) {
     );
 }
 
-/// A breadth-first walk as a fixed point named `name` (key `keys`), and the same as a recursive
-/// query: it starts from the node `start` (a literal) at tier 0; `step(frontier)` the rows one arc on
-/// from the table `frontier`, which has a `path` column (the nodes walked) in the recursive form.
+/// A breadth-first walk as a fixed point named `name` (keyed by node and goes_on), and the same
+/// as a recursive query: it starts from the node `start` (a literal) at tier 0; `step(frontier,
+/// recursive)` gives the rows one arc on from the table `frontier`, which in the recursive form
+/// has a `path` column (the nodes walked).
 fn fixpoint(s: &mut String, name: &str, start: &str, step: &dyn Fn(&str, bool) -> String) {
     let seed = format!("SELECT {start} AS node, 0 AS tier, true AS goes_on");
     let _ = writeln!(s, "-- aikg:fixpoint {name} node,goes_on\n{seed};\n{};\n", step("aikg_frontier", false));
@@ -165,11 +166,10 @@ fn fixpoint(s: &mut String, name: &str, start: &str, step: &dyn Fn(&str, bool) -
         "-- aikg:recursive {name}\n\
          -- The same walk as one recursive query over simple paths (a shortest walk never repeats a node).\n\
          WITH RECURSIVE aikg_paths(node, tier, goes_on, path) AS (\n\
-         {seed_path}\n\
+         SELECT {start} AS node, 0 AS tier, true AS goes_on, array({start}) AS path\n\
          UNION ALL\n\
          {}\n)\nSELECT node, tier, goes_on FROM aikg_paths;\n",
         step("aikg_paths", true),
-        seed_path = format!("SELECT {start} AS node, 0 AS tier, true AS goes_on, array({start}) AS path"),
     );
 }
 
