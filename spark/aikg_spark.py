@@ -41,8 +41,9 @@ def parse(script):
 
 
 class Runner:
-    def __init__(self, spark, recursive=False, log=None):
+    def __init__(self, spark, recursive=False, log=None, broadcast_rows=1_000_000):
         self.spark = spark
+        self.broadcast_rows = broadcast_rows
         self.recursive = recursive
         self.log = log
         self.stages = []  # (what, seconds, rounds)
@@ -61,31 +62,39 @@ class Runner:
             self.spark.table(m.group(1)).localCheckpoint().createOrReplaceTempView(m.group(1))
             self.stages.append((m.group(1), time.perf_counter() - t0, 1))
 
+    def small(self, df, rows):
+        """`df`, marked for a broadcast join when it has at most `broadcast_rows` rows: a small
+        frontier or reached set then joins the arcs without shuffling them."""
+        return df.hint("broadcast") if rows <= self.broadcast_rows else df
+
     def fixpoint(self, name, keys, seed, step):
         """Rows of `seed`, then of `step` whose `keys` are new, until a round adds none."""
         t0 = time.perf_counter()
         reached = self.spark.sql(seed).localCheckpoint()
         frontier = reached
+        n_reached = n_new = reached.count()
         rounds = 0
         while True:
-            frontier.createOrReplaceTempView("aikg_frontier")
-            reached.createOrReplaceTempView("aikg_reached")
+            self.small(frontier, n_new).createOrReplaceTempView("aikg_frontier")
+            self.small(reached, n_reached).createOrReplaceTempView("aikg_reached")
             new = (
                 self.spark.sql(step)
                 .dropDuplicates(keys)
-                .join(reached.select(*keys), keys, "left_anti")
+                .join(self.small(reached.select(*keys), n_reached), keys, "left_anti")
                 .localCheckpoint()
             )
             rounds += 1
-            if new.isEmpty():
+            n_new = new.count()
+            if n_new == 0:
                 break
             # Checkpointed each round: a plan that only grows would cost more to optimise every round
             # (and a union of many checkpoints trips Spark 4.1's constraint inference).
             reached = reached.unionByName(new).localCheckpoint()
+            n_reached += n_new
             frontier = new
         reached.createOrReplaceTempView(name)
         self.stages.append((name, time.perf_counter() - t0, rounds))
-        self.note(f"{name}: {rounds} rounds, {time.perf_counter() - t0:.1f} s")
+        self.note(f"{name}: {rounds} rounds, {n_reached} rows, {time.perf_counter() - t0:.1f} s")
 
     def run(self, script):
         """Runs every statement; returns the answer (a DataFrame) of the `-- aikg:query`."""
@@ -156,12 +165,14 @@ def main():
     ap.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
     ap.add_argument("--recursive", action="store_true", help="walk with WITH RECURSIVE, not by iteration")
     ap.add_argument("--partitions", type=int, help="spark.sql.shuffle.partitions (default: Spark's, or 2 per core on local[N])")
+    ap.add_argument("--broadcast-rows", type=int, default=1_000_000,
+                    help="broadcast a walk's frontier or reached set up to this many rows (0: never)")
     ap.add_argument("--out", help="write the answer here as CSV (default: standard output, tab-separated)")
     a = ap.parse_args()
     script = sys.stdin.read() if a.sql == "-" else open(a.sql, encoding="utf-8").read()
     spark = session(a.master, partitions=a.partitions)
     register(spark, a.data)
-    runner = Runner(spark, recursive=a.recursive, log=sys.stderr)
+    runner = Runner(spark, recursive=a.recursive, log=sys.stderr, broadcast_rows=a.broadcast_rows)
     answer = runner.run(script)
     if answer is None:
         sys.exit("the script has no `-- aikg:query` statement: is it from `aikg ... --as spark-sql`?")
