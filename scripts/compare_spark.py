@@ -15,7 +15,8 @@ For a dataset (the built-in one, or a folder such as `aikg gen` writes) it expor
 
 Start nodes: the nodes with the most supply edges and a fixed sample of the rest (--starts of
 each). --recursive also runs the tiers through WITH RECURSIVE (small graphs only). Exit 1 on any
-mismatch. Usage: compare_spark.py --aikg PATH [--data DIR] [--starts K] [--evidence min-tier].
+mismatch. Usage: compare_spark.py --aikg PATH [--data DIR] [--starts K] [--recursive] [--min-tier TIER]
+[--include-unverified].
 """
 
 import argparse
@@ -72,10 +73,11 @@ def main():
     ap.add_argument("--data", help="a dataset folder (default: the built-in data)")
     ap.add_argument("--starts", type=int, default=3, help="hubs, and as many sampled nodes, to start from")
     ap.add_argument("--recursive", action="store_true", help="also run the tiers through WITH RECURSIVE")
-    ap.add_argument("--min-tier", default="weak")
+    ap.add_argument("--min-tier", default="weak", help="the evidence policy of both sides")
+    ap.add_argument("--include-unverified", action="store_true", help="the evidence policy of both sides")
     ap.add_argument("--master", default="local[2]")
     a = ap.parse_args()
-    flags = ["--min-tier", a.min_tier]
+    flags = ["--min-tier", a.min_tier] + (["--include-unverified"] if a.include_unverified else [])
     aikg = Aikg(a.aikg, a.data, flags)
     check = Check()
     t_start = time.perf_counter()
