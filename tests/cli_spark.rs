@@ -116,3 +116,37 @@ fn parquet_export_refuses_a_selection() {
     let text = run(&["export", "--to", "parquet", "--focus", "tsmc", "-o", "/nonexistent/x"]);
     assert!(text.contains("exit: 2"), "{text}");
 }
+
+/// What the CSV export cannot carry (a list item with `;`, quotes, markup) the Parquet export
+/// keeps, item for item.
+#[test]
+fn parquet_keeps_list_items_the_csv_cannot() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::{Field, ListAccessor, RowAccessor};
+
+    let dir = common::Scratch::new("parquet-hostile");
+    let out = dir.0.join("pq");
+    let text =
+        run(&["--data", "tests/fixtures/hostile", "export", "--to", "parquet", "-o", out.to_str().unwrap()]);
+    assert!(text.contains("exit: 0"), "{text}");
+    let reader = SerializedFileReader::new(std::fs::File::open(out.join("nodes.parquet")).unwrap()).unwrap();
+    let rows: Vec<_> = reader.get_row_iter(None).unwrap().map(|r| r.unwrap()).collect();
+    let quote = rows.iter().find(|r| r.get_string(0).unwrap() == "quote-co").expect("quote-co is exported");
+    let (i, _) = quote.get_column_iter().enumerate().find(|(_, (k, _))| k.as_str() == "aliases").unwrap();
+    let aliases = quote.get_list(i).unwrap();
+    let items: Vec<String> = (0..aliases.len()).map(|j| aliases.get_string(j).unwrap().clone()).collect();
+    assert_eq!(items, ["It's \"Q\"", "semi;colon", "comma, inc", "<br>", "list; sep"]);
+    // Every row of every table reads back.
+    for (table, want) in [("nodes", rows.len()), ("edges", 6), ("sources", 2)] {
+        let r = SerializedFileReader::new(std::fs::File::open(out.join(format!("{table}.parquet"))).unwrap())
+            .unwrap();
+        let n = r
+            .get_row_iter(None)
+            .unwrap()
+            .filter(|row| {
+                row.as_ref().is_ok_and(|row| !matches!(row.get_column_iter().next(), Some((_, Field::Null))))
+            })
+            .count();
+        assert_eq!(n, want, "{table}");
+    }
+}
