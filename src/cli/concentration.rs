@@ -15,12 +15,25 @@ pub struct Args {
     /// Every dated point of one market (its `share_of`, as `aikg concentration` lists it)
     #[arg(long, value_name = "MARKET")]
     series: Option<String>,
+    /// Every share figure counts, whatever its dates and its edge's (what the Spark SQL computes)
+    #[arg(long)]
+    timeless: bool,
+    /// Print the query that answers this elsewhere instead of answering (each market's latest
+    /// point; no --layer or --series)
+    #[arg(long = "as", value_enum, value_name = "LANGUAGE")]
+    as_: Option<super::spark::As>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let layers = ctx.layers(&args.layer)?;
-    let all = markets(g, ctx.day());
+    if args.as_.is_some() {
+        if !layers.is_empty() || args.series.is_some() {
+            return Err(super::CliError::bad_input("--as spark-sql takes neither --layer nor --series"));
+        }
+        return super::spark::print(ctx, &crate::export::SparkQuery::Concentration);
+    }
+    let all = markets(g, if args.timeless { None } else { ctx.day() });
     let mut chosen: Vec<Market> = match &args.series {
         None => latest(all),
         Some(name) => {

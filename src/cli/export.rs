@@ -11,8 +11,8 @@ pub struct Args {
     /// The format to write
     #[arg(long, value_enum)]
     to: To,
-    /// Write to this file (atomically) instead of standard output; for csv, the folder to write
-    /// nodes.csv, edges.csv and sources.csv into
+    /// Write to this file (atomically) instead of standard output; for csv and parquet, the
+    /// folder to write nodes, edges and sources into
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
     /// The database a --to cypher script is for [default: neo4j]
@@ -43,6 +43,9 @@ enum To {
     Json,
     /// Neo4j admin-import CSV of the whole dataset: nodes.csv, edges.csv, sources.csv (needs -o DIR)
     Csv,
+    /// Parquet of the whole dataset, the CSV's tables typed: nodes.parquet, edges.parquet,
+    /// sources.parquet (needs -o DIR); what the Spark SQL of `--as spark-sql` reads
+    Parquet,
     /// GraphML of the whole dataset, for Gephi and yEd
     Graphml,
     /// A Cypher script that recreates the whole dataset in Neo4j, Memgraph, FalkorDB, Kùzu or LadybugDB (see --dialect)
@@ -86,7 +89,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
             return write_files(dir, &files);
         }
+        To::Parquet if args.select.is_whole() => {
+            let Some(dir) = &args.output else {
+                return Err(CliError::bad_input(
+                    "--to parquet writes three files: name a folder with -o DIR",
+                ));
+            };
+            let files = crate::export::to_parquet(d).map_err(CliError::bad_input)?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| CliError::failure(format!("cannot create `{}`: {e}", dir.display())))?;
+            return write_files(dir, &files);
+        }
         To::Json => return Err(whole_only("json")),
+        To::Parquet => return Err(whole_only("parquet")),
         To::Graphml => return Err(whole_only("graphml")),
         To::Csv => return Err(whole_only("csv")),
         To::Cypher => return Err(whole_only("cypher")),

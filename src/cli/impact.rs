@@ -17,6 +17,13 @@ pub struct Args {
     /// only a full stop cascades
     #[arg(long, default_value_t = 1.0, value_parser = parse_cut)]
     cut: f64,
+    /// Every edge counts, whatever its dates: no --as-of view and nothing spared by time (what
+    /// the Spark SQL computes)
+    #[arg(long)]
+    timeless: bool,
+    /// Print the query that answers this elsewhere instead of answering
+    #[arg(long = "as", value_enum, value_name = "LANGUAGE")]
+    as_: Option<super::spark::As>,
 }
 
 fn parse_cut(s: &str) -> std::result::Result<f64, String> {
@@ -29,7 +36,11 @@ fn parse_cut(s: &str) -> std::result::Result<f64, String> {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let failed = ctx.node(&args.node)?;
-    let day = ctx.day();
+    if args.as_.is_some() {
+        let failed = g.node(failed).id.0.clone();
+        return super::spark::print(ctx, &crate::export::SparkQuery::Impact { failed, cut: args.cut });
+    }
+    let day = if args.timeless { None } else { ctx.day() };
     let dependants = impact(g, failed, day, args.cut);
     let reached: Vec<_> = dependants.iter().map(|d| d.tiered.clone()).collect();
     let evidence = SupplyView::at(g, day).evidence(g, failed, Flow::Downstream, &reached);

@@ -30,6 +30,7 @@ mod search;
 mod shell;
 mod show;
 mod sources;
+mod spark;
 mod stats;
 mod tiers;
 mod timeline;
@@ -246,6 +247,7 @@ fn run(cli: Cli) -> Result<()> {
         format,
         style: Style { color, width },
         day,
+        policy,
     };
     let result = match command {
         Command::Stats(a) => stats::run(&ctx, a),

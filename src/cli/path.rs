@@ -30,6 +30,10 @@ pub struct Args {
     /// depends on TO
     #[arg(long)]
     upstream: bool,
+    /// Print the query that answers this elsewhere instead of answering (the shortest path's
+    /// length; no --all)
+    #[arg(long = "as", value_enum, value_name = "LANGUAGE")]
+    as_: Option<super::spark::As>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -46,6 +50,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         max_len: args.max_len.map(|m| m as usize),
         upstream: args.upstream,
     };
+    if args.as_.is_some() {
+        if args.all {
+            return Err(super::CliError::bad_input("--as spark-sql gives the shortest length: no --all"));
+        }
+        let id = |ix: &crate::model::NodeIx| g.node(*ix).id.0.clone();
+        return super::spark::print(
+            ctx,
+            &crate::export::SparkQuery::Path {
+                from: id(&from),
+                to: id(&to),
+                upstream: c.upstream,
+                max_len: c.max_len,
+                rels: c.rels.iter().cloned().collect(),
+                avoid: c.avoid.iter().map(id).collect(),
+                layers: c.layers.iter().cloned().collect(),
+            },
+        );
+    }
     let limit = if args.all { ENUMERATION_CAP } else { 1 };
     let found = shortest_paths(g, from, to, &c, limit);
     let mut t = Table::new(&["path", "step", "from", "edge", "to", "to name", "evidence", "sources"]);

@@ -9,6 +9,7 @@
 use super::{Ctx, Result};
 use crate::analysis::supply::{Flow, SupplyView};
 use crate::analysis::time::{self, walk_day};
+use crate::export::SparkQuery;
 use crate::table::{Output, Table};
 
 #[derive(Debug, clap::Args)]
@@ -18,13 +19,25 @@ pub struct Args {
     /// At most this many tiers [default: all]
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     depth: Option<u32>,
+    /// Every edge counts, whatever its dates: no --as-of view and no release-date walk (what the
+    /// Spark SQL computes)
+    #[arg(long)]
+    timeless: bool,
+    /// Print the query that answers this elsewhere instead of answering
+    #[arg(long = "as", value_enum, value_name = "LANGUAGE")]
+    as_: Option<super::spark::As>,
 }
 
 pub fn run(ctx: &Ctx, args: Args, flow: Flow) -> Result<()> {
     let g = &ctx.graph;
     let start = ctx.node(&args.node)?;
     let depth = args.depth.map(|d| d as usize);
-    let (day, reached, spared) = match (flow, ctx.day()) {
+    if args.as_.is_some() {
+        let start = g.node(start).id.0.clone();
+        return super::spark::print(ctx, &SparkQuery::Tiers { start, flow, depth });
+    }
+    let today = if args.timeless { None } else { ctx.day() };
+    let (day, reached, spared) = match (flow, today) {
         (Flow::Upstream, Some(day)) => {
             let walked = walk_day(g, start, day);
             if walked < day {

@@ -5,6 +5,8 @@
 //! claims.
 
 mod cypher;
+mod parquet;
+mod spark_sql;
 mod toml_files;
 
 use std::collections::BTreeMap;
@@ -15,6 +17,8 @@ use crate::model::{
     Dataset, Domain, Edge, Layer, Node, Price, Relation, Source, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS,
 };
 pub use cypher::{to_cypher, Dialect};
+pub use parquet::to_parquet;
+pub use spark_sql::{to_spark_sql, SparkQuery};
 pub use toml_files::to_toml;
 
 #[derive(Serialize)]

@@ -1,0 +1,21 @@
+//! `--as spark-sql` on the supply analytics (upstream, downstream, impact, path, concentration):
+//! instead of answering, print the Spark SQL script that answers the same question over the
+//! Parquet export (see `export::to_spark_sql` and docs/spark.md).
+
+use super::{write_stdout, Ctx, Result};
+use crate::export::{to_spark_sql, SparkQuery};
+
+/// What an analytic prints instead of its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum As {
+    /// The Spark SQL script that answers it over `aikg export --to parquet` (see spark/)
+    SparkSql,
+}
+
+/// Prints the script for `q` under the context's evidence policy.
+pub fn print(ctx: &Ctx, q: &SparkQuery) -> Result<()> {
+    // The command line, as a comment at the top of the script; the program's own path left out.
+    let command: Vec<String> = std::iter::once("aikg".to_string()).chain(std::env::args().skip(1)).collect();
+    let sql = to_spark_sql(&ctx.graph.dataset.schema, ctx.policy, q, &command.join(" "));
+    write_stdout(sql.as_bytes())
+}
