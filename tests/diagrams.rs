@@ -177,7 +177,7 @@ fn query_selection_errors_point_into_the_query() {
 diagram_snapshot!(graphml_hostile, "--data", "tests/fixtures/hostile", "export", "--to", "graphml");
 
 // ---------------------------------------------------------------------------------------------
-// Layout rules, measured from `dot -Tplain` (DESIGN.md sections 6 and 10): at least 95% of edges
+// Layout rules, measured from `dot -Tplain` (the targets in docs/diagrams.md): at least 95% of edges
 // pointing downstream, at least 90% of splines never turning back, at most 0.5 crossings per edge.
 
 /// Runs `dot -Tplain` on DOT text and measures the layout.

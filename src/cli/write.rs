@@ -61,7 +61,7 @@ pub fn write_output(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
 
 /// Writes several files into `dir` as one: each to a temporary file first, then all renamed, so
 /// that a failure while writing leaves none of them behind.
-pub fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<()> {
+pub fn write_files<T: AsRef<[u8]>>(dir: &Path, files: &[(&str, T)]) -> Result<()> {
     let mut staged = Vec::new();
     let mut result = Ok(());
     for (name, contents) in files {

@@ -60,7 +60,7 @@ fn header() -> Vec<Stmt> {
             attr("labeljust", "l"),
             attr("nodesep", "0.18"),
             // More rounds of crossing reduction, and straight segments: measured on the
-            // overview, fewer splines turn back (DESIGN.md section 10).
+            // overview, fewer splines turn back (the layout targets in docs/diagrams.md).
             attr("mclimit", "10"),
             attr("splines", "polyline"),
             attr("ranksep", "0.9"),
