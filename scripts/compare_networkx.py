@@ -116,7 +116,7 @@ def check_dominators_and_cuts(aikg, nodes, arcs, failures):
         if got != expect:
             failures.append(f"dominators of {v}: aikg counts {got}, networkx {expect}")
         elif expect:
-            impact = aikg.json("impact", v)
+            impact = aikg.json("impact", v, "--all")
             # impact names the nodes it dominates in each verdict's reason, except those time
             # spares (an artifact released before v reached it, a model already trained).
             ours = {r["id"] for r in impact if "every supply route into it passes through" in r["why"]}

@@ -113,7 +113,7 @@ def main():
                 if a.recursive:
                     got = {(r.id, r.tier) for r in spark_answer(flow, node, recursive=True)}
                     check.same(f"{flow} {node} (WITH RECURSIVE)", got, want)
-            want_rows = aikg.json("impact", node, "--timeless")
+            want_rows = aikg.json("impact", node, "--timeless", "--all")
             got_rows = {r.id: r for r in spark_answer("impact", node)}
             check.same(f"impact {node}: dependants", set(got_rows), {r["id"] for r in want_rows})
             for w in want_rows:

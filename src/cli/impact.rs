@@ -17,6 +17,10 @@ pub struct Args {
     /// only a full stop cascades
     #[arg(long, default_value_t = 1.0, value_parser = parse_cut)]
     cut: f64,
+    /// Also list the dependants it does not touch: those reached only through suppliers that keep
+    /// supply (by default they are counted in a note)
+    #[arg(long)]
+    all: bool,
     /// Every edge counts, whatever its dates: no --as-of view and nothing spared by time (what
     /// the Spark SQL computes)
     #[arg(long)]
@@ -57,7 +61,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         "why",
         "evidence",
     ]);
+    let mut untouched = 0;
     for (d, ev) in dependants.into_iter().zip(evidence) {
+        if !args.all && matches!(d.verdict, Verdict::Keeps(Kept::SupplierKeeps)) {
+            untouched += 1;
+            continue;
+        }
         let n = g.node(d.tiered.node);
         let (verdict, why) = match &d.verdict {
             Verdict::Breaks((rel, layer)) => {
@@ -106,7 +115,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             super::show::evidence(ev).into(),
         ]);
     }
-    ctx.emit(&Output::Table(t))
+    ctx.emit(&Output::Table(t))?;
+    if untouched > 0 {
+        let (s, are) = if untouched == 1 { ("", "is") } else { ("s", "are") };
+        super::note(&format!(
+            "note: {untouched} further dependant{s}, reached only through suppliers that keep supply, {are} not listed (--all lists them)\n"
+        ));
+    }
+    Ok(())
 }
 
 /// Where a share of an input comes from, in words.
