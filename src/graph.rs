@@ -25,6 +25,8 @@ pub struct KnowledgeGraph {
     id_rank: OnceLock<Vec<u32>>,
     /// Each relation's supply direction.
     supply: FastMap<String, Option<Supply>>,
+    /// How many nodes each kind has, built on first use (the query planner's estimates).
+    kind_counts: OnceLock<BTreeMap<String, usize>>,
 }
 
 /// Which edges a traversal follows.
@@ -62,7 +64,15 @@ impl KnowledgeGraph {
         }
         let ids = dataset.nodes.iter().enumerate().map(|(ix, n)| (n.id.0.clone(), ix)).collect();
         let supply = dataset.schema.relations.iter().map(|r| (r.id.clone(), r.supply)).collect();
-        KnowledgeGraph { dataset, graph, ids, names: OnceLock::new(), id_rank: OnceLock::new(), supply }
+        KnowledgeGraph {
+            dataset,
+            graph,
+            ids,
+            names: OnceLock::new(),
+            id_rank: OnceLock::new(),
+            supply,
+            kind_counts: OnceLock::new(),
+        }
     }
 
     /// How time treats a node: its own lifecycle, else its kind's.
@@ -81,6 +91,17 @@ impl KnowledgeGraph {
                 rank[ix] = r as u32;
             }
             rank
+        })
+    }
+
+    /// How many nodes each kind has.
+    pub fn kind_counts(&self) -> &BTreeMap<String, usize> {
+        self.kind_counts.get_or_init(|| {
+            let mut counts = BTreeMap::new();
+            for n in &self.dataset.nodes {
+                *counts.entry(n.kind.to_string()).or_insert(0) += 1;
+            }
+            counts
         })
     }
 

@@ -18,6 +18,23 @@ impl Exec<'_> {
         patterns: &[Pattern],
         filter: Option<&Expr>,
         budget: Option<usize>,
+        scope: &[String],
+    ) -> Result<Vec<Env>, QueryError> {
+        let (pushed, rest) = plan::push_down(patterns, filter, scope);
+        let saved = self.set_pushed(std::rc::Rc::new(pushed));
+        let r = self.match_rows(rows, optional, patterns, &rest, budget);
+        self.set_pushed(saved);
+        r
+    }
+
+    /// MATCH over each row, with `filter` the WHERE conjuncts not pushed into the patterns.
+    fn match_rows(
+        &self,
+        rows: Vec<Env>,
+        optional: bool,
+        patterns: &[Pattern],
+        filter: &[&Expr],
+        budget: Option<usize>,
     ) -> Result<Vec<Env>, QueryError> {
         let budget = budget.unwrap_or(usize::MAX);
         // Plain patterns first, then shortest paths, which need their ends bound.
@@ -31,7 +48,7 @@ impl Exec<'_> {
             }
             // With one plain pattern and nothing to filter, matching can stop at the budget; not
             // when the pattern repeats a variable, since bind() then drops some of its matches.
-            if filter.is_none()
+            if filter.is_empty()
                 && !optional
                 && ordered.len() == 1
                 && ordered[0].shortest.is_none()
@@ -45,11 +62,7 @@ impl Exec<'_> {
             matched?;
             let mut kept = Vec::new();
             for env in found {
-                let keep = match filter {
-                    Some(f) => self.eval(f, &env)? == Val::Bool(true),
-                    None => true,
-                };
-                if keep {
+                if self.all_true(filter, &env)? {
                     kept.push(env);
                 }
             }
@@ -65,6 +78,15 @@ impl Exec<'_> {
             self.check_size(out.len(), &span)?;
         }
         Ok(out)
+    }
+
+    /// Whether every conjunct is true on a row; all of them are evaluated, as `a AND b` does.
+    pub(super) fn all_true(&self, conjuncts: &[&Expr], env: &Env) -> Result<bool, QueryError> {
+        let mut all = true;
+        for c in conjuncts {
+            all &= self.eval(c, env)? == Val::Bool(true);
+        }
+        Ok(all)
     }
 
     pub(super) fn match_from(
@@ -165,7 +187,10 @@ impl Exec<'_> {
                 return Ok(false);
             }
         }
-        Ok(true)
+        match &np.var {
+            Some(v) => self.pushed_ok(v, n, env),
+            None => Ok(true),
+        }
     }
 
     pub(super) fn rel_ok(&self, rp: &RelPat, e: EdgeIx, env: &Env) -> Result<bool, QueryError> {
@@ -191,6 +216,17 @@ impl Exec<'_> {
         used: &HashSet<EdgeIx>,
     ) -> Result<Vec<Match>, QueryError> {
         let anchor = (0..p.nodes.len()).min_by_key(|&i| Self::selectivity(&p.nodes[i], env)).unwrap_or(0);
+        self.pattern_at(p, env, used, anchor)
+    }
+
+    /// Every match of a plain pattern, grown from the node pattern at `anchor`.
+    pub(super) fn pattern_at(
+        &self,
+        p: &Pattern,
+        env: &Env,
+        used: &HashSet<EdgeIx>,
+        anchor: usize,
+    ) -> Result<Vec<Match>, QueryError> {
         let mut out = Vec::new();
         self.produced.set(0);
         for start in self.candidates(&p.nodes[anchor], env)? {
@@ -229,6 +265,10 @@ impl Exec<'_> {
             (hi, hi, hi + 1, true)
         } else if lo > 0 {
             (lo - 1, lo, lo - 1, false)
+        } else if let Some(t) = self.tally.get() {
+            // Counting: the match is complete; keep its number only.
+            self.tally.set(Some(t + 1));
+            return if t % 4096 == 0 { self.check_time(&p.span) } else { Ok(()) };
         } else {
             self.produced.set(self.produced.get() + 1);
             out.push((nodes.iter().flatten().copied().collect(), rels.iter().flatten().cloned().collect()));
@@ -476,6 +516,7 @@ impl Exec<'_> {
         let mut ordered: Vec<&Pattern> = patterns.iter().filter(|p| p.shortest.is_none()).collect();
         ordered.extend(patterns.iter().filter(|p| p.shortest.is_some()));
         let (cap, produced) = (self.cap.get(), self.produced.get());
+        let (saved, tally) = (self.set_pushed(Default::default()), self.tally.take());
         let one_enough = filter.is_none()
             && ordered.len() == 1
             && ordered[0].shortest.is_none()
@@ -485,6 +526,8 @@ impl Exec<'_> {
         let matched = self.match_from(&ordered, env.clone(), &mut HashSet::new(), &mut found);
         self.cap.set(cap);
         self.produced.set(produced);
+        self.set_pushed(saved);
+        self.tally.set(tally);
         matched?;
         for m in &found {
             let keep = match filter {

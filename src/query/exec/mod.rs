@@ -4,6 +4,7 @@
 //! bound variable, then an `{id: …}` lookup, then a label) and grows the pattern from there.
 //! Relationships are isomorphic within one MATCH: no relationship is used twice in one match.
 
+mod count;
 mod eval;
 mod functions;
 mod matcher;
@@ -33,6 +34,10 @@ pub struct Exec<'g> {
     produced: std::cell::Cell<usize>,
     /// When to give up (`--timeout`), and the limit it came from.
     deadline: Option<(std::time::Instant, std::time::Duration)>,
+    /// WHERE conjuncts pushed into the node patterns of the MATCH being matched.
+    pushed: RefCell<std::rc::Rc<plan::Pushed>>,
+    /// Counting instead of collecting: the matches the pattern being counted has had so far.
+    tally: std::cell::Cell<Option<u64>>,
 }
 
 /// Variables in scope and their values.
@@ -71,6 +76,8 @@ impl<'g> Exec<'g> {
             cap: std::cell::Cell::new(usize::MAX),
             produced: std::cell::Cell::new(0),
             deadline: None,
+            pushed: RefCell::new(Default::default()),
+            tally: std::cell::Cell::new(None),
         }
     }
 
@@ -82,6 +89,18 @@ impl<'g> Exec<'g> {
             let budget = q.clauses.get(i + 1).and_then(|next| self.budget(next));
             match clause {
                 Clause::Match { optional, patterns, filter } => {
+                    let scope = vars.clone();
+                    if let Some(Clause::Return(p)) = q.clauses.get(i + 1) {
+                        if !optional && Self::count_only(p, patterns) {
+                            let n = self.count_clause(rows, patterns, filter.as_ref(), &scope)?;
+                            let n = i64::try_from(n).map_err(|_| {
+                                QueryError::new(p.span.clone(), "integer overflow in count()")
+                            })?;
+                            let items = p.items.as_deref().unwrap_or_default();
+                            let names = items.iter().map(|i| i.name.clone()).collect();
+                            return Ok((names, vec![vec![Val::Int(n); items.len()]]));
+                        }
+                    }
                     for p in patterns {
                         for v in pattern_vars(p) {
                             if !vars.contains(&v) {
@@ -89,7 +108,7 @@ impl<'g> Exec<'g> {
                             }
                         }
                     }
-                    rows = self.match_clause(rows, *optional, patterns, filter.as_ref(), budget)?;
+                    rows = self.match_clause(rows, *optional, patterns, filter.as_ref(), budget, &scope)?;
                 }
                 Clause::Unwind { list, var } => {
                     let mut out = Vec::new();
@@ -132,6 +151,19 @@ impl<'g> Exec<'g> {
 
     /// Fails when there are too many rows or the time is up; called wherever work grows.
     fn check_size(&self, n: usize, span: &Span) -> Result<(), QueryError> {
+        self.check_time(span)?;
+        if n > MAX_ROWS {
+            return Err(QueryError::new(
+                span.clone(),
+                format!("the query produces more than {MAX_ROWS} intermediate rows"),
+            )
+            .help("narrow the pattern (labels, {id: ...}, fewer hops) or filter earlier"));
+        }
+        Ok(())
+    }
+
+    /// Fails when the time is up.
+    fn check_time(&self, span: &Span) -> Result<(), QueryError> {
         if let Some((deadline, limit)) = self.deadline {
             if std::time::Instant::now() > deadline {
                 return Err(QueryError::new(
@@ -140,13 +172,6 @@ impl<'g> Exec<'g> {
                 )
                 .help("narrow the pattern (labels, {id: ...}, fewer hops) or raise --timeout"));
             }
-        }
-        if n > MAX_ROWS {
-            return Err(QueryError::new(
-                span.clone(),
-                format!("the query produces more than {MAX_ROWS} intermediate rows"),
-            )
-            .help("narrow the pattern (labels, {id: ...}, fewer hops) or filter earlier"));
         }
         Ok(())
     }
