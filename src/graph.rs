@@ -1,21 +1,27 @@
-//! [`Dataset`] -> [`KnowledgeGraph`]: a petgraph graph over the validated nodes and edges, an id
-//! index, name resolution and traversals.
+//! [`Dataset`] -> [`KnowledgeGraph`]: compressed sparse rows over the validated nodes and edges
+//! (one per direction), an id index, name resolution and traversals.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-use petgraph::stable_graph::{NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use crate::diag::closest;
 use crate::model::*;
 
-/// The graph. Node weights are indices into `dataset.nodes`, edge weights into `dataset.edges`;
-/// nodes are added in dataset order, so `NodeIndex::new(i)` is node `i`.
+/// The graph: nodes and edges are indices into `dataset.nodes` and `dataset.edges`; the edges at
+/// each node are compressed sparse rows, one array per direction.
 pub struct KnowledgeGraph {
     pub dataset: Dataset,
-    graph: StableDiGraph<NodeIx, EdgeIx>,
+    /// Each node's outgoing and incoming edges, newest edge first (the order petgraph's linked
+    /// adjacency lists gave, which some answers' tie-breaking was written against).
+    out: Csr,
+    inc: Csr,
+    /// The same rows with each node's edges sorted by the other node's id, then relation, then
+    /// edge index ([`KnowledgeGraph::incident`]), built on first use by the query matcher.
+    sorted: OnceLock<(Csr, Csr)>,
+    /// Per-node scratch arrays that traversals borrow instead of allocating O(n) per call.
+    scratch: Mutex<Vec<Vec<u32>>>,
     /// Node id -> node.
     ids: FastMap<String, NodeIx>,
     /// Lowercased id, name, Chinese name, alias and ticker -> the nodes that carry it; built on
@@ -55,18 +61,17 @@ pub struct Reached {
 
 impl KnowledgeGraph {
     pub fn new(dataset: Dataset) -> Self {
-        let mut graph = StableDiGraph::with_capacity(dataset.nodes.len(), dataset.edges.len());
-        for ix in 0..dataset.nodes.len() {
-            graph.add_node(ix);
-        }
-        for (ix, e) in dataset.edges.iter().enumerate() {
-            graph.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ix);
-        }
+        let n = dataset.nodes.len();
+        let out = Csr::build(n, dataset.edges.iter().map(|e| (e.from, e.to)));
+        let inc = Csr::build(n, dataset.edges.iter().map(|e| (e.to, e.from)));
         let ids = dataset.nodes.iter().enumerate().map(|(ix, n)| (n.id.0.clone(), ix)).collect();
         let supply = dataset.schema.relations.iter().map(|r| (r.id.clone(), r.supply)).collect();
         KnowledgeGraph {
             dataset,
-            graph,
+            out,
+            inc,
+            sorted: OnceLock::new(),
+            scratch: Mutex::new(Vec::new()),
             ids,
             names: OnceLock::new(),
             id_rank: OnceLock::new(),
@@ -112,13 +117,43 @@ impl KnowledgeGraph {
 
     /// The edges at a node in one direction, as (edge, other node), in storage order.
     pub fn edges_at(&self, node: NodeIx, dir: Direction) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.graph.edges_directed(NodeIndex::new(node), dir).map(move |e| {
-            let other = match dir {
-                Direction::Outgoing => e.target(),
-                Direction::Incoming => e.source(),
+        let csr = match dir {
+            Direction::Outgoing => &self.out,
+            Direction::Incoming => &self.inc,
+        };
+        csr.row(node).iter().map(|&(e, o)| (e as EdgeIx, o as NodeIx))
+    }
+
+    /// The edges at a node in one direction, as (edge, other node), sorted by the other node's
+    /// id, then relation, then edge index; a slice of rows built once.
+    pub fn incident_sorted(&self, node: NodeIx, dir: Direction) -> &[(u32, u32)] {
+        let (out, inc) = self.sorted.get_or_init(|| {
+            let sort = |csr: &Csr| {
+                let mut c = csr.clone();
+                for n in 0..self.node_count() {
+                    let (a, b) = (c.start[n] as usize, c.start[n + 1] as usize);
+                    self.sort_steps(&mut c.steps[a..b], |&(e, o)| (e as EdgeIx, o as NodeIx));
+                }
+                c
             };
-            (*e.weight(), other.index())
-        })
+            (sort(&self.out), sort(&self.inc))
+        });
+        match dir {
+            Direction::Outgoing => out.row(node),
+            Direction::Incoming => inc.row(node),
+        }
+    }
+
+    /// Borrows a zeroed per-node array; give it back zeroed with [`Self::give_back`].
+    fn borrow_array(&self) -> Vec<u32> {
+        let pooled = self.scratch.lock().ok().and_then(|mut p| p.pop());
+        pooled.unwrap_or_else(|| vec![0; self.node_count()])
+    }
+
+    fn give_back(&self, array: Vec<u32>) {
+        if let Ok(mut p) = self.scratch.lock() {
+            p.push(array);
+        }
     }
 
     /// Orders (edge, other node) pairs by the other node's id, then relation, then edge index.
@@ -196,9 +231,7 @@ impl KnowledgeGraph {
     /// The edges at a node in one direction, as (edge, other node), sorted by the other node's
     /// id, then relation, then edge index.
     pub fn incident(&self, node: NodeIx, dir: Direction) -> Vec<(EdgeIx, NodeIx)> {
-        let mut out: Vec<(EdgeIx, NodeIx)> = self.edges_at(node, dir).collect();
-        self.sort_steps(&mut out, |s| *s);
-        out
+        self.incident_sorted(node, dir).iter().map(|&(e, o)| (e as EdgeIx, o as NodeIx)).collect()
     }
 
     /// Breadth-first search from `start` up to `depth` hops, following edges in `dir` whose
@@ -212,11 +245,10 @@ impl KnowledgeGraph {
         follow: &dyn Fn(&Edge) -> bool,
     ) -> Vec<Reached> {
         let rank = self.id_rank();
+        let (mut layer_of, mut slot) = (self.borrow_array(), self.borrow_array());
         // Which layer reached each node (0: not yet); the start is layer 0 by being marked here.
-        let mut layer_of = vec![0u32; self.node_count()];
         layer_of[start] = u32::MAX;
-        // Where in its layer's list each reached node sits.
-        let mut slot = vec![0u32; self.node_count()];
+        // Where in its layer's list each reached node sits (`slot`).
         let mut frontier = vec![start];
         let mut out = Vec::new();
         for d in 1..=depth {
@@ -252,12 +284,54 @@ impl KnowledgeGraph {
             frontier = next.iter().map(|r| r.node).collect();
             out.extend(next);
         }
+        layer_of[start] = 0;
+        for r in &out {
+            (layer_of[r.node], slot[r.node]) = (0, 0);
+        }
+        self.give_back(layer_of);
+        self.give_back(slot);
         out
     }
 
-    /// Number of edges at a node, both directions.
+    /// Number of edges at a node, both directions (a self-loop counts twice).
     pub fn degree(&self, node: NodeIx) -> usize {
-        self.graph.neighbors_undirected(NodeIndex::new(node)).count()
+        self.out.row(node).len() + self.inc.row(node).len()
+    }
+}
+
+/// Compressed sparse rows: node `n`'s (edge, other node) pairs are
+/// `steps[start[n]..start[n + 1]]`.
+#[derive(Clone)]
+struct Csr {
+    start: Vec<u32>,
+    steps: Vec<(u32, u32)>,
+}
+
+impl Csr {
+    /// From (node, other node) per edge, in edge order; each row lists its newest edge first.
+    fn build(n: usize, ends: impl DoubleEndedIterator<Item = (NodeIx, NodeIx)> + ExactSizeIterator) -> Csr {
+        let m = ends.len();
+        assert!(n < u32::MAX as usize && m < u32::MAX as usize, "more than 4 billion nodes or edges");
+        let ends: Vec<(u32, u32)> = ends.map(|(a, b)| (a as u32, b as u32)).collect();
+        let mut start = vec![0u32; n + 1];
+        for &(a, _) in &ends {
+            start[a as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut steps = vec![(0u32, 0u32); m];
+        for (ix, &(a, b)) in ends.iter().enumerate().rev() {
+            let at = &mut fill[a as usize];
+            steps[*at as usize] = (ix as u32, b);
+            *at += 1;
+        }
+        Csr { start, steps }
+    }
+
+    fn row(&self, n: NodeIx) -> &[(u32, u32)] {
+        &self.steps[self.start[n] as usize..self.start[n + 1] as usize]
     }
 }
 
@@ -339,5 +413,38 @@ mod tests {
         assert!(g.neighbors(fab, 1, Dir::In, &all).is_empty());
         let only_uses = |e: &Edge| e.rel == "USES";
         assert!(g.neighbors(fab, 5, Dir::Both, &only_uses).is_empty());
+    }
+
+    #[test]
+    fn rows_list_edges_as_petgraph_did() {
+        use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+        use petgraph::visit::EdgeRef;
+        let d = crate::gen::generate(&mini().dataset, 300, 2000, 7).expect("small enough");
+        let mut pg = StableDiGraph::<(), EdgeIx>::new();
+        for _ in 0..d.nodes.len() {
+            pg.add_node(());
+        }
+        for (ix, e) in d.edges.iter().enumerate() {
+            pg.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ix);
+        }
+        let g = KnowledgeGraph::new(d);
+        for n in 0..g.node_count() {
+            for dir in [Direction::Outgoing, Direction::Incoming] {
+                let want: Vec<(EdgeIx, NodeIx)> = pg
+                    .edges_directed(NodeIndex::new(n), dir)
+                    .map(|e| {
+                        (
+                            *e.weight(),
+                            if dir == Direction::Outgoing { e.target() } else { e.source() }.index(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(g.edges_at(n, dir).collect::<Vec<_>>(), want);
+                let mut sorted = want.clone();
+                g.sort_steps(&mut sorted, |s| *s);
+                assert_eq!(g.incident(n, dir), sorted);
+            }
+            assert_eq!(g.degree(n), pg.neighbors_undirected(NodeIndex::new(n)).count());
+        }
     }
 }

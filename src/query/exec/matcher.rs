@@ -382,17 +382,20 @@ impl Exec<'_> {
 
     /// Edges usable from `u` for a relationship pattern, walking it forwards (left to right) or
     /// backwards: (edge, node at the other end).
-    pub(super) fn steps(&self, u: NodeIx, dir: Dir, forward: bool) -> Vec<(EdgeIx, NodeIx)> {
-        let out = |d| self.g.incident(u, d);
-        match (dir, forward) {
-            (Dir::Right, true) | (Dir::Left, false) => out(Direction::Outgoing),
-            (Dir::Left, true) | (Dir::Right, false) => out(Direction::Incoming),
-            (Dir::Either, _) => {
-                let mut all = out(Direction::Outgoing);
-                all.extend(out(Direction::Incoming));
-                all
-            }
-        }
+    pub(super) fn steps(
+        &self,
+        u: NodeIx,
+        dir: Dir,
+        forward: bool,
+    ) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
+        let (out, inc) = match (dir, forward) {
+            (Dir::Right, true) | (Dir::Left, false) => (true, false),
+            (Dir::Left, true) | (Dir::Right, false) => (false, true),
+            (Dir::Either, _) => (true, true),
+        };
+        let rows = |on: bool, d| if on { self.g.incident_sorted(u, d) } else { &[] };
+        let (out, inc) = (rows(out, Direction::Outgoing), rows(inc, Direction::Incoming));
+        out.iter().chain(inc).map(|&(e, v)| (e as EdgeIx, v as NodeIx))
     }
 
     /// `shortestPath` / `allShortestPaths` between every pair of nodes that match the two end
