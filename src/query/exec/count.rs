@@ -1,7 +1,7 @@
 //! Counting without rows: `MATCH … RETURN count(*)` multiplies the counts of the MATCH's
 //! independent parts, and counts each part's matches as they are found, keeping none.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::*;
@@ -45,6 +45,7 @@ impl Exec<'_> {
     ) -> Result<u64, QueryError> {
         let (pushed, rest) = plan::push_down(patterns, filter, scope);
         let saved = self.set_pushed(Rc::new(pushed));
+        self.partial.set(0);
         let mut total = 0u64;
         let mut r = Ok(());
         for row in &rows {
@@ -81,7 +82,7 @@ impl Exec<'_> {
             // Plain patterns first, then shortest paths, which need their ends bound.
             let mut ordered: Vec<&Pattern> = part.iter().filter(|p| p.shortest.is_none()).copied().collect();
             ordered.extend(part.iter().filter(|p| p.shortest.is_some()));
-            let n = self.count_from(&ordered, row.clone(), &mut HashSet::new(), rest)?;
+            let n = self.count_from(&ordered, row.clone(), &mut EdgeSet::default(), rest)?;
             if n == 0 {
                 return Ok(0);
             }
@@ -95,7 +96,7 @@ impl Exec<'_> {
         &self,
         patterns: &[&Pattern],
         env: Env,
-        used: &mut HashSet<EdgeIx>,
+        used: &mut EdgeSet,
         rest: &[&Expr],
     ) -> Result<u64, QueryError> {
         let Some((first, others)) = patterns.split_first() else {

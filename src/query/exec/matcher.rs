@@ -1,7 +1,5 @@
 //! The matcher: patterns grown from their anchor over the graph, trails, shortest paths, EXISTS.
 
-use std::collections::HashSet;
-
 use petgraph::Direction;
 
 use super::*;
@@ -57,7 +55,7 @@ impl Exec<'_> {
                 self.cap.set(budget - out.len());
             }
             let mut found = Vec::new();
-            let matched = self.match_from(&ordered, row.clone(), &mut HashSet::new(), &mut found);
+            let matched = self.match_from(&ordered, row.clone(), &mut EdgeSet::default(), &mut found);
             self.cap.set(usize::MAX);
             matched?;
             let mut kept = Vec::new();
@@ -93,7 +91,7 @@ impl Exec<'_> {
         &self,
         patterns: &[&Pattern],
         env: Env,
-        used: &mut HashSet<EdgeIx>,
+        used: &mut EdgeSet,
         out: &mut Vec<Env>,
     ) -> Result<(), QueryError> {
         let Some((first, rest)) = patterns.split_first() else {
@@ -209,12 +207,7 @@ impl Exec<'_> {
 
     /// Every match of a plain pattern: the node at each position and the relationship binding of
     /// each step.
-    pub(super) fn pattern(
-        &self,
-        p: &Pattern,
-        env: &Env,
-        used: &HashSet<EdgeIx>,
-    ) -> Result<Vec<Match>, QueryError> {
+    pub(super) fn pattern(&self, p: &Pattern, env: &Env, used: &EdgeSet) -> Result<Vec<Match>, QueryError> {
         let anchor = (0..p.nodes.len()).min_by_key(|&i| Self::selectivity(&p.nodes[i], env)).unwrap_or(0);
         self.pattern_at(p, env, used, anchor)
     }
@@ -224,7 +217,7 @@ impl Exec<'_> {
         &self,
         p: &Pattern,
         env: &Env,
-        used: &HashSet<EdgeIx>,
+        used: &EdgeSet,
         anchor: usize,
     ) -> Result<Vec<Match>, QueryError> {
         let mut out = Vec::new();
@@ -255,11 +248,22 @@ impl Exec<'_> {
         hi: usize,
         nodes: &mut Vec<Option<NodeIx>>,
         rels: &mut Vec<Option<RelBind>>,
-        used: &mut HashSet<EdgeIx>,
+        used: &mut EdgeSet,
         out: &mut Vec<Match>,
     ) -> Result<(), QueryError> {
         if out.len() >= self.cap.get() {
             return Ok(());
+        }
+        if self.tally.get().is_some() && (hi + 1 < p.nodes.len() || lo > 0) {
+            let n = self.partial.get() + 1;
+            self.partial.set(n);
+            if n > MAX_PARTIAL {
+                return Err(QueryError::new(
+                    p.span.clone(),
+                    format!("counting this pattern takes more than {MAX_PARTIAL} partial matches"),
+                )
+                .help("narrow the pattern (labels, {id: ...}, fewer hops) or filter earlier"));
+            }
         }
         let (step, from, to, forward) = if hi + 1 < p.nodes.len() {
             (hi, hi, hi + 1, true)
@@ -277,7 +281,7 @@ impl Exec<'_> {
         let rp = &p.rels[step];
         let u = nodes[from].unwrap_or_default();
         let (nlo, nhi) = if forward { (lo, hi + 1) } else { (lo - 1, hi) };
-        let mut each = |v: NodeIx, bind: RelBind, used: &mut HashSet<EdgeIx>| -> Result<(), QueryError> {
+        let mut each = |v: NodeIx, bind: RelBind, used: &mut EdgeSet| -> Result<(), QueryError> {
             if !self.node_ok(&p.nodes[to], v, env)? {
                 return Ok(());
             }
@@ -301,7 +305,7 @@ impl Exec<'_> {
             }
             Some((min, max)) => {
                 let mut visited = 0usize;
-                let mut visit = |v: NodeIx, es: &[EdgeIx], mids: &[NodeIx], used: &mut HashSet<EdgeIx>| {
+                let mut visit = |v: NodeIx, es: &[EdgeIx], mids: &[NodeIx], used: &mut EdgeSet| {
                     // A backwards walk is stored in pattern order (left to right).
                     let (es, mids): (Vec<EdgeIx>, Vec<NodeIx>) = if forward {
                         (es.to_vec(), mids.to_vec())
@@ -345,7 +349,7 @@ impl Exec<'_> {
         u: NodeIx,
         forward: bool,
         (min, max): (usize, usize),
-        used: &mut HashSet<EdgeIx>,
+        used: &mut EdgeSet,
         walk: &mut Walk,
         visit: &mut Visit,
     ) -> Result<(), QueryError> {
@@ -400,12 +404,7 @@ impl Exec<'_> {
 
     /// `shortestPath` / `allShortestPaths` between every pair of nodes that match the two end
     /// patterns (bound variables, `{id: …}` lookups or labels).
-    pub(super) fn shortest(
-        &self,
-        p: &Pattern,
-        env: &Env,
-        used: &HashSet<EdgeIx>,
-    ) -> Result<Vec<Match>, QueryError> {
+    pub(super) fn shortest(&self, p: &Pattern, env: &Env, used: &EdgeSet) -> Result<Vec<Match>, QueryError> {
         let ends = |np: &NodePat| -> Result<Vec<NodeIx>, QueryError> {
             let mut out = Vec::new();
             for n in self.candidates(np, env)? {
@@ -440,7 +439,7 @@ impl Exec<'_> {
         &self,
         p: &Pattern,
         env: &Env,
-        used: &HashSet<EdgeIx>,
+        used: &EdgeSet,
         a: NodeIx,
         b: NodeIx,
     ) -> Result<Vec<Match>, QueryError> {
@@ -526,7 +525,7 @@ impl Exec<'_> {
             && !repeats_a_variable(ordered[0]);
         self.cap.set(if one_enough { 1 } else { usize::MAX });
         let mut found = Vec::new();
-        let matched = self.match_from(&ordered, env.clone(), &mut HashSet::new(), &mut found);
+        let matched = self.match_from(&ordered, env.clone(), &mut EdgeSet::default(), &mut found);
         self.cap.set(cap);
         self.produced.set(produced);
         self.set_pushed(saved);

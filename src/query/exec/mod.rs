@@ -24,6 +24,10 @@ use functions::*;
 /// Intermediate rows allowed before a query is stopped.
 pub const MAX_ROWS: usize = 1_000_000;
 
+/// Partial matches a count may grow before it is stopped (counting keeps no rows, so the row cap
+/// does not bound it; this does, to a few seconds of work).
+pub const MAX_PARTIAL: u64 = 10 * MAX_ROWS as u64;
+
 pub struct Exec<'g> {
     pub g: &'g KnowledgeGraph,
     pub params: &'g BTreeMap<String, Val>,
@@ -38,10 +42,15 @@ pub struct Exec<'g> {
     pushed: RefCell<std::rc::Rc<plan::Pushed>>,
     /// Counting instead of collecting: the matches the pattern being counted has had so far.
     tally: std::cell::Cell<Option<u64>>,
+    /// Partial matches grown while counting (bounded by [`MAX_PARTIAL`]).
+    partial: std::cell::Cell<u64>,
 }
 
 /// Variables in scope and their values.
 type Env = HashMap<String, Val>;
+
+/// The relationships a match has used so far (each may be used once per MATCH).
+type EdgeSet = HashSet<EdgeIx, std::hash::BuildHasherDefault<crate::model::Fnv>>;
 
 /// One match of a pattern: the node at each position and the binding of each relationship.
 type Match = (Vec<NodeIx>, Vec<RelBind>);
@@ -50,7 +59,7 @@ type Match = (Vec<NodeIx>, Vec<RelBind>);
 type OutRow = (Vec<Val>, Env);
 
 /// Called for each trail found: its end, edges and inner nodes, with its edges in `used`.
-type Visit<'v> = dyn FnMut(NodeIx, &[EdgeIx], &[NodeIx], &mut HashSet<EdgeIx>) -> Result<(), QueryError> + 'v;
+type Visit<'v> = dyn FnMut(NodeIx, &[EdgeIx], &[NodeIx], &mut EdgeSet) -> Result<(), QueryError> + 'v;
 
 /// A trail being walked: its edges, the nodes between them, and how many steps were taken.
 struct Walk<'a> {
@@ -78,6 +87,7 @@ impl<'g> Exec<'g> {
             deadline: None,
             pushed: RefCell::new(Default::default()),
             tally: std::cell::Cell::new(None),
+            partial: std::cell::Cell::new(0),
         }
     }
 

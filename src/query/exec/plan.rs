@@ -56,6 +56,9 @@ impl Exec<'_> {
 
     /// Whether node `n` passes the conjuncts pushed into variable `v`.
     pub(super) fn pushed_ok(&self, v: &str, n: NodeIx, env: &Env) -> Result<bool, QueryError> {
+        if self.pushed.borrow().is_empty() {
+            return Ok(true);
+        }
         let pushed = self.pushed();
         let Some(conds) = pushed.get(v) else { return Ok(true) };
         let mut local = env.clone();
