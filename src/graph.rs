@@ -127,21 +127,50 @@ impl KnowledgeGraph {
     /// The edges at a node in one direction, as (edge, other node), sorted by the other node's
     /// id, then relation, then edge index; a slice of rows built once.
     pub fn incident_sorted(&self, node: NodeIx, dir: Direction) -> &[(u32, u32)] {
-        let (out, inc) = self.sorted.get_or_init(|| {
-            let sort = |csr: &Csr| {
-                let mut c = csr.clone();
-                for n in 0..self.node_count() {
-                    let (a, b) = (c.start[n] as usize, c.start[n + 1] as usize);
-                    self.sort_steps(&mut c.steps[a..b], |&(e, o)| (e as EdgeIx, o as NodeIx));
-                }
-                c
-            };
-            (sort(&self.out), sort(&self.inc))
-        });
+        let (out, inc) = self
+            .sorted
+            .get_or_init(|| (self.sorted_rows(&self.out, &self.inc), self.sorted_rows(&self.inc, &self.out)));
         match dir {
             Direction::Outgoing => out.row(node),
             Direction::Incoming => inc.row(node),
         }
+    }
+
+    /// `rows` with each row sorted as [`Self::sort_steps`] does, without comparison sorts: the
+    /// other nodes are visited in id order and each appends its edges (read from `opposite`, the
+    /// rows of the other direction) to the rows of their far ends; only parallel edges to one
+    /// node are then sorted, by relation and edge index.
+    fn sorted_rows(&self, rows: &Csr, opposite: &Csr) -> Csr {
+        let rank = self.id_rank();
+        let mut by_id = vec![0u32; self.node_count()];
+        for (ix, &r) in rank.iter().enumerate() {
+            by_id[r as usize] = ix as u32;
+        }
+        let mut fill = rows.start.clone();
+        let mut steps = vec![(0u32, 0u32); rows.steps.len()];
+        for &o in &by_id {
+            for &(e, u) in opposite.row(o as NodeIx) {
+                let at = &mut fill[u as usize];
+                steps[*at as usize] = (e, o);
+                *at += 1;
+            }
+        }
+        let mut sorted = Csr { start: rows.start.clone(), steps };
+        for u in 0..self.node_count() {
+            let (a, b) = (sorted.start[u] as usize, sorted.start[u + 1] as usize);
+            let row = &mut sorted.steps[a..b];
+            let mut i = 0;
+            while i < row.len() {
+                let j = i + row[i..].iter().take_while(|s| s.1 == row[i].1).count();
+                if j - i > 1 {
+                    row[i..j].sort_by(|x, y| {
+                        (&self.edge(x.0 as EdgeIx).rel, x.0).cmp(&(&self.edge(y.0 as EdgeIx).rel, y.0))
+                    });
+                }
+                i = j;
+            }
+        }
+        sorted
     }
 
     /// Borrows a zeroed per-node array; give it back zeroed with [`Self::give_back`].
@@ -301,7 +330,6 @@ impl KnowledgeGraph {
 
 /// Compressed sparse rows: node `n`'s (edge, other node) pairs are
 /// `steps[start[n]..start[n + 1]]`.
-#[derive(Clone)]
 struct Csr {
     start: Vec<u32>,
     steps: Vec<(u32, u32)>,
