@@ -292,7 +292,24 @@ impl Exec<'_> {
             rels[step] = None;
             Ok(())
         };
+        let last = nlo == 0 && nhi + 1 == p.nodes.len();
         match rp.hops {
+            // Counting, and this step completes the match: count the usable edges and their far
+            // nodes without binding them.
+            None if last && self.tally.get().is_some() => {
+                let mut n = 0u64;
+                for (e, v) in self.steps(u, rp.dir, forward) {
+                    if !used.contains(&e)
+                        && self.rel_ok(rp, e, env)?
+                        && self.rel_var_ok(rp, &[e], env)
+                        && self.node_ok(&p.nodes[to], v, env)?
+                    {
+                        n += 1;
+                    }
+                }
+                self.tally.set(self.tally.get().map(|t| t + n));
+                self.check_time(&p.span)?;
+            }
             None => {
                 for (e, v) in self.steps(u, rp.dir, forward) {
                     if used.contains(&e) || !self.rel_ok(rp, e, env)? || !self.rel_var_ok(rp, &[e], env) {
