@@ -35,6 +35,7 @@ impl Exec<'_> {
         budget: Option<usize>,
     ) -> Result<Vec<Env>, QueryError> {
         let budget = budget.unwrap_or(usize::MAX);
+        let span = patterns.first().map_or(0..0, |p| p.span.clone());
         // Plain patterns first, then shortest paths, which need their ends bound.
         let mut ordered: Vec<&Pattern> = patterns.iter().filter(|p| p.shortest.is_none()).collect();
         ordered.extend(patterns.iter().filter(|p| p.shortest.is_some()));
@@ -59,7 +60,10 @@ impl Exec<'_> {
             self.cap.set(usize::MAX);
             matched?;
             let mut kept = Vec::new();
-            for env in found {
+            for (i, env) in found.into_iter().enumerate() {
+                if i % 4096 == 4095 {
+                    self.check_time(&span)?;
+                }
                 if self.all_true(filter, &env)? {
                     kept.push(env);
                 }
@@ -72,7 +76,6 @@ impl Exec<'_> {
                 kept.push(r);
             }
             out.extend(kept);
-            let span = patterns.first().map_or(0..0, |p| p.span.clone());
             self.check_size(out.len(), &span)?;
         }
         Ok(out)

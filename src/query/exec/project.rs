@@ -32,7 +32,10 @@ impl Exec<'_> {
             let keys: Vec<usize> = (0..items.len()).filter(|&i| !items[i].expr.has_aggregate()).collect();
             let mut groups: Vec<(Vec<Val>, Vec<Env>)> = Vec::new();
             let mut index: HashMap<String, usize> = HashMap::new();
-            for row in rows {
+            for (i, row) in rows.into_iter().enumerate() {
+                if i % 4096 == 4095 {
+                    self.check_time(&p.span)?;
+                }
                 let key: Vec<Val> =
                     keys.iter().map(|&i| self.eval(&items[i].expr, &row)).collect::<Result<_, _>>()?;
                 let k = key.iter().map(Val::group_key).collect::<Vec<_>>().join("\u{1}");
@@ -68,7 +71,10 @@ impl Exec<'_> {
                 out.push((vals, env));
             }
         } else {
-            for row in rows {
+            for (i, row) in rows.into_iter().enumerate() {
+                if i % 4096 == 4095 {
+                    self.check_time(&p.span)?;
+                }
                 let vals: Vec<Val> =
                     items.iter().map(|i| self.eval(&i.expr, &row)).collect::<Result<_, _>>()?;
                 let mut env = row;
