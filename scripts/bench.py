@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs aikg and the engines a user would otherwise pick (Kùzu, igraph, rustworkx, networkx) side
+"""Runs aikg and the engines a user would otherwise pick (Kùzu, LadybugDB, igraph, rustworkx, networkx) side
 by side on the same generated graphs, checks that they agree on the answers, and prints the
 times, the ratios (aikg / peer: lower is better) and a verdict per target of issue #7.
 
@@ -48,6 +48,10 @@ cypher      MATCH (a:Project)-[:OFFERS|USES]->(c:Chip)-[:CONTAINS]->(h:Technolog
             thread per core). The filter on segment keeps the matches (280k on the 200k graph)
             under aikg's cap of 1M intermediate rows; without it the 200k graph has 3.8M matches
             and aikg stops with an error.
+LadybugDB   (`ladybug` on PyPI, Kùzu's maintained fork since Kùzu was archived in October 2025)
+            runs every Kùzu measurement above the same way: same layouts, same queries, same answers
+            checked. The targets stay those of issue #7 (against Kùzu); the notes give aikg /
+            LadybugDB as well. Both cannot be imported into one process, so each worker loads one.
 memory      peak resident set size: of the load process (aikg import vs the Kùzu COPY process),
             and of a process that opens the graph and runs the Cypher 3-hop once (`aikg query`
             vs a Kùzu process that opens the database and runs it). The Python processes
@@ -97,7 +101,9 @@ CYPHER = (
     "RETURN m.id AS maker, count(*) AS paths, count(DISTINCT a) AS projects "
     "ORDER BY paths DESC, maker LIMIT 10"
 )
-ENGINES = ["aikg", "kuzu", "igraph", "rustworkx", "networkx"]
+ENGINES = ["aikg", "kuzu", "ladybug", "igraph", "rustworkx", "networkx"]
+# The embedded Cypher engines: Kùzu 0.11.3 and LadybugDB, its fork (same Python API).
+GRAPH_DBS = {"kuzu": "Kùzu", "ladybug": "LadybugDB"}
 
 
 def log(msg):
@@ -200,9 +206,9 @@ def kuzu_rows(conn, query):
     return rows
 
 
-def work_kuzu(task, spec, db_path):
+def work_kuzu(task, spec, db_path, module="kuzu"):
     t0 = time.perf_counter()
-    import kuzu
+    kuzu = __import__(module)
     import_s = time.perf_counter() - t0
     if task in ("load-label", "load-single"):
         shutil.rmtree(db_path, ignore_errors=True)
@@ -248,7 +254,7 @@ def work_kuzu(task, spec, db_path):
             times.append(time.perf_counter() - t)
         return {"cypher_ms": [x * 1e3 for x in times], "cypher_rows": rows, "import_s": import_s,
                 "threads": os.cpu_count()}
-    raise SystemExit(f"unknown kuzu task {task}")
+    raise SystemExit(f"unknown {module} task {task}")
 
 
 def load_peer(spec):
@@ -378,8 +384,8 @@ def worker_main(argv):
     engine, task, spec_path = argv[:3]
     with open(spec_path) as f:
         spec = json.load(f)
-    if engine == "kuzu":
-        out = work_kuzu(task, spec, argv[3])
+    if engine in GRAPH_DBS:
+        out = work_kuzu(task, spec, argv[3], module=engine)
     else:
         out = work_peer(engine, spec)
     print(json.dumps(out))
@@ -518,32 +524,34 @@ def run_size(args, aikg, size):
     with open(spec_path, "w") as f:
         json.dump(spec, f)
 
-    # ---- Kùzu -----------------------------------------------------------------------------
-    if "kuzu" in args.engines:
-        k = E["kuzu"] = {}
+    # ---- Kùzu and LadybugDB ---------------------------------------------------------------
+    for eng in GRAPH_DBS:
+        if eng not in args.engines:
+            continue
+        k = E[eng] = {}
         for layout in ("single", "label"):
-            db = os.path.join(d, f"kuzu-{layout}.kz")
+            db = os.path.join(d, f"{eng}-{layout}.kz")
             walls, rss = [], []
             for i in range(load_reps):
-                log(f"[{size}] kuzu load, {layout} layout ({i + 1}/{load_reps})")
-                out, _, peak = run_child(worker("kuzu", f"load-{layout}", spec_path, db), want_json=True)
+                log(f"[{size}] {eng} load, {layout} layout ({i + 1}/{load_reps})")
+                out, _, peak = run_child(worker(eng, f"load-{layout}", spec_path, db), want_json=True)
                 walls.append(out["load_s"])
                 rss.append(peak)
                 if tuple(out["counts"]) != (prep["nodes"], prep["edges"]):
-                    raise SystemExit(f"kuzu {layout}: loaded {out['counts']}, expected {(prep['nodes'], prep['edges'])}")
+                    raise SystemExit(f"{eng} {layout}: loaded {out['counts']}, expected {(prep['nodes'], prep['edges'])}")
             k[f"load_{layout}_s"], k[f"load_{layout}_rss_mb"] = min(walls), max(rss)
         best = min(("single", "label"), key=lambda l: k[f"load_{l}_s"])
         k["load_s"], k["load_rss_mb"], k["load_layout"] = k[f"load_{best}_s"], k[f"load_{best}_rss_mb"], best
-        db = os.path.join(d, "kuzu-label.kz")
+        db = os.path.join(d, f"{eng}-label.kz")
         walls, imports, answers = [], [], set()
         for i in range(cold_reps):
-            out, _, _ = run_child(worker("kuzu", "cold", spec_path, db), want_json=True)
+            out, _, _ = run_child(worker(eng, "cold", spec_path, db), want_json=True)
             walls.append(out["cold_s"])
             imports.append(out["import_s"])
             answers.add(out["answer"])
         k["cold_s"], k["import_s"], k["first_answer"] = min(walls), median(imports), sorted(answers)
-        log(f"[{size}] kuzu cypher")
-        out, _, peak = run_child(worker("kuzu", "cypher", spec_path, db), want_json=True)
+        log(f"[{size}] {eng} cypher")
+        out, _, peak = run_child(worker(eng, "cypher", spec_path, db), want_json=True)
         k.update(out)
         k["query_rss_mb"] = peak
 
@@ -582,12 +590,14 @@ def check(res):
         worst = max(abs(x[1] - y[1]) for x, y in zip(a["pagerank_top"], r["pagerank_top"]))
         ok = ours[:5] == theirs[:5] and set(ours) == set(theirs)
         out.append((f"pagerank top 10 aikg vs {engine}", ok, f"max |diff| of the top-10 scores {worst:.2e}"))
-    if "kuzu" in E:
-        k = E["kuzu"]
+    for eng in GRAPH_DBS:
+        if eng not in E:
+            continue
+        k = E[eng]
         ok = [list(r) for r in k["cypher_rows"]] == a["cypher_rows"]
-        out.append(("cypher rows aikg vs kuzu", ok, f"{len(a['cypher_rows'])} rows; first {a['cypher_rows'][:1]}"))
+        out.append((f"cypher rows aikg vs {eng}", ok, f"{len(a['cypher_rows'])} rows; first {a['cypher_rows'][:1]}"))
         ok = a["first_answer"] == k["first_answer"]
-        out.append(("first query aikg vs kuzu", ok, f"{a['first_answer']} vs {k['first_answer']}"))
+        out.append((f"first query aikg vs {eng}", ok, f"{a['first_answer']} vs {k['first_answer']}"))
     return out
 
 
@@ -623,7 +633,8 @@ def rows_for(res):
     rows = []
     rows.append(("load (CSV -> store)", "ms", {e: ms_of(g(e), "load_s") for e in ENGINES},
                  "kuzu", 0.5, f"Kùzu: {g('kuzu')['load_layout'] if g('kuzu') else '-'} layout (the faster)"))
-    rows.append(("cold start (open + first query)", "ms", {"aikg": ms_of(g("aikg"), "cold_s"), "kuzu": ms_of(g("kuzu"), "cold_s")},
+    dbs = [e for e in GRAPH_DBS if g(e)]
+    rows.append(("cold start (open + first query)", "ms", {"aikg": ms_of(g("aikg"), "cold_s"), **{e: ms_of(g(e), "cold_s") for e in dbs}},
                  "kuzu", 0.5, "aikg whole process; Kùzu in-process, without the interpreter and import"))
     rows.append(("  aikg open in-process", "ms", {"aikg": g("aikg")["open_ms"][0]}, None, None,
                  "read + decode the cache + build the graph, the first open in a fresh process (later opens in the "
@@ -632,12 +643,22 @@ def rows_for(res):
     rows.append(("shortest path, 100 pairs", "ms", {e: scaled(g(e), "path_ms") for e in ENGINES}, "networkx", 0.5, ""))
     rows.append(("PageRank", "ms", {e: ms_of(g(e), "pagerank_ms") for e in ENGINES}, "rustworkx", 1.0,
                  f"aikg: {g('aikg').get('pagerank_iterations')} iterations, arcs {ms_of(g('aikg'), 'pagerank_arcs_ms'):.1f} ms + iterations {ms_of(g('aikg'), 'pagerank_iter_ms'):.1f} ms"))
-    rows.append(("Cypher 3-hop pattern", "ms", {"aikg": ms_of(g("aikg"), "cypher_ms"), "kuzu": ms_of(g("kuzu"), "cypher_ms")}, "kuzu", 0.1, ""))
-    rows.append(("peak RSS, load", "MB", {"aikg": g("aikg")["load_rss_mb"], **({"kuzu": g("kuzu")["load_rss_mb"]} if g("kuzu") else {})},
+    rows.append(("Cypher 3-hop pattern", "ms", {"aikg": ms_of(g("aikg"), "cypher_ms"), **{e: ms_of(g(e), "cypher_ms") for e in dbs}}, "kuzu", 0.1, ""))
+    rows.append(("peak RSS, load", "MB", {"aikg": g("aikg")["load_rss_mb"], **{e: g(e)["load_rss_mb"] for e in dbs}},
                  "kuzu", 1.0, "aikg import vs the Kùzu COPY process"))
-    rows.append(("peak RSS, open + Cypher 3-hop", "MB", {"aikg": g("aikg")["query_rss_mb"], **({"kuzu": g("kuzu")["query_rss_mb"]} if g("kuzu") else {}),
+    rows.append(("peak RSS, open + Cypher 3-hop", "MB", {"aikg": g("aikg")["query_rss_mb"], **{e: g(e)["query_rss_mb"] for e in dbs},
                  **{e: g(e)["rss_mb"] for e in ("igraph", "rustworkx", "networkx") if g(e)}},
                  "kuzu", 1.0, "aikg query process vs the Kùzu query process; igraph/rustworkx/networkx: their whole workload"))
+    # The same targets against LadybugDB, Kùzu's living fork, as a note on each row.
+    if g("ladybug"):
+        out = []
+        for metric, unit, vals, peer, bound, note in rows:
+            if peer == "kuzu" and vals.get("aikg") is not None and vals.get("ladybug"):
+                r = vals["aikg"] / vals["ladybug"]
+                extra = f"aikg / LadybugDB {r:.2f} ({'met' if r <= bound else f'{r / bound:.1f}× over'} ≤ {bound:g})"
+                note = f"{note}; {extra}" if note else extra
+            out.append((metric, unit, vals, peer, bound, note))
+        rows = out
     return rows
 
 
@@ -662,7 +683,7 @@ def fmt(v, unit="ms"):
 
 
 def table_lines(res, markdown):
-    head = ["measure", "aikg", "Kùzu", "igraph", "rustworkx", "networkx", "aikg / peer", "target", "verdict"]
+    head = ["measure", "aikg", "Kùzu", "LadybugDB", "igraph", "rustworkx", "networkx", "aikg / peer", "target", "verdict"]
     lines = []
     for metric, unit, vals, peer, bound, note in rows_for(res):
         ratio, ok = verdict(vals, peer, bound)
@@ -698,10 +719,13 @@ def machine():
     with open("/proc/meminfo") as f:
         info["memory"] = f"{int(f.readline().split()[1]) / 1024 / 1024:.1f} GiB"
     versions = {}
-    for mod in ("kuzu", "igraph", "rustworkx", "networkx", "scipy"):
+    # From the package metadata: kuzu and ladybug cannot both be imported into one process.
+    from importlib import metadata
+    for mod, dist in (("kuzu", "kuzu"), ("ladybug", "ladybug"), ("igraph", "igraph"), ("rustworkx", "rustworkx"),
+                      ("networkx", "networkx"), ("scipy", "scipy")):
         try:
-            versions[mod] = __import__(mod).__version__
-        except Exception:
+            versions[mod] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
             versions[mod] = "not installed"
     info["versions"] = versions
     try:
@@ -864,11 +888,13 @@ def markdown(report):
         out.append(f"- aikg open in-process: read {p.get('read', 0):.1f} ms, decode {p.get('decode', 0):.1f} ms, "
                    f"graph {p.get('graph', 0):.1f} ms; the Cypher 3-hop as a whole `aikg query` process: "
                    f"{a['cypher_process_s'] * 1e3:.0f} ms")
-        if "kuzu" in res["engines"]:
-            k = res["engines"]["kuzu"]
-            out.append(f"- Kùzu load: single layout {k['load_single_s'] * 1e3:.0f} ms ({k['load_single_rss_mb']:.0f} MB), "
+        for eng, name in GRAPH_DBS.items():
+            if eng not in res["engines"]:
+                continue
+            k = res["engines"][eng]
+            out.append(f"- {name} load: single layout {k['load_single_s'] * 1e3:.0f} ms ({k['load_single_rss_mb']:.0f} MB), "
                        f"label layout {k['load_label_s'] * 1e3:.0f} ms ({k['load_label_rss_mb']:.0f} MB); "
-                       f"`import kuzu` {k['import_s'] * 1e3:.0f} ms (not counted in its cold start)")
+                       f"`import {eng}` {k['import_s'] * 1e3:.0f} ms (not counted in its cold start)")
     s = report["show"]
     out.append(f"\n`aikg show h100` on the built-in data, whole process: median **{s['median_ms']:.2f} ms** over "
                f"{s['runs']} runs (min {s['min_ms']:.2f}, max {s['max_ms']:.2f}; spawning `true` the same way: "

@@ -1,21 +1,27 @@
-//! [`Dataset`] -> [`KnowledgeGraph`]: a petgraph graph over the validated nodes and edges, an id
-//! index, name resolution and traversals.
+//! [`Dataset`] -> [`KnowledgeGraph`]: compressed sparse rows over the validated nodes and edges
+//! (one per direction), an id index, name resolution and traversals.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
-use petgraph::stable_graph::{NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use crate::diag::closest;
 use crate::model::*;
 
-/// The graph. Node weights are indices into `dataset.nodes`, edge weights into `dataset.edges`;
-/// nodes are added in dataset order, so `NodeIndex::new(i)` is node `i`.
+/// The graph: nodes and edges are indices into `dataset.nodes` and `dataset.edges`; the edges at
+/// each node are compressed sparse rows, one array per direction.
 pub struct KnowledgeGraph {
     pub dataset: Dataset,
-    graph: StableDiGraph<NodeIx, EdgeIx>,
+    /// Each node's outgoing and incoming edges, newest edge first (the order petgraph's linked
+    /// adjacency lists gave, which some answers' tie-breaking was written against).
+    out: Csr,
+    inc: Csr,
+    /// The same rows with each node's edges sorted by the other node's id, then relation, then
+    /// edge index ([`KnowledgeGraph::incident`]), built on first use by the query matcher.
+    sorted: OnceLock<(Csr, Csr)>,
+    /// Per-node scratch arrays that traversals borrow instead of allocating O(n) per call.
+    scratch: Mutex<Vec<Vec<u32>>>,
     /// Node id -> node.
     ids: FastMap<String, NodeIx>,
     /// Lowercased id, name, Chinese name, alias and ticker -> the nodes that carry it; built on
@@ -25,6 +31,8 @@ pub struct KnowledgeGraph {
     id_rank: OnceLock<Vec<u32>>,
     /// Each relation's supply direction.
     supply: FastMap<String, Option<Supply>>,
+    /// How many nodes each kind has, built on first use (the query planner's estimates).
+    kind_counts: OnceLock<BTreeMap<String, usize>>,
 }
 
 /// Which edges a traversal follows.
@@ -53,16 +61,23 @@ pub struct Reached {
 
 impl KnowledgeGraph {
     pub fn new(dataset: Dataset) -> Self {
-        let mut graph = StableDiGraph::with_capacity(dataset.nodes.len(), dataset.edges.len());
-        for ix in 0..dataset.nodes.len() {
-            graph.add_node(ix);
-        }
-        for (ix, e) in dataset.edges.iter().enumerate() {
-            graph.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ix);
-        }
+        let n = dataset.nodes.len();
+        let out = Csr::build(n, dataset.edges.iter().map(|e| (e.from, e.to)));
+        let inc = Csr::build(n, dataset.edges.iter().map(|e| (e.to, e.from)));
         let ids = dataset.nodes.iter().enumerate().map(|(ix, n)| (n.id.0.clone(), ix)).collect();
         let supply = dataset.schema.relations.iter().map(|r| (r.id.clone(), r.supply)).collect();
-        KnowledgeGraph { dataset, graph, ids, names: OnceLock::new(), id_rank: OnceLock::new(), supply }
+        KnowledgeGraph {
+            dataset,
+            out,
+            inc,
+            sorted: OnceLock::new(),
+            scratch: Mutex::new(Vec::new()),
+            ids,
+            names: OnceLock::new(),
+            id_rank: OnceLock::new(),
+            supply,
+            kind_counts: OnceLock::new(),
+        }
     }
 
     /// How time treats a node: its own lifecycle, else its kind's.
@@ -84,6 +99,17 @@ impl KnowledgeGraph {
         })
     }
 
+    /// How many nodes each kind has.
+    pub fn kind_counts(&self) -> &BTreeMap<String, usize> {
+        self.kind_counts.get_or_init(|| {
+            let mut counts = BTreeMap::new();
+            for n in &self.dataset.nodes {
+                *counts.entry(n.kind.to_string()).or_insert(0) += 1;
+            }
+            counts
+        })
+    }
+
     /// The supply direction of a relation (`None` for a relation that is not a supply one).
     pub fn supply_of(&self, rel: &str) -> Option<Supply> {
         self.supply.get(rel).copied().flatten()
@@ -91,13 +117,72 @@ impl KnowledgeGraph {
 
     /// The edges at a node in one direction, as (edge, other node), in storage order.
     pub fn edges_at(&self, node: NodeIx, dir: Direction) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        self.graph.edges_directed(NodeIndex::new(node), dir).map(move |e| {
-            let other = match dir {
-                Direction::Outgoing => e.target(),
-                Direction::Incoming => e.source(),
-            };
-            (*e.weight(), other.index())
-        })
+        let csr = match dir {
+            Direction::Outgoing => &self.out,
+            Direction::Incoming => &self.inc,
+        };
+        csr.row(node).iter().map(|&(e, o)| (e as EdgeIx, o as NodeIx))
+    }
+
+    /// The edges at a node in one direction, as (edge, other node), sorted by the other node's
+    /// id, then relation, then edge index; a slice of rows built once.
+    pub fn incident_sorted(&self, node: NodeIx, dir: Direction) -> &[(u32, u32)] {
+        let (out, inc) = self
+            .sorted
+            .get_or_init(|| (self.sorted_rows(&self.out, &self.inc), self.sorted_rows(&self.inc, &self.out)));
+        match dir {
+            Direction::Outgoing => out.row(node),
+            Direction::Incoming => inc.row(node),
+        }
+    }
+
+    /// `rows` with each row sorted as [`Self::sort_steps`] does, without comparison sorts: the
+    /// other nodes are visited in id order and each appends its edges (read from `opposite`, the
+    /// rows of the other direction) to the rows of their far ends; only parallel edges to one
+    /// node are then sorted, by relation and edge index.
+    fn sorted_rows(&self, rows: &Csr, opposite: &Csr) -> Csr {
+        let rank = self.id_rank();
+        let mut by_id = vec![0u32; self.node_count()];
+        for (ix, &r) in rank.iter().enumerate() {
+            by_id[r as usize] = ix as u32;
+        }
+        let mut fill = rows.start.clone();
+        let mut steps = vec![(0u32, 0u32); rows.steps.len()];
+        for &o in &by_id {
+            for &(e, u) in opposite.row(o as NodeIx) {
+                let at = &mut fill[u as usize];
+                steps[*at as usize] = (e, o);
+                *at += 1;
+            }
+        }
+        let mut sorted = Csr { start: rows.start.clone(), steps };
+        for u in 0..self.node_count() {
+            let (a, b) = (sorted.start[u] as usize, sorted.start[u + 1] as usize);
+            let row = &mut sorted.steps[a..b];
+            let mut i = 0;
+            while i < row.len() {
+                let j = i + row[i..].iter().take_while(|s| s.1 == row[i].1).count();
+                if j - i > 1 {
+                    row[i..j].sort_by(|x, y| {
+                        (&self.edge(x.0 as EdgeIx).rel, x.0).cmp(&(&self.edge(y.0 as EdgeIx).rel, y.0))
+                    });
+                }
+                i = j;
+            }
+        }
+        sorted
+    }
+
+    /// Borrows a zeroed per-node array; give it back zeroed with [`Self::give_back`].
+    fn borrow_array(&self) -> Vec<u32> {
+        let pooled = self.scratch.lock().ok().and_then(|mut p| p.pop());
+        pooled.unwrap_or_else(|| vec![0; self.node_count()])
+    }
+
+    fn give_back(&self, array: Vec<u32>) {
+        if let Ok(mut p) = self.scratch.lock() {
+            p.push(array);
+        }
     }
 
     /// Orders (edge, other node) pairs by the other node's id, then relation, then edge index.
@@ -175,9 +260,7 @@ impl KnowledgeGraph {
     /// The edges at a node in one direction, as (edge, other node), sorted by the other node's
     /// id, then relation, then edge index.
     pub fn incident(&self, node: NodeIx, dir: Direction) -> Vec<(EdgeIx, NodeIx)> {
-        let mut out: Vec<(EdgeIx, NodeIx)> = self.edges_at(node, dir).collect();
-        self.sort_steps(&mut out, |s| *s);
-        out
+        self.incident_sorted(node, dir).iter().map(|&(e, o)| (e as EdgeIx, o as NodeIx)).collect()
     }
 
     /// Breadth-first search from `start` up to `depth` hops, following edges in `dir` whose
@@ -191,11 +274,10 @@ impl KnowledgeGraph {
         follow: &dyn Fn(&Edge) -> bool,
     ) -> Vec<Reached> {
         let rank = self.id_rank();
+        let (mut layer_of, mut slot) = (self.borrow_array(), self.borrow_array());
         // Which layer reached each node (0: not yet); the start is layer 0 by being marked here.
-        let mut layer_of = vec![0u32; self.node_count()];
         layer_of[start] = u32::MAX;
-        // Where in its layer's list each reached node sits.
-        let mut slot = vec![0u32; self.node_count()];
+        // Where in its layer's list each reached node sits (`slot`).
         let mut frontier = vec![start];
         let mut out = Vec::new();
         for d in 1..=depth {
@@ -231,12 +313,53 @@ impl KnowledgeGraph {
             frontier = next.iter().map(|r| r.node).collect();
             out.extend(next);
         }
+        layer_of[start] = 0;
+        for r in &out {
+            (layer_of[r.node], slot[r.node]) = (0, 0);
+        }
+        self.give_back(layer_of);
+        self.give_back(slot);
         out
     }
 
-    /// Number of edges at a node, both directions.
+    /// Number of edges at a node, both directions (a self-loop counts twice).
     pub fn degree(&self, node: NodeIx) -> usize {
-        self.graph.neighbors_undirected(NodeIndex::new(node)).count()
+        self.out.row(node).len() + self.inc.row(node).len()
+    }
+}
+
+/// Compressed sparse rows: node `n`'s (edge, other node) pairs are
+/// `steps[start[n]..start[n + 1]]`.
+struct Csr {
+    start: Vec<u32>,
+    steps: Vec<(u32, u32)>,
+}
+
+impl Csr {
+    /// From (node, other node) per edge, in edge order; each row lists its newest edge first.
+    fn build(n: usize, ends: impl DoubleEndedIterator<Item = (NodeIx, NodeIx)> + ExactSizeIterator) -> Csr {
+        let m = ends.len();
+        assert!(n < u32::MAX as usize && m < u32::MAX as usize, "more than 4 billion nodes or edges");
+        let ends: Vec<(u32, u32)> = ends.map(|(a, b)| (a as u32, b as u32)).collect();
+        let mut start = vec![0u32; n + 1];
+        for &(a, _) in &ends {
+            start[a as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut steps = vec![(0u32, 0u32); m];
+        for (ix, &(a, b)) in ends.iter().enumerate().rev() {
+            let at = &mut fill[a as usize];
+            steps[*at as usize] = (ix as u32, b);
+            *at += 1;
+        }
+        Csr { start, steps }
+    }
+
+    fn row(&self, n: NodeIx) -> &[(u32, u32)] {
+        &self.steps[self.start[n] as usize..self.start[n + 1] as usize]
     }
 }
 
@@ -318,5 +441,38 @@ mod tests {
         assert!(g.neighbors(fab, 1, Dir::In, &all).is_empty());
         let only_uses = |e: &Edge| e.rel == "USES";
         assert!(g.neighbors(fab, 5, Dir::Both, &only_uses).is_empty());
+    }
+
+    #[test]
+    fn rows_list_edges_as_petgraph_did() {
+        use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+        use petgraph::visit::EdgeRef;
+        let d = crate::gen::generate(&mini().dataset, 300, 2000, 7).expect("small enough");
+        let mut pg = StableDiGraph::<(), EdgeIx>::new();
+        for _ in 0..d.nodes.len() {
+            pg.add_node(());
+        }
+        for (ix, e) in d.edges.iter().enumerate() {
+            pg.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ix);
+        }
+        let g = KnowledgeGraph::new(d);
+        for n in 0..g.node_count() {
+            for dir in [Direction::Outgoing, Direction::Incoming] {
+                let want: Vec<(EdgeIx, NodeIx)> = pg
+                    .edges_directed(NodeIndex::new(n), dir)
+                    .map(|e| {
+                        (
+                            *e.weight(),
+                            if dir == Direction::Outgoing { e.target() } else { e.source() }.index(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(g.edges_at(n, dir).collect::<Vec<_>>(), want);
+                let mut sorted = want.clone();
+                g.sort_steps(&mut sorted, |s| *s);
+                assert_eq!(g.incident(n, dir), sorted);
+            }
+            assert_eq!(g.degree(n), pg.neighbors_undirected(NodeIndex::new(n)).count());
+        }
     }
 }

@@ -226,6 +226,61 @@ mod tests {
     }
 
     #[test]
+    fn counts_without_rows_agree_with_counting_rows() {
+        // `WITH *` between MATCH and RETURN makes the executor build every row and group them.
+        for m in [
+            "MATCH (a), (b), (c)",
+            "MATCH (a)-->(b), (c)",
+            "MATCH ()-[r]->(), ()-[s]->()",
+            "MATCH (a)-[*0..3]-(b), (c:Chip)",
+            "MATCH (c)-->()<--(c)",
+            "MATCH (a)-[r]-(b) WHERE a.id < b.id",
+            "MATCH (a), (b) WHERE a.id = 'fabco' AND b.id <> a.id",
+            "MATCH (a)-->(b) WHERE a.founded > 1900 AND labels(b) = ['Chip']",
+            "MATCH p = shortestPath((a)-[*..3]-(b)) WHERE a.id = 'fabco' AND b.id = 'gpunet'",
+            "MATCH (a {id: 'none'}), (b)",
+        ] {
+            let counted = rows(&format!("{m} RETURN count(*), count(*) AS n"));
+            let built = rows(&format!("{m} WITH * RETURN count(*), count(*) AS n"));
+            assert_eq!(counted, built, "{m}");
+        }
+        assert_eq!(rows("MATCH (a), (b), (c) RETURN count(*)"), [["27"]]);
+        assert_eq!(rows("MATCH ()-[r]->(), ()-[s]->() RETURN count(r)"), [["2"]]);
+        assert_eq!(rows("UNWIND [1, 2] AS x MATCH (a), (b) RETURN count(a)"), [["18"]]);
+    }
+
+    #[test]
+    fn counts_without_rows_agree_on_a_generated_graph() {
+        let g = KnowledgeGraph::new(crate::gen::generate(&mini().dataset, 60, 240, 3).expect("small enough"));
+        let count =
+            |q: &str| run(&g, q, &BTreeMap::new(), None).unwrap_or_else(|e| panic!("{q}: {e:?}")).rows;
+        for m in [
+            "MATCH (a)-->(b)-->(c)",
+            "MATCH (a)--(b)--(c)",
+            "MATCH (a)<--(b)-->(a)",
+            "MATCH (a:Chip)<-[r]-(b)-[s]->(c:Company)",
+            "MATCH (a)-[*1..2]->(b)<--(c)",
+            "MATCH (a)-->(b), (c)-->(d)",
+            "MATCH (a)-->(b) WHERE a.id < b.id",
+        ] {
+            let counted = count(&format!("{m} RETURN count(*)"));
+            let built = count(&format!("{m} WITH * RETURN count(*)"));
+            assert_eq!(counted, built, "{m}");
+        }
+    }
+
+    #[test]
+    fn where_conjuncts_on_one_node_narrow_the_ends_of_a_shortest_path() {
+        // Without pushing `a.name = …` into the ends this would test every pair of nodes.
+        let q = "MATCH p = shortestPath((a)-[*..5]-(b)) WHERE a.name = 'FabCo' AND b.name = 'GPU Net'
+                 RETURN length(p), [n IN nodes(p) | n.id]";
+        assert_eq!(rows(q), [["2", "fabco, x1, gpunet"]]);
+        // A conjunct that reads both ends stays a filter on the whole match.
+        let q = "MATCH (a)-->(b) WHERE a.id <> b.id AND a.id = 'fabco' RETURN b.id";
+        assert_eq!(rows(q), [["x1"]]);
+    }
+
+    #[test]
     fn pattern_predicates_and_exists() {
         let q = "MATCH (n) WHERE (n)-[:MANUFACTURES]->(:Chip) RETURN n.id";
         assert_eq!(rows(q), [["fabco"]]);

@@ -1,0 +1,218 @@
+//! The executor: clauses run in order over a table of rows (one value per variable).
+//!
+//! MATCH plans each pattern before it matches: it starts from the most selective node pattern (a
+//! bound variable, then an `{id: …}` lookup, then a label) and grows the pattern from there.
+//! Relationships are isomorphic within one MATCH: no relationship is used twice in one match.
+
+mod count;
+mod eval;
+mod functions;
+mod matcher;
+mod plan;
+mod project;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::ast::*;
+use super::value::Val;
+use super::QueryError;
+use crate::graph::KnowledgeGraph;
+use crate::model::{EdgeIx, NodeIx};
+use functions::*;
+
+/// Intermediate rows allowed before a query is stopped.
+pub const MAX_ROWS: usize = 1_000_000;
+
+/// Partial matches a count may grow before it is stopped (counting keeps no rows, so the row cap
+/// does not bound it; this does, to a few seconds of work).
+pub const MAX_PARTIAL: u64 = 10 * MAX_ROWS as u64;
+
+pub struct Exec<'g> {
+    pub g: &'g KnowledgeGraph,
+    pub params: &'g BTreeMap<String, Val>,
+    regexes: RefCell<HashMap<String, regex::Regex>>,
+    /// How many matches the pattern being matched may stop at (see [`Exec::budget`]).
+    cap: std::cell::Cell<usize>,
+    /// Matches produced so far by the pattern being matched.
+    produced: std::cell::Cell<usize>,
+    /// When to give up (`--timeout`), and the limit it came from.
+    deadline: Option<(std::time::Instant, std::time::Duration)>,
+    /// WHERE conjuncts pushed into the node patterns of the MATCH being matched.
+    pushed: RefCell<std::rc::Rc<plan::Pushed>>,
+    /// Counting instead of collecting: the matches the pattern being counted has had so far.
+    tally: std::cell::Cell<Option<u64>>,
+    /// Partial matches grown while counting (bounded by [`MAX_PARTIAL`]).
+    partial: std::cell::Cell<u64>,
+}
+
+/// Variables in scope and their values.
+type Env = HashMap<String, Val>;
+
+/// The relationships a match has used so far (each may be used once per MATCH).
+type EdgeSet = HashSet<EdgeIx, std::hash::BuildHasherDefault<crate::model::Fnv>>;
+
+/// One match of a pattern: the node at each position and the binding of each relationship.
+type Match = (Vec<NodeIx>, Vec<RelBind>);
+
+/// An output row: its values and the environment its ORDER BY sees.
+type OutRow = (Vec<Val>, Env);
+
+/// Called for each trail found: its end, edges and inner nodes, with its edges in `used`.
+type Visit<'v> = dyn FnMut(NodeIx, &[EdgeIx], &[NodeIx], &mut EdgeSet) -> Result<(), QueryError> + 'v;
+
+/// A trail being walked: its edges, the nodes between them, and how many steps were taken.
+struct Walk<'a> {
+    es: Vec<EdgeIx>,
+    mids: Vec<NodeIx>,
+    visited: &'a mut usize,
+}
+
+/// What one pattern position is bound to during matching.
+#[derive(Debug, Clone)]
+enum RelBind {
+    One(EdgeIx),
+    /// A variable-length walk: its edges and the nodes between them.
+    Many(Vec<EdgeIx>, Vec<NodeIx>),
+}
+
+impl<'g> Exec<'g> {
+    pub fn new(g: &'g KnowledgeGraph, params: &'g BTreeMap<String, Val>) -> Self {
+        Exec {
+            g,
+            params,
+            regexes: RefCell::new(HashMap::new()),
+            cap: std::cell::Cell::new(usize::MAX),
+            produced: std::cell::Cell::new(0),
+            deadline: None,
+            pushed: RefCell::new(Default::default()),
+            tally: std::cell::Cell::new(None),
+            partial: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Runs the query: column names and rows.
+    pub fn run(&self, q: &Query) -> Result<(Vec<String>, Vec<Vec<Val>>), QueryError> {
+        let mut vars: Vec<String> = Vec::new();
+        let mut rows: Vec<Env> = vec![Env::new()];
+        for (i, clause) in q.clauses.iter().enumerate() {
+            let budget = q.clauses.get(i + 1).and_then(|next| self.budget(next));
+            match clause {
+                Clause::Match { optional, patterns, filter } => {
+                    let scope = vars.clone();
+                    if let Some(Clause::Return(p)) = q.clauses.get(i + 1) {
+                        if !optional && Self::count_only(p, patterns) {
+                            let n = self.count_clause(rows, patterns, filter.as_ref(), &scope)?;
+                            let n = i64::try_from(n).map_err(|_| {
+                                QueryError::new(p.span.clone(), "integer overflow in count()")
+                            })?;
+                            let items = p.items.as_deref().unwrap_or_default();
+                            let names = items.iter().map(|i| i.name.clone()).collect();
+                            return Ok((names, vec![vec![Val::Int(n); items.len()]]));
+                        }
+                    }
+                    for p in patterns {
+                        for v in pattern_vars(p) {
+                            if !vars.contains(&v) {
+                                vars.push(v);
+                            }
+                        }
+                    }
+                    rows = self.match_clause(rows, *optional, patterns, filter.as_ref(), budget, &scope)?;
+                }
+                Clause::Unwind { list, var } => {
+                    let mut out = Vec::new();
+                    for row in rows {
+                        let items = match self.eval(list, &row)? {
+                            Val::Null => Vec::new(),
+                            Val::List(items) => items,
+                            other => vec![other],
+                        };
+                        for item in items {
+                            let mut r = row.clone();
+                            r.insert(var.clone(), item);
+                            out.push(r);
+                            self.check_size(out.len(), &list.span)?;
+                        }
+                    }
+                    if !vars.contains(var) {
+                        vars.push(var.clone());
+                    }
+                    rows = out;
+                }
+                Clause::With(p) => {
+                    let (names, table) = self.project(&vars, rows, p)?;
+                    rows = table.into_iter().map(|vals| names.iter().cloned().zip(vals).collect()).collect();
+                    vars = names;
+                }
+                Clause::Return(p) => {
+                    return self.project(&vars, rows, p);
+                }
+            }
+        }
+        Ok((Vec::new(), Vec::new()))
+    }
+
+    /// Stops the query after `limit` of wall-clock time.
+    pub fn with_timeout(mut self, limit: std::time::Duration) -> Self {
+        self.deadline = Some((std::time::Instant::now() + limit, limit));
+        self
+    }
+
+    /// Fails when there are too many rows or the time is up; called wherever work grows.
+    fn check_size(&self, n: usize, span: &Span) -> Result<(), QueryError> {
+        self.check_time(span)?;
+        if n > MAX_ROWS {
+            return Err(QueryError::new(
+                span.clone(),
+                format!("the query produces more than {MAX_ROWS} intermediate rows"),
+            )
+            .help("narrow the pattern (labels, {id: ...}, fewer hops) or filter earlier"));
+        }
+        Ok(())
+    }
+
+    /// Fails when the time is up.
+    fn check_time(&self, span: &Span) -> Result<(), QueryError> {
+        if let Some((deadline, limit)) = self.deadline {
+            if std::time::Instant::now() > deadline {
+                return Err(QueryError::new(
+                    span.clone(),
+                    format!("the query did not finish within {limit:?}"),
+                )
+                .help("narrow the pattern (labels, {id: ...}, fewer hops) or raise --timeout"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn edges_of(r: &RelBind) -> Vec<EdgeIx> {
+    match r {
+        RelBind::One(e) => vec![*e],
+        RelBind::Many(es, _) => es.clone(),
+    }
+}
+
+/// Whether a variable occurs more than once in a pattern (`(c)-->()-->(c)`).
+fn repeats_a_variable(p: &Pattern) -> bool {
+    let vars = pattern_vars(p);
+    vars.iter().enumerate().any(|(i, v)| vars[..i].contains(v))
+}
+
+/// The variables a pattern introduces, in order.
+pub fn pattern_vars(p: &Pattern) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(v) = &p.path_var {
+        out.push(v.clone());
+    }
+    for (i, n) in p.nodes.iter().enumerate() {
+        if let Some(v) = &n.var {
+            out.push(v.clone());
+        }
+        if let Some(r) = p.rels.get(i).and_then(|r| r.var.clone()) {
+            out.push(r);
+        }
+    }
+    out
+}
