@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs aikg and the engines a user would otherwise pick (Kùzu, LadybugDB, igraph, rustworkx, networkx) side
 by side on the same generated graphs, checks that they agree on the answers, and prints the
-times, the ratios (aikg / peer: lower is better) and a verdict per target of issue #7.
+times, the ratios (aikg / peer: lower is better) and a verdict per target.
 
 A benchmark, not a test: it never fails on a missed target (only on a wrong answer or a broken
 engine). Usage (scripts/bench installs the peers and builds aikg first):
@@ -50,7 +50,7 @@ cypher      MATCH (a:Project)-[:OFFERS|USES]->(c:Chip)-[:CONTAINS]->(h:Technolog
             and aikg stops with an error.
 LadybugDB   (`ladybug` on PyPI, Kùzu's maintained fork since Kùzu was archived in October 2025)
             runs every Kùzu measurement above the same way: same layouts, same queries, same answers
-            checked. The targets stay those of issue #7 (against Kùzu); the notes give aikg /
+            checked. The targets stay against Kùzu; the notes give aikg /
             LadybugDB as well. Both cannot be imported into one process, so each worker loads one.
 memory      peak resident set size: of the load process (aikg import vs the Kùzu COPY process),
             and of a process that opens the graph and runs the Cypher 3-hop once (`aikg query`
@@ -845,7 +845,7 @@ def print_size(res):
 def verdict_table(report):
     """Targets down, sizes across: the verdict and aikg / peer in brackets."""
     sizes = report["sizes"]
-    head = ["target (issue #7)"] + [f"{r['nodes']:,} / {r['edges']:,}" for r in sizes]
+    head = ["target"] + [f"{r['nodes']:,} / {r['edges']:,}" for r in sizes]
     by_metric = {}
     for j, res in enumerate(sizes):
         for metric, _, vals, peer, bound, _ in rows_for(res):
