@@ -113,7 +113,15 @@ fn number(src: &str, start: usize) -> Result<(Tok, usize), QueryError> {
     }
     let text = &src[start..i];
     let tok = if float {
-        Tok::Float(text.parse().map_err(|_| QueryError::new(start..i, format!("bad number `{text}`")))?)
+        let x: f64 = text.parse().map_err(|_| QueryError::new(start..i, format!("bad number `{text}`")))?;
+        if !x.is_finite() {
+            return Err(QueryError::new(
+                start..i,
+                format!("number `{text}` is too large for a 64-bit float"),
+            )
+            .help("floats range up to about 1.8e308"));
+        }
+        Tok::Float(x)
     } else {
         Tok::Int(text.parse().map_err(|_| {
             QueryError::new(start..i, format!("integer `{text}` does not fit in 64 bits"))

@@ -114,6 +114,10 @@ impl Exec<'_> {
                 None => Ok(None),
                 Some(e) => match self.eval(e, &Env::new())? {
                     Val::Int(i) if i >= 0 => Ok(Some(i as usize)),
+                    Val::Int(i) => Err(QueryError::new(
+                        e.span.clone(),
+                        format!("{what} takes a non-negative integer, not {i}"),
+                    )),
                     other => Err(QueryError::new(
                         e.span.clone(),
                         format!("{what} takes a non-negative integer, not {}", other.type_name()),
