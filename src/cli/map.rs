@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::diagram::{command_line, Lang};
-use super::render::run_dot;
+use super::render::picture_or_markdown;
 use super::{CliError, Ctx, Result};
 use crate::diagram::{dot, map};
 
@@ -34,30 +34,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let nodes = m.tiles.iter().flat_map(|t| t.entries.iter().map(|e| e.node)).collect();
     let footer = dot::footer_text(g, nodes, Some(command_line()));
     let lang = args.lang.into();
-    let ext = args
-        .output
-        .as_ref()
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    if args.dpi.is_some() && ext.as_deref() != Some("png") {
-        return Err(CliError::bad_input("--dpi applies to PNG output only"));
-    }
-    let bytes = match ext.as_deref() {
-        None if args.output.is_none() => map::to_markdown(&m, lang, &footer).into_bytes(),
-        Some("md") => map::to_markdown(&m, lang, &footer).into_bytes(),
-        Some("dot") => map::to_dot(g, &m, lang, &footer).into_bytes(),
-        Some(format @ ("svg" | "png" | "pdf")) => {
-            let extra: Vec<String> = args.dpi.map(|d| format!("-Gdpi={d}")).into_iter().collect();
-            run_dot(&map::to_dot(g, &m, lang, &footer), format, &extra)?
-        }
-        _ => {
-            return Err(CliError::bad_input(format!(
-                "cannot tell the format of `{}`",
-                args.output.as_deref().unwrap_or(std::path::Path::new("")).display()
-            ))
-            .with_help("name the output FILE.svg, FILE.png, FILE.pdf, FILE.dot or FILE.md"))
-        }
-    };
+    let bytes = picture_or_markdown(
+        args.output.as_deref(),
+        args.dpi,
+        || map::to_markdown(&m, lang, &footer),
+        || map::to_dot(g, &m, lang, &footer),
+    )?;
     super::write_output(args.output.as_deref(), &bytes)
 }

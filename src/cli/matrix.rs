@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::diagram::command_line;
-use super::render::run_dot;
+use super::render::picture_or_markdown;
 use super::{CliError, Ctx, Result};
 use crate::diagram::{dot, matrix};
 
@@ -44,30 +44,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let title = args.title.clone().unwrap_or_else(|| {
         format!("aikg: {} × {} ({} × {})", columns[0], columns[1], m.rows.len(), m.cols.len())
     });
-    let ext = args
-        .output
-        .as_ref()
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    if args.dpi.is_some() && ext.as_deref() != Some("png") {
-        return Err(CliError::bad_input("--dpi applies to PNG output only"));
-    }
-    let bytes = match ext.as_deref() {
-        None if args.output.is_none() => matrix::to_markdown(&m, &footer).into_bytes(),
-        Some("md") => matrix::to_markdown(&m, &footer).into_bytes(),
-        Some("dot") => matrix::to_dot(&m, &title, &footer).into_bytes(),
-        Some(format @ ("svg" | "png" | "pdf")) => {
-            let extra: Vec<String> = args.dpi.map(|d| format!("-Gdpi={d}")).into_iter().collect();
-            run_dot(&matrix::to_dot(&m, &title, &footer), format, &extra)?
-        }
-        _ => {
-            return Err(CliError::bad_input(format!(
-                "cannot tell the format of `{}`",
-                args.output.as_deref().unwrap_or(std::path::Path::new("")).display()
-            ))
-            .with_help("name the output FILE.svg, FILE.png, FILE.pdf, FILE.dot or FILE.md"))
-        }
-    };
+    let bytes = picture_or_markdown(
+        args.output.as_deref(),
+        args.dpi,
+        || matrix::to_markdown(&m, &footer),
+        || matrix::to_dot(&m, &title, &footer),
+    )?;
     super::write_output(args.output.as_deref(), &bytes)
 }

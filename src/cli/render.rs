@@ -57,6 +57,36 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     write_output(Some(output), &image)
 }
 
+/// The bytes of a picture that also has a Markdown form (`map`, `matrix`), by the output file's
+/// extension: Markdown with no file or `.md`, DOT text for `.dot`, Graphviz for SVG, PNG and PDF.
+pub fn picture_or_markdown(
+    output: Option<&std::path::Path>,
+    dpi: Option<u32>,
+    markdown: impl FnOnce() -> String,
+    dot: impl FnOnce() -> String,
+) -> Result<Vec<u8>> {
+    let ext = output.and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if dpi.is_some() && ext.as_deref() != Some("png") {
+        return Err(CliError::bad_input("--dpi applies to PNG output only"));
+    }
+    Ok(match ext.as_deref() {
+        None if output.is_none() => markdown().into_bytes(),
+        Some("md") => markdown().into_bytes(),
+        Some("dot") => dot().into_bytes(),
+        Some(format @ ("svg" | "png" | "pdf")) => {
+            let extra: Vec<String> = dpi.map(|d| format!("-Gdpi={d}")).into_iter().collect();
+            run_dot(&dot(), format, &extra)?
+        }
+        _ => {
+            return Err(CliError::bad_input(format!(
+                "cannot tell the format of `{}`",
+                output.unwrap_or(std::path::Path::new("")).display()
+            ))
+            .with_help("name the output FILE.svg, FILE.png, FILE.pdf, FILE.dot or FILE.md"))
+        }
+    })
+}
+
 /// Runs `dot -T<format> [extra…]` on the DOT text and returns the image.
 pub fn run_dot(dot: &str, format: &str, extra: &[String]) -> Result<Vec<u8>> {
     let child = Command::new("dot")
