@@ -69,10 +69,10 @@ pub fn render(output: &Output, format: Format, style: Style) -> String {
     }
 }
 
-/// Columns of prose (a verdict's reason, a note, a summary, a market's list of shares). On a
-/// terminal they leave the grid, which would squeeze them to a few characters a line, and follow
-/// it as full-width lines keyed by the row's id (or first column).
-const PROSE: &[&str] = &["why", "note", "summary", "detail", "shares"];
+/// Columns of prose (a verdict's reason, a note, a summary, a market's list of shares, a list of
+/// sources). On a terminal they leave the grid, which would squeeze them to a few characters a
+/// line, and follow it as full-width lines keyed by the row's id (or first column).
+const PROSE: &[&str] = &["why", "note", "summary", "detail", "shares", "sources"];
 
 fn table(t: &Table, style: Style) -> String {
     let Some(width) = style.width else { return grid(t, style) };
