@@ -1,19 +1,9 @@
 //! CLI runs, snapshotted whole: exit code, stdout and stderr. Error paths included.
 
+#[macro_use]
 mod common;
 
-use common::{run, run_with_backtrace, settings};
-
-macro_rules! cli_snapshot {
-    ($name:ident $(, $arg:expr)* $(,)?) => {
-        #[test]
-        fn $name() {
-            settings().bind(|| {
-                insta::assert_snapshot!(stringify!($name), run(&[$($arg),*]));
-            });
-        }
-    };
-}
+use common::{run, run_with_backtrace};
 
 const MINI: &str = "tests/fixtures/mini";
 /// Edges resting on primary, secondary and weak sources, and one unverified edge.

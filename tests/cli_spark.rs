@@ -1,20 +1,10 @@
 //! The Spark side: `--as spark-sql` scripts (their meaning is checked on Spark itself by
 //! scripts/compare_spark.py), `--timeless`, and `export --to parquet`.
 
+#[macro_use]
 mod common;
 
-use common::{run, settings};
-
-macro_rules! cli_snapshot {
-    ($name:ident $(, $arg:expr)* $(,)?) => {
-        #[test]
-        fn $name() {
-            settings().bind(|| {
-                insta::assert_snapshot!(stringify!($name), run(&[$($arg),*]));
-            });
-        }
-    };
-}
+use common::run;
 
 const PRODUCTS: &str = "tests/fixtures/products";
 const TIME: &str = "tests/fixtures/time";

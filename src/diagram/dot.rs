@@ -50,6 +50,18 @@ fn edge(from: &str, to: &str, attributes: Vec<Attribute>) -> Stmt {
     Stmt::Edge(Edge { ty: EdgeTy::Pair(Vertex::N(node_id(from)), Vertex::N(node_id(to))), attributes })
 }
 
+/// The node defaults every diagram shares: filled white boxes, grey outlines, small text.
+fn node_defaults() -> Stmt {
+    Stmt::GAttribute(GraphAttributes::Node(vec![
+        attr("fontname", FONT),
+        attr("fontsize", "10"),
+        attr("style", "filled"),
+        attr("fillcolor", "#ffffff"),
+        attr("color", "#444444"),
+        attr("margin", "0.08,0.04"),
+    ]))
+}
+
 fn header() -> Vec<Stmt> {
     vec![
         Stmt::GAttribute(GraphAttributes::Graph(vec![
@@ -66,14 +78,7 @@ fn header() -> Vec<Stmt> {
             attr("ranksep", "0.9"),
             attr("bgcolor", "#ffffff"),
         ])),
-        Stmt::GAttribute(GraphAttributes::Node(vec![
-            attr("fontname", FONT),
-            attr("fontsize", "10"),
-            attr("style", "filled"),
-            attr("fillcolor", "#ffffff"),
-            attr("color", "#444444"),
-            attr("margin", "0.08,0.04"),
-        ])),
+        node_defaults(),
         Stmt::GAttribute(GraphAttributes::Edge(vec![
             attr("fontname", FONT),
             attr("fontsize", "8"),
@@ -300,14 +305,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
             attr("mclimit", "10"),
             attr("bgcolor", "#ffffff"),
         ])),
-        Stmt::GAttribute(GraphAttributes::Node(vec![
-            attr("fontname", FONT),
-            attr("fontsize", "10"),
-            attr("style", "filled"),
-            attr("fillcolor", "#ffffff"),
-            attr("color", "#444444"),
-            attr("margin", "0.08,0.04"),
-        ])),
+        node_defaults(),
         Stmt::GAttribute(GraphAttributes::Edge(vec![
             attr("fontname", FONT),
             attr("fontsize", "8"),

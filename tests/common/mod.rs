@@ -76,3 +76,17 @@ impl Drop for Scratch {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A test that runs the CLI with the given arguments and snapshots the run whole (exit code,
+/// stdout, stderr) under the test's name.
+#[allow(unused_macros)]
+macro_rules! cli_snapshot {
+    ($name:ident $(, $arg:expr)* $(,)?) => {
+        #[test]
+        fn $name() {
+            $crate::common::settings().bind(|| {
+                insta::assert_snapshot!(stringify!($name), $crate::common::run(&[$($arg),*]));
+            });
+        }
+    };
+}
