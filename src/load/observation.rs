@@ -210,6 +210,106 @@ pub(super) fn check_observations(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Texts;
+
+    /// The errors of loading a bad-data case, as (file name, line, message).
+    fn errors(case: [(&str, &str); 3]) -> Vec<(String, usize, String)> {
+        let texts = Texts { files: case.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+        match crate::load::load(&texts) {
+            Err(crate::load::LoadError::Invalid(diags)) => diags
+                .iter()
+                .map(|d| {
+                    let (name, text) = &texts.files[d.file];
+                    (name.clone(), text[..d.span.start].matches('\n').count() + 1, d.message.clone())
+                })
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_bad_observation_is_a_located_error() {
+        let got = errors([
+            ("schema.toml", include_str!("../../tests/bad-data/bad-observations/schema.toml")),
+            ("sources.toml", include_str!("../../tests/bad-data/bad-observations/sources.toml")),
+            ("chain.toml", include_str!("../../tests/bad-data/bad-observations/chain.toml")),
+        ]);
+        let want = [
+            (59, "no node has id `fabcoo`"),
+            (67, "unknown metric `revenue_us`"),
+            (74, "metric `market_cap_usd` does not describe a Company"),
+            (83, "`date` is not a date: `FY2024`"),
+            (86, "observation cites no source"),
+            (97, "unknown source `example-fabb`"),
+            (102, "value NaN is not a finite number at or above 0"),
+            (109, "value -5 is not a finite number at or above 0"),
+            (118, "unknown confidence `forecast`"),
+            (133, "duplicate observation of `fabco` revenue_usd on 2023 for FY2023"),
+            (142, "empty `period`"),
+        ];
+        let got: Vec<(usize, &str)> = got
+            .iter()
+            .map(|(file, line, msg)| {
+                assert_eq!(file, "chain.toml");
+                (*line, msg.as_str())
+            })
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn every_bad_metric_is_a_located_error() {
+        let got = errors([
+            ("schema.toml", include_str!("../../tests/bad-data/bad-metrics/schema.toml")),
+            ("sources.toml", include_str!("../../tests/bad-data/bad-metrics/sources.toml")),
+            ("chain.toml", include_str!("../../tests/bad-data/bad-metrics/chain.toml")),
+        ]);
+        let want = [
+            (42, "malformed metric id `Market-Cap`"),
+            (48, "metric `revenue_usd` has an empty unit"),
+            (49, "unknown kind `Compnay`"),
+            (52, "duplicate metric `revenue_usd`"),
+            (52, "metric `revenue_usd` describes no kind"),
+            (59, "kind Company already has a property `ticker`"),
+            (62, "metric `name` has the name of a node field"),
+        ];
+        let got: Vec<(usize, &str)> = got
+            .iter()
+            .map(|(file, line, msg)| {
+                assert_eq!(file, "schema.toml");
+                (*line, msg.as_str())
+            })
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn valid_observations_load_in_file_order() {
+        let d = crate::load::load(&Texts {
+            files: [
+                ("schema.toml", include_str!("../../tests/fixtures/markets/schema.toml")),
+                ("sources.toml", include_str!("../../tests/fixtures/markets/sources.toml")),
+                ("chain.toml", include_str!("../../tests/fixtures/markets/chain.toml")),
+                ("observations.toml", include_str!("../../tests/fixtures/markets/observations.toml")),
+            ]
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect(),
+        })
+        .expect("the markets fixture is valid")
+        .dataset;
+        assert_eq!(d.schema.metrics.len(), 3);
+        assert!(d.schema.metric("revenue_usd").is_some_and(|m| m.flow));
+        let first = &d.observations[0];
+        assert_eq!(
+            (first.node.0.as_str(), first.metric.as_str(), first.value),
+            ("render-token", "market_cap_usd", 2.1e9)
+        );
+        assert_eq!(first.confidence(), "reported");
+        assert_eq!(d.observations[1].confidence(), "estimated");
+        assert_eq!(d.observations[4].period.as_deref(), Some("FY2024"));
+        assert_eq!(d.observations.len(), 6);
+    }
 
     #[test]
     fn metric_ids() {
