@@ -89,6 +89,8 @@ pub struct Citations {
     pub claims: usize,
     /// Rental prices (`[[price]]`) citing it.
     pub prices: usize,
+    /// Observations (`[[observation]]`) citing it.
+    pub observations: usize,
     /// Nodes and edges that cite this source and no other: what rests on it alone.
     pub alone: usize,
 }
@@ -123,6 +125,11 @@ pub fn citations(d: &Dataset) -> BTreeMap<&SourceId, Citations> {
     for id in d.prices.iter().flat_map(|p| &p.sources) {
         if let Some(x) = out.get_mut(id) {
             x.prices += 1;
+        }
+    }
+    for id in d.observations.iter().flat_map(|o| &o.sources) {
+        if let Some(x) = out.get_mut(id) {
+            x.observations += 1;
         }
     }
     out
