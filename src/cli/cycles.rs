@@ -21,7 +21,7 @@ pub struct Args {
 }
 
 /// Edge properties that carry an amount of money, and the US dollars in one unit of each.
-const AMOUNTS: &[(&str, f64)] = &[("amount_usd", 1.0), ("contract_usd_b", 1e9)];
+const AMOUNTS: &[(&str, f64)] = &[("amount_usd", 1.0), ("contract_usd", 1.0)];
 
 /// A number property as a float.
 fn number(v: Option<&Value>) -> Option<f64> {
