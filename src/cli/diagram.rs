@@ -158,7 +158,7 @@ pub fn text(ctx: &Ctx, args: &SelectArgs, draw: &DrawArgs, syntax: Syntax) -> Re
         let o = diagram::overview(g);
         return Ok(match syntax {
             Syntax::Dot => diagram::dot::overview(g, &o, &opts),
-            Syntax::Mermaid => diagram::mermaid::overview(g, &o),
+            Syntax::Mermaid => diagram::mermaid::overview(g, &o, &opts),
         });
     }
     let layers = ctx.layers(&args.layer)?;
@@ -191,6 +191,6 @@ pub fn text(ctx: &Ctx, args: &SelectArgs, draw: &DrawArgs, syntax: Syntax) -> Re
     let sub = diagram::select(g, &selection);
     Ok(match syntax {
         Syntax::Dot => diagram::dot::subgraph(g, &sub, &opts),
-        Syntax::Mermaid => diagram::mermaid::subgraph(g, &sub),
+        Syntax::Mermaid => diagram::mermaid::subgraph(g, &sub, &opts),
     })
 }

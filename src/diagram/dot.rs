@@ -448,10 +448,26 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
         if !label.is_empty() {
             attrs.push(attr("label", &label.join("\n")));
         }
+        // An arrow to or from a shared box names the nodes it joins (up to 8 edges).
+        let shared = |i: usize| !matches!(p.items[i].0, plan::Item::Node(_));
+        let which = if (shared(arrow.from) || shared(arrow.to)) && arrow.edges.len() <= 8 {
+            let mut pairs: Vec<String> = arrow
+                .edges
+                .iter()
+                .map(|&e| {
+                    let (_, a, b) = plan::oriented(g, e);
+                    format!("{} → {}", g.node(a).name, g.node(b).name)
+                })
+                .collect();
+            pairs.dedup();
+            format!(": {}", pairs.join("; "))
+        } else {
+            String::new()
+        };
         attrs.push(attr(
             "tooltip",
             &format!(
-                "{} ({} edge{})",
+                "{} ({} edge{}){which}",
                 rels.join(", "),
                 arrow.edges.len(),
                 if arrow.edges.len() == 1 { "" } else { "s" }

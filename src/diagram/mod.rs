@@ -6,6 +6,7 @@ pub mod layout;
 pub mod map;
 pub mod matrix;
 pub mod mermaid;
+pub mod order;
 pub mod plan;
 
 use std::collections::{BTreeMap, BTreeSet};
