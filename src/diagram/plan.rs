@@ -293,18 +293,31 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
     });
     let place: BTreeMap<NodeIx, usize> = sub.nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
     let importance: BTreeMap<NodeIx, usize> = order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
-    let group_key = |n: NodeIx| (rank[&n], g.node(n).kind.to_string());
-    let mut keep = sub.nodes.len();
-    if max_nodes > 0 && sub.nodes.len() > max_nodes {
-        keep = max_nodes;
-        while keep > 1 {
-            let groups: BTreeSet<(i64, String)> = order[keep..].iter().map(|&n| group_key(n)).collect();
-            if keep + groups.len() <= max_nodes {
-                break;
+    // Groups per column and kind; when even those are too many for the cap (a whole graph of
+    // many kinds), per column: "+N more nodes".
+    let by_kind = |n: NodeIx| (rank[&n], g.node(n).kind.to_string());
+    let by_column = |n: NodeIx| (rank[&n], "Node".to_string());
+    let fit = |key: &dyn Fn(NodeIx) -> (i64, String)| {
+        let mut keep = sub.nodes.len();
+        if max_nodes > 0 && sub.nodes.len() > max_nodes {
+            keep = max_nodes;
+            while keep > 1 {
+                let groups: BTreeSet<(i64, String)> = order[keep..].iter().map(|&n| key(n)).collect();
+                if keep + groups.len() <= max_nodes {
+                    break;
+                }
+                keep -= 1;
             }
-            keep -= 1;
         }
+        keep
+    };
+    let mut keep = fit(&by_kind);
+    let mut per_column = false;
+    if keep <= 1 && sub.nodes.len() > max_nodes && max_nodes > 1 {
+        keep = fit(&by_column);
+        per_column = true;
     }
+    let group_key = |n: NodeIx| if per_column { by_column(n) } else { by_kind(n) };
     let kept: BTreeSet<NodeIx> = order[..keep].iter().copied().collect();
     let mut items: Vec<(Item, i64)> = Vec::new();
     let mut item_of: BTreeMap<NodeIx, usize> = BTreeMap::new();
