@@ -239,22 +239,17 @@ fn default_views_meet_the_layout_rules() {
         &["--focus", "render-network"],
         &["--focus", "io-net"],
         &["--focus", "openai"],
+        &["--focus", "asml"],
         &["--overview"],
     ] {
         assert_rules(&args.join(" "), reported(args));
     }
-    // Known misses, held where they stand (measured with Graphviz 2.43). ASML's three tiers down:
-    // its customers share a box and so do their chips, but the chips' users (+N more boxes of
-    // clouds, networks, labs) take chips from many of them each: 1.00 crossings per edge, and
-    // nothing alike is left to merge. The crypto layer: its grey ownership, token and funding
+    // Known misses, held where they stand (measured with Graphviz 2.43). The crypto layer: its grey ownership, token and funding
     // edges do not set the columns and run back or stay in one column (88.6% downstream, 84.1%
     // monotone), and its projects join many chains and clouds each: 3.99 crossings per edge,
     // which neither merging nor collapsing (short of its best-connected projects) halves. The
     // semiconductor layer's makers (TSMC, Samsung, SK hynix, Micron) are each supplied by most
     // equipment makers: 0.76 per edge. None may get worse.
-    let (down, mono, cross) = reported(&["--focus", "asml"]);
-    assert_rules("--focus asml", (down, mono, 0.0));
-    assert!(cross <= 1.0, "--focus asml: {cross} crossings per edge, worse than the known 1.00");
     let (down, mono, cross) = reported(&["--layer", "crypto"]);
     assert!(down >= 88.6, "--layer crypto: {down}% downstream, worse than the known 88.6%");
     assert!(mono >= 84.1, "--layer crypto: {mono}% monotone, worse than the known 84.1%");

@@ -529,7 +529,8 @@ fn arrows_of(g: &KnowledgeGraph, edges: &[EdgeIx], item_of: &BTreeMap<NodeIx, us
 
 /// Moves the least important box of `column` (a node or nodes alike, none of them the focus, next
 /// to it, or among the `protect` most important nodes) into the column's "+N more" box of its kind; a new "+N more" box takes the two
-/// least important of a kind. Whether a box was moved.
+/// least important of a kind; with nothing left to collapse by kind, the column's "+N more"
+/// boxes become one "+N more nodes". Whether anything changed.
 fn collapse_one(
     g: &KnowledgeGraph,
     items: &mut Vec<(Item, i64)>,
@@ -567,7 +568,21 @@ fn collapse_one(
             }
         }
     }
-    let Some((_, kind)) = best else { return false };
+    let Some((_, kind)) = best else {
+        // Nothing left to collapse by kind: the column's "+N more" boxes become one.
+        let groups: Vec<usize> = group_of.values().copied().collect();
+        if groups.len() < 2 {
+            return false;
+        }
+        let mut all: Vec<NodeIx> = groups.iter().flat_map(|&i| members(&items[i].0)).collect();
+        all.sort_by_key(|n| importance[n]);
+        for n in &all {
+            item_of.insert(*n, groups[0]);
+        }
+        items[groups[0]].0 = Item::Group { kind: "Node".to_string(), members: all };
+        drop_items(items, item_of, &groups[1..].iter().copied().collect());
+        return true;
+    };
     let cands = &by_kind[&kind];
     let take: Vec<usize> =
         if group_of.contains_key(&kind) { vec![cands[0].1] } else { vec![cands[0].1, cands[1].1] };
