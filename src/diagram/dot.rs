@@ -331,7 +331,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
                 let shape = schema.kind(&node.kind).map_or("box", |k| k.shape.as_str());
                 let fill =
                     if print_theme { "#ffffff" } else { layer.map_or("#ffffff", |l| l.color.as_str()) };
-                let label = name_in(&node.name, node.name_zh.as_deref(), opts.lang);
+                let label = with_tickers(g, &p, *n, name_in(&node.name, node.name_zh.as_deref(), opts.lang));
                 let tooltip =
                     node.summary.clone().unwrap_or_else(|| format!("{} ({})", node.name, node.kind));
                 let focus = Some(*n) == p.focus;
@@ -364,7 +364,8 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
                     .iter()
                     .map(|&m| {
                         let x = g.node(m);
-                        name_in(&x.name, x.name_zh.as_deref(), opts.lang).replace('\n', " ")
+                        with_tickers(g, &p, m, name_in(&x.name, x.name_zh.as_deref(), opts.lang))
+                            .replace('\n', " ")
                     })
                     .collect();
                 let tooltip: Vec<String> = members
@@ -489,6 +490,27 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
         )])),
     );
     print(&Graph::DiGraph { id: Id::Plain("aikg".into()), strict: false, stmts })
+}
+
+/// A label with the tickers of the tokens drawn in the node's box after its first line.
+fn with_tickers(g: &KnowledgeGraph, p: &plan::Plan, n: NodeIx, label: String) -> String {
+    let Some(tokens) = p.tokens.get(&n) else { return label };
+    let tickers: Vec<String> = tokens
+        .iter()
+        .map(|&t| match g.node(t).props.get("ticker") {
+            Some(crate::model::Value::Str(s)) if !s.is_empty() => s.clone(),
+            _ => g.node(t).name.clone(),
+        })
+        .filter(|t| *t != g.node(n).name)
+        .collect();
+    if tickers.is_empty() {
+        return label;
+    }
+    let t = format!(" ({})", tickers.join(", "));
+    match label.split_once('\n') {
+        Some((first, rest)) => format!("{first}{t}\n{rest}"),
+        None => label + &t,
+    }
 }
 
 /// An arrow's relations in schema order, each once; the first sets the arrow's look.

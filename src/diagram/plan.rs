@@ -53,6 +53,8 @@ pub struct Plan {
     pub collapsed: usize,
     /// How many edges of a tiered view were left out for skipping a tier or staying in one.
     pub skipped: usize,
+    /// Tokens drawn in the box of the one project that issues them: issuer -> tokens.
+    pub tokens: BTreeMap<NodeIx, Vec<NodeIx>>,
     pub focus: Option<NodeIx>,
 }
 
@@ -258,6 +260,32 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
     let mut sub_edges = sub.clone();
     sub_edges.edges = kept_edges;
     let sub = &sub_edges;
+    // A token is drawn in the box of the one project that issues it (its ticker there), as on
+    // the market map: its edges are the issuer's box's.
+    let mut folded: BTreeMap<NodeIx, NodeIx> = BTreeMap::new();
+    if max_nodes > 0 {
+        let mut issuers: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+        for &e in &sub.edges {
+            let edge = g.edge(e);
+            if edge.rel.as_str() == "ISSUES" && edge.from != edge.to {
+                issuers.entry(edge.to).or_default().push(edge.from);
+            }
+        }
+        for (token, by) in &issuers {
+            if let [one] = by[..] {
+                if Some(*token) != focus && !issuers.contains_key(&one) {
+                    folded.insert(*token, one);
+                }
+            }
+        }
+    }
+    let mut tokens: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+    for (&t, &i) in &folded {
+        tokens.entry(i).or_default().push(t);
+    }
+    let mut sub_nodes = sub.clone();
+    sub_nodes.nodes.retain(|n| !folded.contains_key(n));
+    let sub = &sub_nodes;
     // Importance: distance from the focus over drawn edges, then degree, then id.
     let mut degree: BTreeMap<NodeIx, usize> = BTreeMap::new();
     let mut adj: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
@@ -342,6 +370,11 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
             items.push((Item::Node(only), r));
         } else {
             items.push((Item::Group { kind, members }, r));
+        }
+    }
+    for (&t, i) in &folded {
+        if let Some(&item) = item_of.get(i) {
+            item_of.insert(t, item);
         }
     }
     // Nodes alike (same column and kind, the same drawn neighbours by the same relations, the
@@ -464,7 +497,7 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
             _ => 0,
         })
         .sum();
-    Plan { items, arrows, collapsed, skipped, focus }
+    Plan { items, arrows, collapsed, skipped, tokens, focus }
 }
 
 /// A node's drawn neighbours: (box, whether the node is upstream, relation).
@@ -498,9 +531,8 @@ fn merge(
         for &i in &group[1..] {
             removed.insert(i);
         }
-        for n in &all {
-            item_of.insert(*n, first);
-        }
+        // (Tokens drawn in a box follow it.)
+        item_of.values_mut().filter(|v| group.contains(v)).for_each(|v| *v = first);
         items[first].0 = Item::Alike(all);
     }
     drop_items(items, item_of, &removed);
@@ -576,9 +608,7 @@ fn collapse_one(
         }
         let mut all: Vec<NodeIx> = groups.iter().flat_map(|&i| members(&items[i].0)).collect();
         all.sort_by_key(|n| importance[n]);
-        for n in &all {
-            item_of.insert(*n, groups[0]);
-        }
+        item_of.values_mut().filter(|v| groups.contains(v)).for_each(|v| *v = groups[0]);
         items[groups[0]].0 = Item::Group { kind: "Node".to_string(), members: all };
         drop_items(items, item_of, &groups[1..].iter().copied().collect());
         return true;
@@ -597,9 +627,7 @@ fn collapse_one(
     if let Item::Group { members, .. } = &mut items[target].0 {
         members.extend(moved.iter().copied());
     }
-    for n in &moved {
-        item_of.insert(*n, target);
-    }
+    item_of.values_mut().filter(|v| take.contains(v)).for_each(|v| *v = target);
     drop_items(items, item_of, &take.into_iter().collect());
     true
 }
