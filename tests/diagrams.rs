@@ -62,6 +62,18 @@ diagram_snapshot!(mermaid_overview, "export", "--to", "mermaid", "--overview");
 diagram_snapshot!(dot_focus_io_net, "export", "--to", "dot", "--focus", "io-net", "--depth", "3");
 diagram_snapshot!(mermaid_focus_io_net, "export", "--to", "mermaid", "--focus", "io-net", "--depth", "3");
 diagram_snapshot!(
+    mermaid_focus_h100_zh,
+    "export",
+    "--to",
+    "mermaid",
+    "--focus",
+    "h100",
+    "--depth",
+    "1",
+    "--lang",
+    "zh"
+);
+diagram_snapshot!(
     dot_layer_semiconductors,
     "export",
     "--to",
@@ -225,16 +237,30 @@ fn default_views_meet_the_layout_rules() {
         &["--focus", "h100"],
         &["--focus", "nvidia", "--depth", "1"],
         &["--focus", "render-network"],
+        &["--focus", "io-net"],
+        &["--focus", "openai"],
+        &["--focus", "asml"],
         &["--overview"],
     ] {
         assert_rules(&args.join(" "), reported(args));
     }
-    // A known miss, held where it stands: io.net's focus view gained Intel (confidential-compute
-    // hosts) and its equipment makers with the second wave of data, and Graphviz's ordering
-    // leaves 0.56 crossings per edge against the target of 0.5. Direction and monotony hold.
-    let (down, mono, cross) = reported(&["--focus", "io-net"]);
-    assert_rules("--focus io-net", (down, mono, 0.0));
-    assert!(cross <= 0.56, "--focus io-net: {cross} crossings per edge, worse than the known 0.56");
+    // Known misses, held where they stand (measured with Graphviz 2.43 on the data of the third
+    // wave, which added materials makers, funding rounds, stablecoins and shared technologies).
+    // The crypto layer (its tokens drawn with their issuers): its grey ownership, funding and
+    // settlement edges do not set the columns and run back or stay in one column (85.7%
+    // downstream, 89.6% monotone), and its projects join many chains and clouds each: 3.29
+    // crossings per edge, which neither merging nor collapsing (short of its best-connected
+    // projects) halves; `aikg map` is the picture for this layer. The semiconductor layer's
+    // makers (TSMC, Samsung, SK hynix, Micron) are each supplied by most equipment and materials
+    // makers: 2.22 per edge. None may get worse.
+    let (down, mono, cross) = reported(&["--layer", "crypto"]);
+    assert!(down >= 85.7, "--layer crypto: {down}% downstream, worse than the known 85.7%");
+    assert!(mono >= 89.6, "--layer crypto: {mono}% monotone, worse than the known 89.6%");
+    assert!(cross <= 3.29, "--layer crypto: {cross} crossings per edge, worse than the known 3.29");
+    let semis = ["--layer", "semiconductors", "--rel", "MANUFACTURES,SUPPLIES,PACKAGES"];
+    let (down, mono, cross) = reported(&semis);
+    assert_rules("--layer semiconductors", (down, mono, 0.0));
+    assert!(cross <= 2.22, "--layer semiconductors: {cross} crossings per edge, worse than the known 2.22");
     // The DOT text `export` writes (every edge, unverified ones too), measured here.
     for args in [&["--overview"][..], &["--focus", "h100", "--depth", "2", "--direction", "upstream"]] {
         let mut full = vec!["export", "--to", "dot"];
@@ -289,6 +315,21 @@ fn legend_is_there_unless_asked_away() {
         assert!(dot.contains("drawn by: aikg export --to dot --focus h100"), "{dot}");
         svg(dot);
     }
+}
+
+#[test]
+fn mermaid_legend_goes_with_no_legend_and_names_follow_lang() {
+    let args = ["export", "--to", "mermaid", "--focus", "tsmc", "--depth", "1"];
+    let full = run(&args);
+    assert!(stdout(&full).contains("subgraph Legend[\"Legend 图例\"]"), "{full}");
+    assert!(stdout(&full).contains("Arrows run upstream to downstream"), "{full}");
+    assert!(stdout(&full).contains("tsmc[\"TSMC<br/>台积电\"]"), "{full}");
+    let none = run(&[&args[..], &["--no-legend", "--lang", "en"]].concat());
+    assert!(!stdout(&none).contains("Legend"), "{none}");
+    assert!(stdout(&none).contains("tsmc[\"TSMC\"]"), "{none}");
+    let zh = run(&[&args[..], &["--lang", "zh"]].concat());
+    assert!(stdout(&zh).contains("tsmc[\"台积电\"]"), "{zh}");
+    assert!(stdout(&zh).contains("subgraph Legend[\"图例\"]"), "{zh}");
 }
 
 #[test]

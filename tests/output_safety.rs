@@ -1187,8 +1187,13 @@ struct Mermaid {
 /// writes, with every label quoted and free of raw quotes and line breaks.
 fn read_mermaid(text: &str) -> Mermaid {
     let title = regex::Regex::new(r#"^title: "(.*)"$"#).unwrap();
-    let subgraph = regex::Regex::new(r#"^  subgraph layer_[a-z0-9_]+\["([^"]*)"\]$"#).unwrap();
-    let style = regex::Regex::new(r"^  style layer_[a-z0-9_]+ fill:#[0-9a-f]{6},stroke:#888888$").unwrap();
+    let subgraph = regex::Regex::new(r#"^  subgraph (?:layer_[a-z0-9_]+|Legend)\["([^"]*)"\]$"#).unwrap();
+    let style = regex::Regex::new(
+        r"^  style (?:layer_[a-z0-9_]+|Legend(?:_[a-z0-9_]+)?) fill:#[0-9a-f]{6},stroke:#(?:888888|cccccc)$",
+    )
+    .unwrap();
+    // The legend's boxes: a layer in its colour, or the relations by line style.
+    let legend_node = regex::Regex::new(r#"^    Legend_[a-z0-9_]+\["([^"]*)"\]$"#).unwrap();
     let node = regex::Regex::new(
         r#"^    ([a-z0-9_]+)(\["|\[\("|\(\("|\{\{"|\(\["|>")([^"]*)("\]|"\)\]|"\)\)|"\}\}|"\]\))$"#,
     )
@@ -1208,10 +1213,13 @@ fn read_mermaid(text: &str) -> Mermaid {
             m.nodes.insert(c[1].to_string(), (c[2].to_string(), mermaid_decode(&c[3])));
         } else if let Some(c) = edge.captures(line) {
             m.edges.push((c[1].to_string(), c[2].to_string(), mermaid_decode(&c[3]), c[5].to_string()));
-        } else if let Some(c) = subgraph.captures(line) {
+        } else if let Some(c) = subgraph.captures(line).or_else(|| legend_node.captures(line)) {
             mermaid_decode(&c[1]);
         } else {
-            assert!(line == "  end" || style.is_match(line), "unexpected Mermaid line {line:?}");
+            assert!(
+                line == "  end" || line == "    direction LR" || style.is_match(line),
+                "unexpected Mermaid line {line:?}"
+            );
         }
     }
     m

@@ -25,7 +25,7 @@ pub struct SelectArgs {
     /// Draw the nodes, relationships and paths a Cypher query returns
     #[arg(long, value_name = "CYPHER", conflicts_with = "focus")]
     query: Option<String>,
-    /// One box per layer (and per crypto segment) with node counts and the supply edges between boxes
+    /// One box per layer (and per segment of the edge and crypto layers) with node counts and the supply edges between boxes
     #[arg(long, conflicts_with_all = ["focus", "layer", "rel", "query"])]
     overview: bool,
 }
@@ -158,7 +158,7 @@ pub fn text(ctx: &Ctx, args: &SelectArgs, draw: &DrawArgs, syntax: Syntax) -> Re
         let o = diagram::overview(g);
         return Ok(match syntax {
             Syntax::Dot => diagram::dot::overview(g, &o, &opts),
-            Syntax::Mermaid => diagram::mermaid::overview(g, &o),
+            Syntax::Mermaid => diagram::mermaid::overview(g, &o, &opts),
         });
     }
     let layers = ctx.layers(&args.layer)?;
@@ -191,6 +191,6 @@ pub fn text(ctx: &Ctx, args: &SelectArgs, draw: &DrawArgs, syntax: Syntax) -> Re
     let sub = diagram::select(g, &selection);
     Ok(match syntax {
         Syntax::Dot => diagram::dot::subgraph(g, &sub, &opts),
-        Syntax::Mermaid => diagram::mermaid::subgraph(g, &sub),
+        Syntax::Mermaid => diagram::mermaid::subgraph(g, &sub, &opts),
     })
 }

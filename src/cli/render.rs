@@ -9,7 +9,7 @@ use super::{write_output, CliError, Ctx, Result};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The image to write; its extension picks the format (.svg, .png or .pdf)
+    /// The image to write; its extension picks the format (.svg, .png, .pdf, or .dot for the DOT text)
     #[arg(short, long, value_name = "FILE", required_unless_present = "layout_report")]
     output: Option<PathBuf>,
     /// Resolution of a PNG, in dots per inch [default: Graphviz's 96]
@@ -34,23 +34,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return write_output(None, report.as_bytes());
     }
     let Some(output) = &args.output else { return Err(CliError::bad_input("name the image with -o FILE")) };
-    let format = match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("svg") => "svg",
-        Some("png") => "png",
-        Some("pdf") => "pdf",
-        _ => {
-            return Err(CliError::bad_input(format!(
+    let format =
+        match output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("svg") => "svg",
+            Some("png") => "png",
+            Some("pdf") => "pdf",
+            Some("dot") => "dot",
+            _ => return Err(CliError::bad_input(format!(
                 "cannot tell the image format of `{}`",
                 output.display()
             ))
             .with_help(
-                "name the output FILE.svg, FILE.png or FILE.pdf; `aikg export --to dot` writes DOT text",
-            ))
-        }
-    };
+                "name the output FILE.svg, FILE.png, FILE.pdf or FILE.dot (the DOT text given to Graphviz)",
+            )),
+        };
     let dot = text(ctx, &args.select, &args.draw, Syntax::Dot)?;
     if args.dpi.is_some() && format != "png" {
         return Err(CliError::bad_input("--dpi applies to PNG output only"));
+    }
+    if format == "dot" {
+        // The DOT text handed to Graphviz (the analytics' edges, unlike `export --to dot`).
+        return write_output(Some(output), dot.as_bytes());
     }
     let extra: Vec<String> = args.dpi.map(|d| format!("-Gdpi={d}")).into_iter().collect();
     let image = run_dot(&dot, format, &extra)?;

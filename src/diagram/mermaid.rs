@@ -1,7 +1,7 @@
 //! Mermaid `flowchart` text for Markdown reports: layers as subgraphs, a shape per kind where
 //! Mermaid has one, dotted and thick links for the relation styles.
 
-use super::{by_layer, drawn_reversed, layer_label, node_label, Overview, Subgraph};
+use super::{by_layer, drawn_reversed, layer_label, name_in, Lang, Legend, Options, Overview, Subgraph};
 use crate::graph::KnowledgeGraph;
 use crate::model::NodeIx;
 use crate::table::format_float;
@@ -75,18 +75,79 @@ fn title(text: &str) -> String {
     format!("title: \"{}\"", escape(text).replace('\\', "\\\\"))
 }
 
-pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph) -> String {
+/// A layer's name in the chosen language(s), on one line.
+fn layer_name(layer: &crate::model::Layer, lang: Lang) -> String {
+    match lang {
+        Lang::Both => layer_label(layer),
+        _ => name_in(&layer.name, layer.name_zh.as_deref(), lang),
+    }
+}
+
+/// The legend: a subgraph with one box per drawn layer in its colour and one box naming the
+/// relations drawn in each line style (the links carry their relation as well).
+fn legend(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
+    if opts.legend == Legend::None {
+        return String::new();
+    }
+    let schema = &g.dataset.schema;
+    let heading = match opts.lang {
+        Lang::En => "Legend",
+        Lang::Zh => "图例",
+        Lang::Both => "Legend 图例",
+    };
+    let mut out = format!("  subgraph Legend[\"{heading}\"]\n    direction LR\n");
+    let mut styles = Vec::new();
+    for (layer, _) in by_layer(g, sub) {
+        let id = format!("Legend_{}", layer.id.replace('-', "_"));
+        out.push_str(&format!("    {id}[\"{}\"]\n", escape(&layer_name(layer, opts.lang))));
+        styles.push(format!("  style {id} fill:{},stroke:#888888\n", layer.color));
+    }
+    // Relations drawn, by the look of their links: thick, solid, dotted.
+    let mut looks: Vec<(&str, Vec<&str>)> =
+        vec![("━━ ", Vec::new()), ("── ", Vec::new()), ("┈┈ ", Vec::new())];
+    for r in &schema.relations {
+        if sub.edges.iter().any(|&e| g.edge(e).rel == r.id) {
+            let k = match r.style.as_str() {
+                "bold" => 0,
+                "dotted" | "dashed" => 2,
+                _ => 1,
+            };
+            looks[k].1.push(&r.id);
+        }
+    }
+    let lines: Vec<String> = looks
+        .iter()
+        .filter(|(_, rels)| !rels.is_empty())
+        .map(|(sample, rels)| format!("{sample}{}", rels.join(", ")))
+        .collect();
+    if !lines.is_empty() {
+        let arrows = match opts.lang {
+            Lang::Zh => "箭头：上游到下游",
+            _ => "Arrows run upstream to downstream",
+        };
+        out.push_str(&format!(
+            "    Legend_links[\"{}\"]\n",
+            escape(&format!("{arrows}\n{}", lines.join("\n")))
+        ));
+        styles.push("  style Legend_links fill:#ffffff,stroke:#cccccc\n".to_string());
+    }
+    out.push_str("  end\n  style Legend fill:#ffffff,stroke:#cccccc\n");
+    out.extend(styles);
+    out
+}
+
+pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
     let schema = &g.dataset.schema;
     let mut out = format!("---\n{}\n---\nflowchart LR\n", title(&format!("aikg: {}", sub.title)));
     let name = |n: NodeIx| node_id(&g.node(n).id.0);
     for (layer, members) in by_layer(g, sub) {
-        let label = layer_label(layer);
+        let label = layer_name(layer, opts.lang);
         let id = format!("layer_{}", layer.id.replace('-', "_"));
         out.push_str(&format!("  subgraph {id}[\"{}\"]\n", escape(&label)));
         for n in members {
             let node_data = g.node(n);
             let shape = schema.kind(&node_data.kind).map_or("box", |k| k.shape.as_str());
-            let label = node_label(node_data);
+            let label = name_in(&node_data.name, node_data.name_zh.as_deref(), opts.lang);
             out.push_str(&format!("    {}\n", node(&name(n), shape, &label)));
         }
         out.push_str("  end\n");
@@ -103,10 +164,11 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph) -> String {
         let (from, to) = if drawn_reversed(g, e) { (edge.to, edge.from) } else { (edge.from, edge.to) };
         out.push_str(&format!("  {} {} {}\n", name(from), arrow(style, &label), name(to)));
     }
+    out.push_str(&legend(g, sub, opts));
     out
 }
 
-pub fn overview(g: &KnowledgeGraph, o: &Overview) -> String {
+pub fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
     let schema = &g.dataset.schema;
     let what = format!(
         "aikg: overview of {} nodes and {} edges; arrows count supply edges",
@@ -115,10 +177,7 @@ pub fn overview(g: &KnowledgeGraph, o: &Overview) -> String {
     );
     let mut out = format!("---\n{}\n---\nflowchart LR\n", title(&what));
     for (i, b) in o.boxes.iter().enumerate() {
-        let name = match &b.label_zh {
-            Some(zh) => format!("{}\n{zh}", b.label),
-            None => b.label.clone(),
-        };
+        let name = name_in(&b.label, b.label_zh.as_deref(), opts.lang);
         out.push_str(&format!("  b{i}[\"{}<br/>{} nodes\"]\n", escape(&name), b.nodes));
         let color = schema.layer(&b.layer).map_or("#eeeeee", |l| l.color.as_str());
         out.push_str(&format!("  style b{i} fill:{color},stroke:#888888\n"));

@@ -6,6 +6,7 @@ pub mod layout;
 pub mod map;
 pub mod matrix;
 pub mod mermaid;
+pub mod order;
 pub mod plan;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -281,7 +282,7 @@ pub fn drawn_reversed(g: &KnowledgeGraph, e: EdgeIx) -> bool {
     g.dataset.schema.relation(&g.edge(e).rel).and_then(|r| r.supply) == Some(Supply::Reverse)
 }
 
-/// One box of the overview: a layer, or one crypto segment.
+/// One box of the overview: a layer, or one segment of a layer split by segment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OverviewBox {
     /// `layer` or `layer/segment`.
@@ -303,8 +304,10 @@ pub struct Overview {
     pub other_edges: usize,
 }
 
-/// The layer that is split into one box per segment.
-pub const SPLIT_LAYER: &str = "crypto";
+/// The layers drawn as one box per segment: the crypto layer, whose segments plug into different
+/// layers, and the edge layer, whose power and cooling supply data centres upstream while its
+/// devices take chips downstream (one box for both would make supply run back and forth).
+pub const SPLIT_LAYERS: &[&str] = &["edge", "crypto"];
 
 pub fn overview(g: &KnowledgeGraph) -> Overview {
     let schema = &g.dataset.schema;
@@ -313,7 +316,7 @@ pub fn overview(g: &KnowledgeGraph) -> Overview {
     for layer in &schema.layers {
         let in_layer: Vec<&crate::model::Node> =
             g.dataset.nodes.iter().filter(|n| n.layer == layer.id).collect();
-        if layer.id == SPLIT_LAYER {
+        if SPLIT_LAYERS.contains(&layer.id.as_str()) {
             for seg in &layer.segments {
                 let count = in_layer.iter().filter(|n| n.segment.as_ref().is_some_and(|s| s == seg)).count();
                 if count > 0 {
@@ -341,8 +344,8 @@ pub fn overview(g: &KnowledgeGraph) -> Overview {
     }
     let box_of = |n: NodeIx| {
         let node = g.node(n);
-        let key = match (&node.segment, node.layer.as_str()) {
-            (Some(seg), SPLIT_LAYER) => format!("{SPLIT_LAYER}/{seg}"),
+        let key = match &node.segment {
+            Some(seg) if SPLIT_LAYERS.contains(&node.layer.as_str()) => format!("{}/{seg}", node.layer),
             _ => node.layer.to_string(),
         };
         index.get(&key).copied()

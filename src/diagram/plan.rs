@@ -53,6 +53,8 @@ pub struct Plan {
     pub collapsed: usize,
     /// How many edges of a tiered view were left out for skipping a tier or staying in one.
     pub skipped: usize,
+    /// Tokens drawn in the box of the one project that issues them: issuer -> tokens.
+    pub tokens: BTreeMap<NodeIx, Vec<NodeIx>>,
     pub focus: Option<NodeIx>,
 }
 
@@ -258,6 +260,32 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
     let mut sub_edges = sub.clone();
     sub_edges.edges = kept_edges;
     let sub = &sub_edges;
+    // A token is drawn in the box of the one project that issues it (its ticker there), as on
+    // the market map: its edges are the issuer's box's.
+    let mut folded: BTreeMap<NodeIx, NodeIx> = BTreeMap::new();
+    if max_nodes > 0 {
+        let mut issuers: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+        for &e in &sub.edges {
+            let edge = g.edge(e);
+            if edge.rel.as_str() == "ISSUES" && edge.from != edge.to {
+                issuers.entry(edge.to).or_default().push(edge.from);
+            }
+        }
+        for (token, by) in &issuers {
+            if let [one] = by[..] {
+                if Some(*token) != focus && !issuers.contains_key(&one) {
+                    folded.insert(*token, one);
+                }
+            }
+        }
+    }
+    let mut tokens: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
+    for (&t, &i) in &folded {
+        tokens.entry(i).or_default().push(t);
+    }
+    let mut sub_nodes = sub.clone();
+    sub_nodes.nodes.retain(|n| !folded.contains_key(n));
+    let sub = &sub_nodes;
     // Importance: distance from the focus over drawn edges, then degree, then id.
     let mut degree: BTreeMap<NodeIx, usize> = BTreeMap::new();
     let mut adj: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
@@ -291,18 +319,33 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
             g.node(n).id.0.clone(),
         )
     });
-    let group_key = |n: NodeIx| (rank[&n], g.node(n).kind.to_string());
-    let mut keep = sub.nodes.len();
-    if max_nodes > 0 && sub.nodes.len() > max_nodes {
-        keep = max_nodes;
-        while keep > 1 {
-            let groups: BTreeSet<(i64, String)> = order[keep..].iter().map(|&n| group_key(n)).collect();
-            if keep + groups.len() <= max_nodes {
-                break;
+    let place: BTreeMap<NodeIx, usize> = sub.nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let importance: BTreeMap<NodeIx, usize> = order.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    // Groups per column and kind; when even those are too many for the cap (a whole graph of
+    // many kinds), per column: "+N more nodes".
+    let by_kind = |n: NodeIx| (rank[&n], g.node(n).kind.to_string());
+    let by_column = |n: NodeIx| (rank[&n], "Node".to_string());
+    let fit = |key: &dyn Fn(NodeIx) -> (i64, String)| {
+        let mut keep = sub.nodes.len();
+        if max_nodes > 0 && sub.nodes.len() > max_nodes {
+            keep = max_nodes;
+            while keep > 1 {
+                let groups: BTreeSet<(i64, String)> = order[keep..].iter().map(|&n| key(n)).collect();
+                if keep + groups.len() <= max_nodes {
+                    break;
+                }
+                keep -= 1;
             }
-            keep -= 1;
         }
+        keep
+    };
+    let mut keep = fit(&by_kind);
+    let mut per_column = false;
+    if keep <= 1 && sub.nodes.len() > max_nodes && max_nodes > 1 {
+        keep = fit(&by_column);
+        per_column = true;
     }
+    let group_key = |n: NodeIx| if per_column { by_column(n) } else { by_kind(n) };
     let kept: BTreeSet<NodeIx> = order[..keep].iter().copied().collect();
     let mut items: Vec<(Item, i64)> = Vec::new();
     let mut item_of: BTreeMap<NodeIx, usize> = BTreeMap::new();
@@ -322,7 +365,17 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
         for &m in &members {
             item_of.insert(m, items.len());
         }
-        items.push((Item::Group { kind, members }, r));
+        // A "+1 more" box would take the place the node itself takes: the node is drawn.
+        if let [only] = members[..] {
+            items.push((Item::Node(only), r));
+        } else {
+            items.push((Item::Group { kind, members }, r));
+        }
+    }
+    for (&t, i) in &folded {
+        if let Some(&item) = item_of.get(i) {
+            item_of.insert(t, item);
+        }
     }
     // Nodes alike (same column and kind, the same drawn neighbours by the same relations, the
     // same way round) share one box.
@@ -343,31 +396,153 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
             }
         }
     }
-    let mut removed = BTreeSet::new();
     // (--max-nodes 0 draws every node in a box of its own.)
-    for members in alike.into_values().filter(|m| m.len() > 1 && max_nodes > 0) {
-        let first = item_of[&members[0]];
-        for m in &members[1..] {
-            removed.insert(item_of[m]);
-            item_of.insert(*m, first);
+    let same: Vec<Vec<usize>> = alike
+        .into_values()
+        .filter(|m| m.len() > 1 && max_nodes > 0)
+        .map(|m| m.iter().map(|n| item_of[n]).collect())
+        .collect();
+    merge(&mut items, &mut item_of, &same, &place);
+    let mut arrows = arrows_of(g, &sub.edges, &item_of);
+    // Too tangled to read: where the arrows between two columns cross most, the boxes of the
+    // column nearer the focus (either, without a focus) that have the same arrows on their far
+    // side share a box, so that their arrows into the tangle are drawn once; until the picture
+    // crosses at most CROSSINGS_PER_ARROW per arrow or no two boxes are alike that way.
+    let focus_column = focus.and_then(|f| item_of.get(&f)).map(|&i| items[i].1);
+    // Collapsing costs names: it is kept only if it brings the picture within the target. Merging
+    // costs precision (an arrow to a shared box reaches one or more of its nodes): it is kept
+    // only if it brings the picture within the target or at least halves the crossings.
+    let mut before_collapsing = None;
+    let before = (items.clone(), arrows.clone());
+    let mut first_estimate = None;
+    loop {
+        // (--max-nodes 0: every node in a box of its own.)
+        if max_nodes == 0 {
+            break;
         }
-        items[first].0 = Item::Alike(members);
-    }
-    if !removed.is_empty() {
-        let mut renumber = BTreeMap::new();
-        let mut kept_items = Vec::new();
-        for (i, it) in items.into_iter().enumerate() {
-            if !removed.contains(&i) {
-                renumber.insert(i, kept_items.len());
-                kept_items.push(it);
+        let columns: Vec<i64> = items.iter().map(|(_, r)| *r).collect();
+        let pairs: Vec<(usize, usize)> = arrows.iter().map(|a| (a.from, a.to)).collect();
+        let o = super::order::order(&columns, &pairs);
+        let first = *first_estimate.get_or_insert(o.crossings);
+        if o.crossings as f64 <= CROSSINGS_PER_ARROW * arrows.len() as f64 {
+            break;
+        }
+        let mut gaps: Vec<(usize, i64)> = o.by_gap.iter().map(|(&c, &x)| (x, c)).collect();
+        gaps.sort_by_key(|&(x, c)| (std::cmp::Reverse(x), c));
+        let mut merged = false;
+        for &(_, c) in &gaps {
+            let sides: Vec<(i64, bool)> = match focus_column {
+                // The column nearer the focus, alike by its arrows on the focus side.
+                Some(f) if c < f => vec![(c + 1, true)],
+                Some(_) => vec![(c, false)],
+                None => vec![(c + 1, true), (c, false)],
+            };
+            for (column, downstream) in sides {
+                let groups = alike_by_side(g, &items, &arrows, column, downstream, focus);
+                if !groups.is_empty() {
+                    merge(&mut items, &mut item_of, &groups, &place);
+                    arrows = arrows_of(g, &sub.edges, &item_of);
+                    merged = true;
+                    break;
+                }
+            }
+            if merged {
+                break;
             }
         }
-        items = kept_items;
-        item_of.values_mut().for_each(|i| *i = renumber[i]);
+        if !merged {
+            // Then the least important box of the column further from the focus (the fuller
+            // column, without a focus) joins its column's "+N more" box of its kind; nodes next
+            // to the focus and the more important half of the nodes kept stay.
+            for &(_, c) in &gaps {
+                let far = match focus_column {
+                    Some(f) if c < f => c,
+                    Some(_) => c + 1,
+                    None => {
+                        let count = |k: i64| items.iter().filter(|(_, r)| *r == k).count();
+                        if count(c) >= count(c + 1) {
+                            c
+                        } else {
+                            c + 1
+                        }
+                    }
+                };
+                let saved = (items.clone(), item_of.clone());
+                if collapse_one(g, &mut items, &mut item_of, far, &importance, keep / 2, &dist) {
+                    before_collapsing.get_or_insert(saved);
+                    arrows = arrows_of(g, &sub.edges, &item_of);
+                    merged = true;
+                    break;
+                }
+            }
+        }
+        if !merged {
+            if let Some((i, o)) = before_collapsing.take() {
+                items = i;
+                item_of = o;
+                arrows = arrows_of(g, &sub.edges, &item_of);
+            }
+            let columns: Vec<i64> = items.iter().map(|(_, r)| *r).collect();
+            let pairs: Vec<(usize, usize)> = arrows.iter().map(|a| (a.from, a.to)).collect();
+            if super::order::order(&columns, &pairs).crossings * 2 > first {
+                (items, arrows) = before;
+            }
+            break;
+        }
     }
+    let collapsed = items
+        .iter()
+        .map(|(it, _)| match it {
+            Item::Group { members, .. } => members.len(),
+            _ => 0,
+        })
+        .sum();
+    Plan { items, arrows, collapsed, skipped, tokens, focus }
+}
+
+/// A node's drawn neighbours: (box, whether the node is upstream, relation).
+type Neighbours = BTreeSet<(usize, bool, String)>;
+
+/// The most crossings per arrow a picture may have before boxes alike share one (the layout
+/// target in docs/diagrams.md, on the planner's own estimate).
+pub const CROSSINGS_PER_ARROW: f64 = 0.5;
+
+/// The nodes of each item.
+fn members(item: &Item) -> Vec<NodeIx> {
+    match item {
+        Item::Node(n) => vec![*n],
+        Item::Alike(m) | Item::Group { members: m, .. } => m.clone(),
+    }
+}
+
+/// Merges each group of items (nodes or boxes of nodes alike) into one box of nodes alike, in
+/// the place of its first item, its nodes in the order of `place`; the items are renumbered.
+fn merge(
+    items: &mut Vec<(Item, i64)>,
+    item_of: &mut BTreeMap<NodeIx, usize>,
+    groups: &[Vec<usize>],
+    place: &BTreeMap<NodeIx, usize>,
+) {
+    let mut removed = BTreeSet::new();
+    for group in groups {
+        let first = group[0];
+        let mut all: Vec<NodeIx> = group.iter().flat_map(|&i| members(&items[i].0)).collect();
+        all.sort_by_key(|n| place[n]);
+        for &i in &group[1..] {
+            removed.insert(i);
+        }
+        // (Tokens drawn in a box follow it.)
+        item_of.values_mut().filter(|v| group.contains(v)).for_each(|v| *v = first);
+        items[first].0 = Item::Alike(all);
+    }
+    drop_items(items, item_of, &removed);
+}
+
+/// Every edge between the same two boxes the same way, of the same sort, as one arrow.
+fn arrows_of(g: &KnowledgeGraph, edges: &[EdgeIx], item_of: &BTreeMap<NodeIx, usize>) -> Vec<Arrow> {
     let mut arrows: Vec<Arrow> = Vec::new();
     let mut index: BTreeMap<(usize, usize, bool), usize> = BTreeMap::new();
-    for &e in &sub.edges {
+    for &e in edges {
         let (supply, a, b) = oriented(g, e);
         let (ia, ib) = (item_of[&a], item_of[&b]);
         if ia == ib {
@@ -381,11 +556,140 @@ pub fn plan(g: &KnowledgeGraph, sub: &Subgraph, max_nodes: usize, all_edges: boo
             }
         }
     }
-    Plan { items, arrows, collapsed: sub.nodes.len() - keep, skipped, focus }
+    arrows
 }
 
-/// A node's drawn neighbours: (box, whether the node is upstream, relation).
-type Neighbours = BTreeSet<(usize, bool, String)>;
+/// Moves the least important box of `column` (a node or nodes alike, none of them the focus, next
+/// to it, or among the `protect` most important nodes) into the column's "+N more" box of its kind; a new "+N more" box takes the two
+/// least important of a kind; with nothing left to collapse by kind, the column's "+N more"
+/// boxes become one "+N more nodes". Whether anything changed.
+fn collapse_one(
+    g: &KnowledgeGraph,
+    items: &mut Vec<(Item, i64)>,
+    item_of: &mut BTreeMap<NodeIx, usize>,
+    column: i64,
+    importance: &BTreeMap<NodeIx, usize>,
+    protect: usize,
+    dist: &BTreeMap<NodeIx, usize>,
+) -> bool {
+    // Candidates by kind: (least importance first, item).
+    let mut by_kind: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut group_of: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, (item, r)) in items.iter().enumerate() {
+        if *r != column {
+            continue;
+        }
+        if let Item::Group { kind, .. } = item {
+            group_of.insert(kind.clone(), i);
+            continue;
+        }
+        let nodes = members(item);
+        if nodes.iter().any(|n| dist.get(n).is_some_and(|&d| d <= 1) || importance[n] < protect) {
+            continue;
+        }
+        let rank = nodes.iter().map(|n| importance[n]).min().unwrap_or(0);
+        by_kind.entry(g.node(nodes[0]).kind.to_string()).or_default().push((rank, i));
+    }
+    let mut best: Option<(usize, String)> = None;
+    for (kind, cands) in &mut by_kind {
+        cands.sort_by_key(|&(rank, _)| std::cmp::Reverse(rank));
+        if cands.len() >= 2 || group_of.contains_key(kind) {
+            let least = cands[0].0;
+            if best.as_ref().is_none_or(|(b, _)| least > *b) {
+                best = Some((least, kind.clone()));
+            }
+        }
+    }
+    let Some((_, kind)) = best else {
+        // Nothing left to collapse by kind: the column's "+N more" boxes become one.
+        let groups: Vec<usize> = group_of.values().copied().collect();
+        if groups.len() < 2 {
+            return false;
+        }
+        let mut all: Vec<NodeIx> = groups.iter().flat_map(|&i| members(&items[i].0)).collect();
+        all.sort_by_key(|n| importance[n]);
+        item_of.values_mut().filter(|v| groups.contains(v)).for_each(|v| *v = groups[0]);
+        items[groups[0]].0 = Item::Group { kind: "Node".to_string(), members: all };
+        drop_items(items, item_of, &groups[1..].iter().copied().collect());
+        return true;
+    };
+    let cands = &by_kind[&kind];
+    let take: Vec<usize> =
+        if group_of.contains_key(&kind) { vec![cands[0].1] } else { vec![cands[0].1, cands[1].1] };
+    let moved: Vec<NodeIx> = take.iter().flat_map(|&i| members(&items[i].0)).collect();
+    let target = match group_of.get(&kind) {
+        Some(&t) => t,
+        None => {
+            items.push((Item::Group { kind: kind.clone(), members: Vec::new() }, column));
+            items.len() - 1
+        }
+    };
+    if let Item::Group { members, .. } = &mut items[target].0 {
+        members.extend(moved.iter().copied());
+    }
+    item_of.values_mut().filter(|v| take.contains(v)).for_each(|v| *v = target);
+    drop_items(items, item_of, &take.into_iter().collect());
+    true
+}
+
+/// Removes the items `removed` (no node maps to them any more) and renumbers the rest.
+fn drop_items(
+    items: &mut Vec<(Item, i64)>,
+    item_of: &mut BTreeMap<NodeIx, usize>,
+    removed: &BTreeSet<usize>,
+) {
+    if removed.is_empty() {
+        return;
+    }
+    let mut renumber = BTreeMap::new();
+    let mut kept = Vec::new();
+    for (i, it) in std::mem::take(items).into_iter().enumerate() {
+        if !removed.contains(&i) {
+            renumber.insert(i, kept.len());
+            kept.push(it);
+        }
+    }
+    *items = kept;
+    item_of.values_mut().for_each(|i| *i = renumber[i]);
+}
+
+/// A box's arrows on one side: (the other box, supply or not, the relations).
+type Side = BTreeSet<(usize, bool, Vec<String>)>;
+
+/// Boxes of one kind in `column` (not the focus, not "+N more") with the same arrows on one side
+/// (`downstream`: the arrows leaving them; else the arrows reaching them), the same boxes by the
+/// same relations, and at least one such arrow: groups of two or more, in item order.
+fn alike_by_side(
+    g: &KnowledgeGraph,
+    items: &[(Item, i64)],
+    arrows: &[Arrow],
+    column: i64,
+    downstream: bool,
+    focus: Option<NodeIx>,
+) -> Vec<Vec<usize>> {
+    let mut side: BTreeMap<usize, Side> = BTreeMap::new();
+    for a in arrows {
+        let (me, other) = if downstream { (a.from, a.to) } else { (a.to, a.from) };
+        let mut rels: Vec<String> = a.edges.iter().map(|&e| g.edge(e).rel.to_string()).collect();
+        rels.sort();
+        rels.dedup();
+        side.entry(me).or_default().insert((other, a.supply, rels));
+    }
+    let mut groups: BTreeMap<(String, Side), Vec<usize>> = BTreeMap::new();
+    for (i, (item, r)) in items.iter().enumerate() {
+        if *r != column || matches!(item, Item::Group { .. }) {
+            continue;
+        }
+        let nodes = members(item);
+        if focus.is_some_and(|f| nodes.contains(&f)) {
+            continue;
+        }
+        if let Some(sig) = side.get(&i) {
+            groups.entry((g.node(nodes[0]).kind.to_string(), sig.clone())).or_default().push(i);
+        }
+    }
+    groups.into_values().filter(|m| m.len() > 1).collect()
+}
 
 /// "chips", "companies", "people": a kind's plural for "+N more …".
 pub fn plural(kind: &str) -> String {
