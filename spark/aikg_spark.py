@@ -14,6 +14,7 @@ iterates its `-- aikg:fixpoint` blocks to their fixed point with DataFrames (or,
 
 import argparse
 import csv
+import hashlib
 import os
 import re
 import sys
@@ -41,8 +42,15 @@ def parse(script):
 
 
 class Runner:
-    def __init__(self, spark, recursive=False, log=None, broadcast_rows=1_000_000):
+    def __init__(self, spark, recursive=False, log=None, broadcast_rows=1_000_000, cache=None):
+        """`cache`: a dict shared by the runners of one session over the same tables (several
+        scripts in a row, as scripts/compare_spark.py runs them): a view whose statement, and every
+        statement before it, are the same as in a script already run is taken from it, not
+        computed again (the views of time, for one day and one evidence policy, are the same
+        for every question)."""
         self.spark = spark
+        self.cache = cache
+        self.prefix = hashlib.sha256()
         self.broadcast_rows = broadcast_rows
         self.recursive = recursive
         self.log = log
@@ -58,9 +66,24 @@ class Runner:
         column) are left as a view, read once by the views built on them."""
         m = re.match(r"\s*CREATE\s+OR\s+REPLACE\s+TEMPORARY\s+VIEW\s+(\w+)", sql, re.I)
         if m and m.group(1) != "aikg_edges":
+            if self.cached(m.group(1)):
+                return
             t0 = time.perf_counter()
-            self.spark.table(m.group(1)).localCheckpoint().createOrReplaceTempView(m.group(1))
+            df = self.spark.table(m.group(1)).localCheckpoint()
+            df.createOrReplaceTempView(m.group(1))
+            self.keep(df)
             self.stages.append((m.group(1), time.perf_counter() - t0, 1))
+
+    def cached(self, name):
+        """Whether the cache holds the view `name` for the script so far (and if so registers it)."""
+        df = self.cache.get(self.prefix.hexdigest()) if self.cache is not None else None
+        if df is not None:
+            df.createOrReplaceTempView(name)
+        return df is not None
+
+    def keep(self, df):
+        if self.cache is not None:
+            self.cache[self.prefix.hexdigest()] = df
 
     def small(self, df, rows):
         """`df`, marked for a broadcast join when it has at most `broadcast_rows` rows: a small
@@ -69,6 +92,8 @@ class Runner:
 
     def fixpoint(self, name, keys, seed, step):
         """Rows of `seed`, then of `step` whose `keys` are new, until a round adds none."""
+        if self.cached(name):
+            return
         t0 = time.perf_counter()
         reached = self.spark.sql(seed).localCheckpoint()
         frontier = reached
@@ -93,6 +118,7 @@ class Runner:
             n_reached += n_new
             frontier = new
         reached.createOrReplaceTempView(name)
+        self.keep(reached)
         self.stages.append((name, time.perf_counter() - t0, rounds))
         self.note(f"{name}: {rounds} rounds, {n_reached} rows, {time.perf_counter() - t0:.1f} s")
 
@@ -102,6 +128,10 @@ class Runner:
         answer, i = None, 0
         while i < len(statements):
             directive, sql = statements[i]
+            # Everything so far (this statement, and the step of a fixed point, included).
+            self.prefix.update(f"{directive}\n{sql}\n".encode())
+            if (directive or "").startswith("fixpoint") and i + 1 < len(statements):
+                self.prefix.update(f"{statements[i + 1][1]}\n".encode())
             kind = (directive or "").split()
             if kind and kind[0] == "fixpoint":
                 name, keys = kind[1], kind[2].split(",")
@@ -147,6 +177,9 @@ def session(master, app="aikg", partitions=None):
         b.config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", os.environ.get("AIKG_SPARK_DRIVER_MEMORY", "2g"))
+        # Spark 4.1 loses track of a column when it infers the constraints of a union of
+        # checkpoints (a fixed point's rows keyed by a day); the fixed points need none.
+        .config("spark.sql.constraintPropagation.enabled", "false")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")

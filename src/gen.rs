@@ -146,6 +146,7 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
             extra: None,
         });
     }
+    date(&template.schema, &mut out_nodes, &mut out_edges, seed);
     let mut sources = BTreeMap::new();
     sources.insert(
         source.clone(),
@@ -170,6 +171,65 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
         prices: Vec::new(),
         observations: Vec::new(),
     })
+}
+
+/// Dates on a deterministic share of the nodes and edges, drawn from a stream of their own so
+/// that the graph's shape does not depend on them, and consistent as `aikg check` wants them: an
+/// edge begins no earlier than both its ends. Of the artifacts (chips, models…), 70% get a
+/// release (2012-2025, to the month or the day); of the services (companies, clouds…), 50% a
+/// founding year (1995-2022), and one in twenty of those an end. Of the edges, 55% get a `since`
+/// (to the month) within both ends' lives, one in ten of those an `until` (ended), 2% are only `announced`, and 2% are
+/// `ended` with no `until`. The dates all come before the generated source's (2026), the data's
+/// today.
+fn date(schema: &Schema, nodes: &mut [Node], edges: &mut [Edge], seed: u64) {
+    let mut rng = SplitMix64(seed ^ 0x6461_7465_735f_6f6b);
+    let mut start_year = vec![None; nodes.len()];
+    let mut end_year = vec![None; nodes.len()];
+    for (ix, n) in nodes.iter_mut().enumerate() {
+        let artifact = schema.kind(&n.kind).is_some_and(|k| k.lifecycle.is_artifact());
+        let roll = rng.below(100);
+        if artifact && roll < 70 {
+            let (y, m) = (2012 + rng.below(14), 1 + rng.below(12));
+            n.start = Some(if roll < 10 {
+                format!("{y}-{m:02}-{:02}", 1 + rng.below(28))
+            } else {
+                format!("{y}-{m:02}")
+            });
+            start_year[ix] = Some(y);
+        } else if !artifact && roll < 50 {
+            let y = 1995 + rng.below(28);
+            n.start = Some(y.to_string());
+            start_year[ix] = Some(y);
+            if roll < 3 {
+                let end = y + 1 + rng.below(3);
+                n.end = Some(end.to_string());
+                end_year[ix] = Some(end);
+            }
+        }
+    }
+    for e in edges.iter_mut() {
+        let roll = rng.below(100);
+        let mut more = EdgeMore::default();
+        // Within both ends' lives: from the year after either starts (clear of its month) to the
+        // year either ends.
+        let floor = start_year[e.from].max(start_year[e.to]).map_or(2014, |y| (y + 1).max(2014));
+        let ceiling = [end_year[e.from], end_year[e.to]].into_iter().flatten().fold(2025, u64::min);
+        if roll < 55 && floor <= ceiling {
+            let (y, m) = (floor + rng.below(ceiling + 1 - floor), 1 + rng.below(12));
+            more.since = Some(format!("{y}-{m:02}"));
+            if roll < 6 {
+                more.until = Some(format!("{}-{m:02}", (y + 1 + rng.below(3)).min(ceiling)));
+                more.status = Some("ended".into());
+            }
+        } else if roll < 57 {
+            more.status = Some("announced".into());
+        } else if roll < 59 {
+            more.status = Some("ended".into());
+        }
+        if more != EdgeMore::default() {
+            e.extra = Some(Box::new(more));
+        }
+    }
 }
 
 /// SplitMix64 (Steele, Lea and Flood, 2014): a small generator whose output depends only on the

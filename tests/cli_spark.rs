@@ -140,3 +140,34 @@ fn parquet_keeps_list_items_the_csv_cannot() {
         assert_eq!(n, want, "{table}");
     }
 }
+
+// Time in the scripts: a made-once model's upstream walks the chain as of its release (the day of
+// the walk), every edge on the day its ends' owners hold it (acquisitions), the data's today
+// computed from the sources.
+cli_snapshot!(spark_sql_upstream_in_time, "--data", TIME, "upstream", "model-19", "--as", "spark-sql");
+// --as-of writes its day (the last day of the period) into the script; downstream spares the
+// artifacts the start did not reach when they were released, found by a walk on each such day.
+cli_snapshot!(
+    spark_sql_downstream_as_of,
+    "--data",
+    TIME,
+    "--as-of",
+    "2020-06",
+    "downstream",
+    "oldfab",
+    "--as",
+    "spark-sql"
+);
+// Impact spares every made-once artifact already released; --timeless keeps the script of every
+// edge (nothing spared).
+cli_snapshot!(spark_sql_impact_in_time, "--data", TIME, "impact", "oldfab", "--as", "spark-sql");
+cli_snapshot!(
+    spark_sql_impact_timeless,
+    "--data",
+    TIME,
+    "impact",
+    "oldfab",
+    "--timeless",
+    "--as",
+    "spark-sql"
+);

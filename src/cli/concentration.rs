@@ -15,7 +15,7 @@ pub struct Args {
     /// Every dated point of one market (its `share_of`, as `aikg concentration` lists it)
     #[arg(long, value_name = "MARKET")]
     series: Option<String>,
-    /// Every share figure counts, whatever its dates and its edge's (what the Spark SQL computes)
+    /// Every share figure counts, whatever its dates and its edge's (with --as spark-sql too)
     #[arg(long)]
     timeless: bool,
     /// Print the query that answers this elsewhere instead of answering (each market's latest
@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if !layers.is_empty() || args.series.is_some() {
             return Err(super::CliError::bad_input("--as spark-sql takes neither --layer nor --series"));
         }
-        return super::spark::print(ctx, &crate::export::SparkQuery::Concentration);
+        return super::spark::print(ctx, &crate::export::SparkQuery::Concentration, args.timeless);
     }
     let all = markets(g, if args.timeless { None } else { ctx.day() });
     let mut chosen: Vec<Market> = match &args.series {

@@ -21,6 +21,8 @@ pub struct Ctx {
     pub(super) style: Style,
     /// The day the graph is viewed on (`--as-of`, or the data's today for analytics).
     pub(super) day: Option<Day>,
+    /// Whether that day was asked for (`--as-of`) rather than the data's today.
+    pub(super) as_of: bool,
     /// The evidence policy the analytics follow (`--min-tier`, `--include-unverified`).
     pub(super) policy: Policy,
 }

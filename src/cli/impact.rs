@@ -21,8 +21,8 @@ pub struct Args {
     /// supply (by default they are counted in a note)
     #[arg(long)]
     all: bool,
-    /// Every edge counts, whatever its dates: no --as-of view and nothing spared by time (what
-    /// the Spark SQL computes)
+    /// Every edge counts, whatever its dates: no --as-of view and nothing spared by time (with
+    /// --as spark-sql, a script that does the same)
     #[arg(long)]
     timeless: bool,
     /// Print the query that answers this elsewhere instead of answering
@@ -42,7 +42,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let failed = ctx.node(&args.node)?;
     if args.as_.is_some() {
         let failed = g.node(failed).id.0.clone();
-        return super::spark::print(ctx, &crate::export::SparkQuery::Impact { failed, cut: args.cut });
+        return super::spark::print(
+            ctx,
+            &crate::export::SparkQuery::Impact { failed, cut: args.cut },
+            args.timeless,
+        );
     }
     let day = if args.timeless { None } else { ctx.day() };
     let dependants = impact(g, failed, day, args.cut);

@@ -257,6 +257,7 @@ fn run(cli: Cli) -> Result<()> {
         format,
         style: Style { color, width },
         day,
+        as_of: as_of.is_some(),
         policy,
     };
     let result = match command {

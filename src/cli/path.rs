@@ -66,6 +66,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 avoid: c.avoid.iter().map(id).collect(),
                 layers: c.layers.iter().cloned().collect(),
             },
+            false,
         );
     }
     let limit = if args.all { ENUMERATION_CAP } else { 1 };

@@ -19,8 +19,8 @@ pub struct Args {
     /// At most this many tiers [default: all]
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     depth: Option<u32>,
-    /// Every edge counts, whatever its dates: no --as-of view and no release-date walk (what the
-    /// Spark SQL computes)
+    /// Every edge counts, whatever its dates: no --as-of view and no release-date walk (with
+    /// --as spark-sql, a script that does the same)
     #[arg(long)]
     timeless: bool,
     /// Print the query that answers this elsewhere instead of answering
@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: Args, flow: Flow) -> Result<()> {
     let depth = args.depth.map(|d| d as usize);
     if args.as_.is_some() {
         let start = g.node(start).id.0.clone();
-        return super::spark::print(ctx, &SparkQuery::Tiers { start, flow, depth });
+        return super::spark::print(ctx, &SparkQuery::Tiers { start, flow, depth }, args.timeless);
     }
     let today = if args.timeless { None } else { ctx.day() };
     let (day, reached, spared) = match (flow, today) {

@@ -19,7 +19,7 @@ use crate::model::{
 };
 pub use cypher::{to_cypher, Dialect};
 pub use parquet::to_parquet;
-pub use spark_sql::{to_spark_sql, SparkQuery};
+pub use spark_sql::{to_spark_sql, SparkQuery, When};
 pub use toml_files::to_toml;
 
 #[derive(Serialize)]
