@@ -553,9 +553,7 @@ mod tests {
     use super::*;
 
     fn dataset() -> Dataset {
-        let texts = crate::diag::Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
+        let texts = crate::embedded::texts();
         crate::load::load(&texts).expect("the built-in dataset loads").dataset
     }
 

@@ -103,6 +103,16 @@ pub struct Texts {
     pub files: Vec<(String, String)>,
 }
 
+impl Texts {
+    /// The texts from (name, text) pairs, in the order given: the one conversion from embedded
+    /// files, fixtures or written files.
+    pub fn of<N: AsRef<str>, T: AsRef<str>>(files: impl IntoIterator<Item = (N, T)>) -> Texts {
+        Texts {
+            files: files.into_iter().map(|(n, t)| (n.as_ref().to_string(), t.as_ref().to_string())).collect(),
+        }
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset, and the line's byte range.
 pub fn locate(text: &str, offset: usize) -> (usize, usize, Range<usize>) {
     let offset = floor_char_boundary(text, offset.min(text.len()));

@@ -200,9 +200,7 @@ mod tests {
     use super::*;
 
     fn template() -> Dataset {
-        let texts = crate::diag::Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
+        let texts = crate::embedded::texts();
         crate::load::load(&texts).expect("loads").dataset
     }
 
@@ -219,8 +217,7 @@ mod tests {
         assert_eq!((a.nodes.len(), a.edges.len()), (2_000, 6_000));
         // It loads without a single error: ids, kinds, relations, ends, no duplicates.
         let files = crate::export::to_toml(&a);
-        let texts =
-            crate::diag::Texts { files: files.iter().map(|(n, t)| (n.to_string(), t.clone())).collect() };
+        let texts = crate::diag::Texts::of(files.iter().map(|(n, t)| (n, t)));
         crate::load::load(&texts).map_err(|e| format!("{e:?}")).expect("the generated data is valid");
         // Hubs: the busiest 1% of nodes carry far more than 1% of edge ends.
         let mut degree = vec![0usize; a.nodes.len()];

@@ -85,5 +85,5 @@ pub fn run(args: Args) -> Result<()> {
 
 fn builtin_schema() -> Texts {
     let schema = crate::embedded::FILES.iter().find(|(p, _)| p.ends_with("/schema.toml"));
-    Texts { files: schema.map(|(p, t)| (p.to_string(), t.to_string())).into_iter().collect() }
+    Texts::of(schema.copied())
 }

@@ -313,12 +313,9 @@ mod tests {
     use parquet::record::Field;
 
     use super::*;
-    use crate::diag::Texts;
 
     fn builtin() -> Dataset {
-        let texts = Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
+        let texts = crate::embedded::texts();
         crate::load::load(&texts).expect("loads").dataset
     }
 

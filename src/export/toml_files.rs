@@ -254,12 +254,10 @@ mod tests {
 
     #[test]
     fn the_built_in_dataset_survives_a_round_trip() {
-        let texts = Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
+        let texts = crate::embedded::texts();
         let d = crate::load::load(&texts).expect("loads").dataset;
         let files = to_toml(&d);
-        let texts = Texts { files: files.iter().map(|(n, t)| (n.to_string(), t.clone())).collect() };
+        let texts = Texts::of(files.iter().map(|(n, t)| (n, t)));
         let back = crate::load::load(&texts).map_err(|e| format!("{e:?}")).expect("reloads").dataset;
         assert_eq!(crate::export::to_json(&back), crate::export::to_json(&d));
         assert_eq!(to_toml(&back), files);

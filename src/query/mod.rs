@@ -168,7 +168,7 @@ mod tests {
             ("sources.toml", include_str!("../../tests/fixtures/mini/sources.toml")),
             ("chain.toml", include_str!("../../tests/fixtures/mini/chain.toml")),
         ];
-        let texts = Texts { files: files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+        let texts = Texts::of(files);
         KnowledgeGraph::new(crate::load::load(&texts).expect("the mini fixture is valid").dataset)
     }
 

@@ -1,9 +1,6 @@
 //! CLI runs, snapshotted whole: exit code, stdout and stderr. Error paths included.
 
-#[macro_use]
-mod common;
-
-use common::{run, run_with_backtrace};
+use crate::common::{run, run_with_backtrace};
 
 const MINI: &str = "tests/fixtures/mini";
 /// Edges resting on primary, secondary and weak sources, and one unverified edge.
