@@ -28,7 +28,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     check_output_folder(&args.output, args.force)?;
-    let mut progress = Progress::new(4);
+    let mut progress = Progress::new(3);
     let is =
         |ext: &str| args.files.iter().all(|f| f.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext)));
     progress.step("reading");
