@@ -199,14 +199,9 @@ impl SplitMix64 {
 mod tests {
     use super::*;
 
-    fn template() -> Dataset {
-        let texts = crate::embedded::texts();
-        crate::load::load(&texts).expect("loads").dataset
-    }
-
     #[test]
     fn deterministic_valid_and_skewed() {
-        let t = template();
+        let t = crate::testing::builtin();
         let a = generate(&t, 2_000, 6_000, 7).expect("generates");
         let b = generate(&t, 2_000, 6_000, 7).expect("generates");
         assert_eq!(crate::export::to_json(&a), crate::export::to_json(&b));
@@ -232,7 +227,7 @@ mod tests {
 
     #[test]
     fn impossible_sizes_are_errors() {
-        let t = template();
+        let t = crate::testing::builtin();
         assert!(matches!(generate(&t, 3, 10, 1), Err(GenError::TooFewNodes { .. })));
         assert!(matches!(generate(&t, 200, 20_000, 1), Err(GenError::TooManyEdges { .. })));
     }

@@ -422,17 +422,9 @@ pub fn node_keys(n: &Node) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Texts;
 
     fn mini() -> KnowledgeGraph {
-        let files = [
-            ("schema.toml", include_str!("../tests/fixtures/mini/schema.toml")),
-            ("sources.toml", include_str!("../tests/fixtures/mini/sources.toml")),
-            ("chain.toml", include_str!("../tests/fixtures/mini/chain.toml")),
-        ];
-        let texts = Texts::of(files);
-        let loaded = crate::load::load(&texts).expect("the mini fixture is valid");
-        KnowledgeGraph::new(loaded.dataset)
+        crate::testing::mini()
     }
 
     fn id(g: &KnowledgeGraph, ix: NodeIx) -> &str {

@@ -27,6 +27,8 @@ pub mod query;
 pub mod render;
 pub mod search;
 pub mod table;
+#[cfg(test)]
+mod testing;
 
 /// The dataset compiled into the binary.
 pub mod embedded {

@@ -451,8 +451,7 @@ mod tests {
 
     #[test]
     fn the_rules_reproduce_every_disclosed_figure_in_the_data() {
-        let texts = crate::embedded::texts();
-        let d = crate::load::load(&texts).expect("the built-in dataset loads").dataset;
+        let d = crate::testing::builtin();
         let all = checks(&d);
         let llama: Vec<&str> = all.iter().filter(|c| c.model == "llama-3-1").map(|c| c.figure).collect();
         assert_eq!(llama, ["training FLOPs", "chip-hours"]);

@@ -314,11 +314,6 @@ mod tests {
 
     use super::*;
 
-    fn builtin() -> Dataset {
-        let texts = crate::embedded::texts();
-        crate::load::load(&texts).expect("loads").dataset
-    }
-
     /// Every row of a Parquet file, as (column, field) pairs.
     fn rows(bytes: &[u8]) -> Vec<Vec<(String, Field)>> {
         let path =
@@ -334,7 +329,7 @@ mod tests {
 
     #[test]
     fn reads_back_what_the_csv_export_writes() {
-        let d = builtin();
+        let d = crate::testing::builtin();
         let files = to_parquet(&d).unwrap();
         let csv = crate::export::to_csv(&d).unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.0).collect();
@@ -380,7 +375,7 @@ mod tests {
 
     #[test]
     fn evidence_is_the_edge_tier() {
-        let d = builtin();
+        let d = crate::testing::builtin();
         let files = to_parquet(&d).unwrap();
         let edges = rows(&files[1].1);
         for (row, e) in edges.iter().zip(&d.edges) {
@@ -392,7 +387,7 @@ mod tests {
 
     #[test]
     fn same_data_same_bytes() {
-        let d = builtin();
+        let d = crate::testing::builtin();
         assert_eq!(to_parquet(&d).unwrap(), to_parquet(&d).unwrap());
     }
 }

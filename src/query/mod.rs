@@ -197,16 +197,9 @@ fn rel_text(g: &KnowledgeGraph, e: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Texts;
 
     fn mini() -> KnowledgeGraph {
-        let files = [
-            ("schema.toml", include_str!("../../tests/fixtures/mini/schema.toml")),
-            ("sources.toml", include_str!("../../tests/fixtures/mini/sources.toml")),
-            ("chain.toml", include_str!("../../tests/fixtures/mini/chain.toml")),
-        ];
-        let texts = Texts::of(files);
-        KnowledgeGraph::new(crate::load::load(&texts).expect("the mini fixture is valid").dataset)
+        crate::testing::mini()
     }
 
     /// The rows of a query, each cell as its table text.
