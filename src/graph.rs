@@ -432,6 +432,27 @@ mod tests {
     }
 
     #[test]
+    fn one_direction_type() {
+        for d in Dir::ALL {
+            assert_eq!(d.reversed().reversed(), d);
+            assert_eq!(d.follows_out(), d.reversed().follows_in());
+        }
+        assert_eq!(Dir::ALL.map(Dir::name), ["out", "in", "both"]);
+        // `Both` is the outgoing edges, then the incoming ones.
+        let g = mini();
+        for n in 0..g.node_count() {
+            let both: Vec<_> = g.edges_at(n, Dir::Both).collect();
+            let sides: Vec<_> = g.edges_at(n, Dir::Out).chain(g.edges_at(n, Dir::In)).collect();
+            assert_eq!(both, sides);
+            let (out, inc) = g.incident_sorted(n, Dir::Both);
+            assert_eq!((out, inc), (g.incident_sorted(n, Dir::Out).0, g.incident_sorted(n, Dir::In).1));
+            assert!(
+                g.incident_sorted(n, Dir::Out).1.is_empty() && g.incident_sorted(n, Dir::In).0.is_empty()
+            );
+        }
+    }
+
+    #[test]
     fn resolves_ids_names_chinese_names_and_tickers_in_any_case() {
         let g = mini();
         for input in ["x1", "X1", " x1 ", "X1 加速器"] {

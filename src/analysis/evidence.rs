@@ -119,6 +119,21 @@ pub fn citations(d: &Dataset) -> BTreeMap<&SourceId, Citations> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn stats_check_and_sources_share_one_definition_of_cited() {
+        let d = crate::testing::builtin();
+        let cited = d.cited();
+        let counted = citations(&d);
+        for (id, c) in &counted {
+            assert_eq!(cited.contains(id), c.nodes + c.edges + c.claims + c.prices > 0, "{id}");
+        }
+        // Claims and prices cite too: a source only a price cites is still cited.
+        let by_price: BTreeSet<&SourceId> =
+            d.citing().filter(|(by, _)| *by == Citer::Price).flat_map(|(_, ids)| ids).collect();
+        assert!(by_price.iter().all(|id| cited.contains(id)));
+    }
 
     #[test]
     fn mix_counts_each_tier() {
