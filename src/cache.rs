@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::model::*;
 
-const MAGIC: &[u8; 8] = b"AIKGBIN\x04";
+const MAGIC: &[u8; 8] = b"AIKGBIN\x05";
 
 /// The dataset as cache bytes, for files described by `stamp`.
 pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
@@ -89,6 +89,17 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         w.str(&p.date);
         w.ids(&p.sources);
         w.opt(&p.note);
+    }
+    w.len(d.observations.len());
+    for o in &d.observations {
+        w.str(&o.node.0);
+        w.str(&o.metric);
+        w.out.extend_from_slice(&o.value.to_le_bytes());
+        w.str(&o.date);
+        w.opt(&o.period);
+        w.opt(&o.confidence);
+        w.ids(&o.sources);
+        w.opt(&o.note);
     }
     // The names table goes before the payload that refers to it by number.
     let mut body = Writer::new();
@@ -206,10 +217,24 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
             note: r.opt()?,
         });
     }
+    let observation_count = r.len()?;
+    let mut observations = Vec::with_capacity(observation_count.min(r.bytes.len()));
+    for _ in 0..observation_count {
+        observations.push(Observation {
+            node: NodeId(r.string()?),
+            metric: r.string()?,
+            value: f64::from_le_bytes(r.take(8)?.try_into().ok()?),
+            date: r.string()?,
+            period: r.opt()?,
+            confidence: r.opt()?,
+            sources: r.ids()?,
+            note: r.opt()?,
+        });
+    }
     if r.at != r.bytes.len() {
         return None;
     }
-    let d = Dataset { schema, sources, nodes, edges, prices };
+    let d = Dataset { schema, sources, nodes, edges, prices, observations };
     consistent(&d).then_some(d)
 }
 
@@ -261,6 +286,7 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
         w.out.push(u8::from(r.required));
         w.strs(&r.required_for);
         w.out.push(u8::from(r.carries));
+        w.out.push(u8::from(r.money));
         w.strs(&r.from);
         w.strs(&r.to);
         w.str(&r.style);
@@ -271,6 +297,14 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
         w.str(&d.publisher);
         w.str(&d.kind);
         w.opt(&d.note);
+    }
+    w.len(s.metrics.len());
+    for m in &s.metrics {
+        w.str(&m.id);
+        w.str(&m.description);
+        w.str(&m.unit);
+        w.strs(&m.kinds);
+        w.out.push(u8::from(m.flow));
     }
 }
 
@@ -308,6 +342,7 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
         let required = r.byte()? == 1;
         let required_for = r.strs()?;
         let carries = r.byte()? == 1;
+        let money = r.byte()? == 1;
         let (from, to, style) = (r.strs()?, r.strs()?, r.string()?);
         s.relations.push(Relation {
             id,
@@ -316,6 +351,7 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
             required,
             required_for,
             carries,
+            money,
             from,
             to,
             style,
@@ -324,6 +360,11 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
     for _ in 0..r.len()? {
         let (domain, publisher, kind, note) = (r.string()?, r.string()?, r.string()?, r.opt()?);
         s.domains.push(Domain { domain, publisher, kind, note });
+    }
+    for _ in 0..r.len()? {
+        let (id, description, unit, kinds) = (r.string()?, r.string()?, r.string()?, r.strs()?);
+        let flow = r.byte()? == 1;
+        s.metrics.push(Metric { id, description, unit, kinds, flow });
     }
     Some(s)
 }

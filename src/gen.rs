@@ -168,6 +168,7 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
         nodes: out_nodes,
         edges: out_edges,
         prices: Vec::new(),
+        observations: Vec::new(),
     })
 }
 

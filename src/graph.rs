@@ -33,6 +33,12 @@ pub struct KnowledgeGraph {
     kind_counts: OnceLock<BTreeMap<String, usize>>,
 }
 
+/// The relation from a project to the token it issues, and the two kinds it joins: a name that
+/// stands for both halves of such a pair is ambiguous.
+const ISSUES: &str = "ISSUES";
+const PROJECT: &str = "Project";
+const TOKEN: &str = "Token";
+
 /// An (edge, other node) pair in compact form, as the rows of [`KnowledgeGraph::incident_sorted`].
 pub type Row = (u32, u32);
 
@@ -268,7 +274,7 @@ impl KnowledgeGraph {
             return Ok(ix);
         }
         let names = self.names();
-        match names.get(&key) {
+        match names.get(&key).map(|set| self.with_token_family(&key, set)) {
             Some(set) if set.len() == 1 => set.first().copied().ok_or_else(|| unreachable_empty(input)),
             Some(set) => Err(ResolveError::Ambiguous {
                 input: input.to_string(),
@@ -288,6 +294,34 @@ impl KnowledgeGraph {
                 Err(ResolveError::Unknown { input: input.to_string(), closest })
             }
         }
+    }
+
+    /// The nodes a typed name matched, with the other half of each project-and-token pair the
+    /// name also stands for: "render" names the RENDER token and the Render Network project that
+    /// issues it (its id or name begins with the word), so neither is picked silently.
+    fn with_token_family(&self, key: &str, matched: &BTreeSet<NodeIx>) -> BTreeSet<NodeIx> {
+        let starts = |n: &Node| {
+            let begins = |s: &str, sep: char| {
+                let s = s.to_lowercase();
+                s.strip_prefix(key).is_some_and(|rest| rest.starts_with(sep))
+            };
+            begins(&n.id.0, '-') || begins(&n.name, ' ')
+        };
+        let mut out = matched.clone();
+        for &ix in matched {
+            let (dir, want) = match self.node(ix).kind.as_str() {
+                TOKEN => (Dir::In, PROJECT),
+                PROJECT => (Dir::Out, TOKEN),
+                _ => continue,
+            };
+            for (e, other) in self.edges_at(ix, dir) {
+                let o = self.node(other);
+                if self.edge(e).rel == ISSUES && o.kind == want && starts(o) {
+                    out.insert(other);
+                }
+            }
+        }
+        out
     }
 
     fn sorted_by_id(&self, ixs: impl Iterator<Item = NodeIx>) -> Vec<NodeIx> {
@@ -476,6 +510,48 @@ mod tests {
             Err(ResolveError::Unknown { closest, .. }) => assert_eq!(id(&g, closest[0]), "fabco"),
             other => panic!("{other:?}"),
         }
+    }
+
+    fn markets() -> KnowledgeGraph {
+        let files = [
+            ("schema.toml", include_str!("../tests/fixtures/markets/schema.toml")),
+            ("sources.toml", include_str!("../tests/fixtures/markets/sources.toml")),
+            ("chain.toml", include_str!("../tests/fixtures/markets/chain.toml")),
+        ];
+        let texts = crate::diag::Texts::of(files);
+        let loaded = crate::load::load(&texts).expect("the markets fixture is valid");
+        KnowledgeGraph::new(loaded.dataset)
+    }
+
+    fn ambiguous(g: &KnowledgeGraph, input: &str) -> Vec<String> {
+        match g.resolve(input) {
+            Err(ResolveError::Ambiguous { candidates, .. }) => {
+                candidates.iter().map(|c| format!("{} ({})", id(g, *c), g.node(*c).kind)).collect()
+            }
+            other => panic!("{input}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_name_of_a_project_and_its_token_names_both() {
+        let g = markets();
+        // "render" is the token's name and ticker, and the first word of the project that issues it.
+        for input in ["render", "RENDER", " Render "] {
+            assert_eq!(ambiguous(&g, input), ["render-network (Project)", "render-token (Token)"], "{input}");
+        }
+        // An exact id wins; a full name names one node.
+        assert_eq!(id(&g, g.resolve("render-token").unwrap()), "render-token");
+        assert_eq!(id(&g, g.resolve("render-network").unwrap()), "render-network");
+        assert_eq!(id(&g, g.resolve("Render Network").unwrap()), "render-network");
+    }
+
+    #[test]
+    fn tickers_and_aliases_name_their_node() {
+        let g = markets();
+        // A company's ticker, a token's alias (an old ticker), in any case.
+        assert_eq!(id(&g, g.resolve("chp").unwrap()), "chipco");
+        assert_eq!(id(&g, g.resolve("CHP").unwrap()), "chipco");
+        assert_eq!(id(&g, g.resolve("rndr").unwrap()), "render-token");
     }
 
     #[test]

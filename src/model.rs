@@ -309,6 +309,23 @@ pub struct Relation {
     pub from: Vec<String>,
     pub to: Vec<String>,
     pub style: String,
+    /// The relation carries money (an investment, a round's proceeds), not goods or services.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub money: bool,
+}
+
+/// A quantity dated observations measure on nodes (`[[metric]]` in the schema): a token's market
+/// capitalisation, a company's revenue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metric {
+    pub id: String,
+    pub description: String,
+    /// `usd`, `tokens`, `usd_per_token`, `twh`, `gw`…
+    pub unit: String,
+    /// The node kinds it may describe.
+    pub kinds: Vec<String>,
+    /// The value covers a period (revenue in a year), not a point in time (a market cap).
+    pub flow: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -320,6 +337,8 @@ pub struct Schema {
     /// What each known web domain publishes, sorted by domain: the ceiling on the tier of the
     /// sources it hosts, or `blocked` for hosts never to cite.
     pub domains: Vec<Domain>,
+    /// What dated observations may measure, in file order.
+    pub metrics: Vec<Metric>,
 }
 
 /// How far a source can be trusted. Ordered: `Weak < Secondary < Primary`.
@@ -403,6 +422,13 @@ impl Schema {
     }
     pub fn relation(&self, id: &str) -> Option<&Relation> {
         self.relations.iter().find(|r| r.id == id)
+    }
+    pub fn metric(&self, id: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+    /// Whether relation `rel` carries money.
+    pub fn is_money(&self, rel: &str) -> bool {
+        self.relation(rel).is_some_and(|r| r.money)
     }
 
     /// Whether an edge of relation `rel` into a node of kind `kind` is a required input.
@@ -556,7 +582,43 @@ pub struct Dataset {
     pub edges: Vec<Edge>,
     /// Dated rental prices, in file order.
     pub prices: Vec<Price>,
+    /// Dated observations of nodes' metrics, in file order.
+    pub observations: Vec<Observation>,
 }
+
+/// A dated value of a node's metric, as a source reports it (`[[observation]]`): a token's
+/// market capitalisation on a day, a company's revenue in a year. Like a price, not an edge.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    pub node: NodeId,
+    pub metric: String,
+    pub value: f64,
+    /// When the value held, or the end of the period it covers: YYYY, YYYY-MM or YYYY-MM-DD.
+    pub date: String,
+    /// The period a flow covers: "FY2024", "Q3 2025".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// One of [`OBSERVATION_CONFIDENCES`]; absent means `reported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<String>,
+    pub sources: Vec<SourceId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Observation {
+    /// Its confidence, `reported` when not given.
+    pub fn confidence(&self) -> &str {
+        self.confidence.as_deref().unwrap_or("reported")
+    }
+}
+
+/// How an observation's value is known: `reported` by its source, `estimated` by one, or
+/// `projected` (a forecast, never a value that stood).
+pub const OBSERVATION_CONFIDENCES: &[&str] = &["reported", "estimated", "projected"];
+
+/// The node property that carries the date of a metric's standing value is `<metric>_as_of`.
+pub const METRIC_AS_OF_SUFFIX: &str = "_as_of";
 
 /// A dated rental price: what a provider asked for one chip for one hour, as a source reports
 /// it. An observation, not an edge: several may stand for one provider and chip (other terms,
@@ -602,7 +664,7 @@ impl Dataset {
     }
 
     /// The one definition of "cited": every item that cites sources, with its list: each node,
-    /// each edge, each claim on a node or an edge, each price. `check`'s never-cited warning,
+    /// each edge, each claim on a node or an edge, each price, each observation. `check`'s never-cited warning,
     /// `stats` and `sources` all count from it.
     pub fn citing(&self) -> impl Iterator<Item = (Citer, &[SourceId])> + '_ {
         let nodes = self.nodes.iter().map(|n| (Citer::Node, n.sources.as_slice()));
@@ -610,7 +672,12 @@ impl Dataset {
         let claims =
             self.nodes.iter().flat_map(|n| &n.claims).chain(self.edges.iter().flat_map(|e| &e.more().claims));
         let prices = self.prices.iter().map(|p| (Citer::Price, p.sources.as_slice()));
-        nodes.chain(edges).chain(claims.map(|c| (Citer::Claim, c.sources.as_slice()))).chain(prices)
+        let observations = self.observations.iter().map(|o| (Citer::Observation, o.sources.as_slice()));
+        nodes
+            .chain(edges)
+            .chain(claims.map(|c| (Citer::Claim, c.sources.as_slice())))
+            .chain(prices)
+            .chain(observations)
     }
 
     /// The sources something cites ([`Self::citing`]).
@@ -626,6 +693,7 @@ pub enum Citer {
     Edge,
     Claim,
     Price,
+    Observation,
 }
 
 /// A calendar day. A date in the data (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) names a period, read as

@@ -96,17 +96,18 @@ pub struct Step {
 
 /// The loops money runs in, shortest first (then by the ids along them), each once, up to
 /// `max_len` steps and `limit` loops. Money moves from a customer to its supplier along a supply
-/// edge, and from an investor to what it invests in along `INVESTS_IN`; a loop through both is a
-/// circular deal (a supplier funds a customer that buys from it).
+/// edge, and from `from` to `to` along a relation the schema marks `money = true` (an investor into
+/// what it invests in or the round it joins, a round into what raised it); a loop through both is
+/// a circular deal (a supplier funds a customer that buys from it).
 pub fn cycles(g: &KnowledgeGraph, max_len: usize, limit: usize) -> Vec<Vec<Step>> {
     let n = g.node_count();
     let mut arcs: Vec<Vec<(EdgeIx, NodeIx)>> = vec![Vec::new(); n];
     for (ix, e) in g.dataset.edges.iter().enumerate() {
-        let (payer, payee) = match (g.supply_of(&e.rel), e.rel.as_str()) {
-            (Some(Supply::Forward), _) => (e.to, e.from),
-            (Some(Supply::Reverse), _) => (e.from, e.to),
-            (None, "INVESTS_IN") => (e.from, e.to),
-            _ => continue,
+        let (payer, payee) = match g.supply_of(&e.rel) {
+            Some(Supply::Forward) => (e.to, e.from),
+            Some(Supply::Reverse) => (e.from, e.to),
+            None if g.dataset.schema.is_money(&e.rel) => (e.from, e.to),
+            None => continue,
         };
         if payer != payee {
             arcs[payer].push((ix, payee));

@@ -456,9 +456,22 @@ mod tests {
         let llama: Vec<&str> = all.iter().filter(|c| c.model == "llama-3-1").map(|c| c.figure).collect();
         assert_eq!(llama, ["training FLOPs", "chip-hours"]);
         assert!(all.iter().filter(|c| c.estimate.is_some()).count() >= 3, "{all:?}");
+        // Figures the one-MFU rule is known to miss, and why: Meta's 7.0M H100-hours for Llama 3.3
+        // 70B imply an MFU near 25%, against the 38-43% it reported for the 405B. `estimate` prints
+        // the difference; this list fails when the data or the rule changes either way.
+        let known_misses = [("llama-3-3", "chip-hours")];
         for c in &all {
             if let Some(ok) = c.within() {
-                assert!(ok, "{} {} off by {:?} (tolerance {})", c.model, c.figure, c.error(), c.tolerance);
+                let known = known_misses.contains(&(&*c.model, c.figure));
+                assert_eq!(
+                    ok,
+                    !known,
+                    "{} {} off by {:?} (tolerance {})",
+                    c.model,
+                    c.figure,
+                    c.error(),
+                    c.tolerance
+                );
             }
         }
     }

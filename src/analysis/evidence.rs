@@ -89,6 +89,8 @@ pub struct Citations {
     pub claims: usize,
     /// Rental prices (`[[price]]`) citing it.
     pub prices: usize,
+    /// Observations (`[[observation]]`) citing it.
+    pub observations: usize,
     /// Nodes and edges that cite this source and no other: what rests on it alone.
     pub alone: usize,
 }
@@ -105,6 +107,7 @@ pub fn citations(d: &Dataset) -> BTreeMap<&SourceId, Citations> {
                     Citer::Edge => c.edges += 1,
                     Citer::Claim => c.claims += 1,
                     Citer::Price => c.prices += 1,
+                    Citer::Observation => c.observations += 1,
                 }
                 // What rests on this source alone: a node or an edge citing it and no other.
                 if ids.len() == 1 && matches!(by, Citer::Node | Citer::Edge) {
@@ -127,7 +130,11 @@ mod tests {
         let cited = d.cited();
         let counted = citations(&d);
         for (id, c) in &counted {
-            assert_eq!(cited.contains(id), c.nodes + c.edges + c.claims + c.prices > 0, "{id}");
+            assert_eq!(
+                cited.contains(id),
+                c.nodes + c.edges + c.claims + c.prices + c.observations > 0,
+                "{id}"
+            );
         }
         // Claims and prices cite too: a source only a price cites is still cited.
         let by_price: BTreeSet<&SourceId> =

@@ -8,6 +8,7 @@ pub mod concentration;
 pub mod estimate;
 pub mod evidence;
 pub mod path;
+pub mod series;
 pub mod supply;
 pub mod time;
 

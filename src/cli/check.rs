@@ -25,6 +25,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ("nodes", d.nodes.len()),
         ("edges", d.edges.len()),
         ("prices", d.prices.len()),
+        ("observations", d.observations.len()),
         ("sources", d.sources.len()),
         ("errors", 0),
         ("warnings", ctx.warnings.len()),

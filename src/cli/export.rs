@@ -56,6 +56,14 @@ enum To {
     Mermaid,
 }
 
+impl Args {
+    /// Whether the format reads back as the same dataset (so it carries observations, not the
+    /// metric values standing on a day).
+    pub fn round_trip(&self) -> bool {
+        matches!(self.to, To::Json | To::Csv | To::Parquet)
+    }
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let whole_only = |name: &str| {
         CliError::bad_input(format!(

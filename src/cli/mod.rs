@@ -25,8 +25,10 @@ mod progress;
 mod query;
 mod rank;
 mod render;
+mod rounds;
 mod schema;
 mod search;
+mod series;
 mod shell;
 mod show;
 mod sources;
@@ -157,6 +159,8 @@ enum Command {
     Diff(diff::Args),
     /// Training or serving compute from the rules of thumb: FLOPs, chip-hours, days, energy, cost per provider
     Estimate(estimate::Args),
+    /// Dated observations of nodes' metrics (token markets, revenue, power), one row each
+    Series(series::Args),
     /// The loops money runs in through supply and investment (circular deals), shortest first
     Cycles(cycles::Args),
     /// Rank nodes by degree, PageRank or betweenness
@@ -240,6 +244,12 @@ fn run(cli: Cli) -> Result<()> {
     if let Some(d) = day.filter(|_| !command.walks_in_time()) {
         opened.dataset = time::as_of(opened.dataset, d);
     }
+    // Each node's metrics as they stood on the view's day (the data's today by default), as
+    // properties; the round-trip exports carry the observations instead.
+    if command.shows_metrics() {
+        let on = as_of.or_else(|| time::today(&opened.dataset));
+        crate::analysis::series::apply(&mut opened.dataset, on);
+    }
     let ctx = Ctx {
         graph: KnowledgeGraph::new(opened.dataset),
         texts: opened.texts,
@@ -267,6 +277,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Concentration(a) => concentration::run(&ctx, a),
         Command::Diff(a) => diff::run(&ctx, a),
         Command::Cycles(a) => cycles::run(&ctx, a),
+        Command::Series(a) => series::run(&ctx, a),
         Command::Estimate(a) => estimate::run(&ctx, a),
         Command::Rank(a) => rank::run(&ctx, a),
         Command::Query(a) => query::run(&ctx, a),
@@ -287,6 +298,16 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 impl Command {
+    /// Commands whose nodes carry their standing metrics as properties: all but the exports that
+    /// must read back as the same dataset, which carry the observations themselves.
+    fn shows_metrics(&self) -> bool {
+        match self {
+            Command::Export(a) => !a.round_trip(),
+            Command::Gen(_) | Command::Check(_) => false,
+            _ => true,
+        }
+    }
+
     /// Commands that read time themselves: they keep every edge and node, and walk each
     /// artifact as of its release (see `analysis::time`).
     fn walks_in_time(&self) -> bool {

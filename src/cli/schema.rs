@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Result};
-use crate::model::{Dataset, Supply, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS};
+use crate::model::{Dataset, Supply, Value, EDGE_FIELDS, LIST_FIELDS, METRIC_AS_OF_SUFFIX, NODE_FIELDS};
 use crate::table::{Cell, Output, Section, Table};
 
 #[derive(Debug, clap::Args)]
@@ -37,9 +37,16 @@ fn schema(d: &Dataset) -> Vec<Section> {
             let count = of_kind.iter().filter(|n| n.props.contains_key(p)).count();
             kinds.push(vec![(&k.id).into(), p.into(), ty.name().into(), "prop".into(), count.into()]);
         }
+        // A metric's standing value on the view's day, and its date (see `aikg series`).
+        for m in d.schema.metrics.iter().filter(|m| m.kinds.contains(&k.id)) {
+            for (p, ty) in [(m.id.clone(), "number"), (format!("{}{METRIC_AS_OF_SUFFIX}", m.id), "date")] {
+                let count = of_kind.iter().filter(|n| n.props.contains_key(&p)).count();
+                kinds.push(vec![(&k.id).into(), p.into(), ty.into(), "metric".into(), count.into()]);
+            }
+        }
     }
 
-    let mut relations = Table::new(&["relation", "from", "to", "supply", "required", "edges"]);
+    let mut relations = Table::new(&["relation", "from", "to", "supply", "required", "money", "edges"]);
     for r in &d.schema.relations {
         let supply = match r.supply {
             Some(Supply::Forward) => "forward",
@@ -53,6 +60,7 @@ fn schema(d: &Dataset) -> Vec<Section> {
             list(&r.to),
             supply.into(),
             Cell::Bool(r.required),
+            Cell::Bool(r.money),
             d.edges.iter().filter(|e| e.rel == r.id).count().into(),
         ]);
     }
@@ -76,11 +84,27 @@ fn schema(d: &Dataset) -> Vec<Section> {
         rel_props.push(vec![p.into(), ty.into(), "prop".into(), count.into()]);
     }
 
-    vec![
+    let mut metrics = Table::new(&["metric", "unit", "kinds", "flow", "observations", "description"]);
+    for m in &d.schema.metrics {
+        metrics.push(vec![
+            (&m.id).into(),
+            (&m.unit).into(),
+            Cell::List(m.kinds.iter().map(Cell::from).collect()),
+            Cell::Bool(m.flow),
+            d.observations.iter().filter(|o| o.metric == m.id).count().into(),
+            (&m.description).into(),
+        ]);
+    }
+
+    let mut sections = vec![
         Section { title: "node properties".into(), table: kinds },
         Section { title: "relations".into(), table: relations },
         Section { title: "relationship properties".into(), table: rel_props },
-    ]
+    ];
+    if !metrics.rows.is_empty() {
+        sections.push(Section { title: "metrics (dated observations)".into(), table: metrics });
+    }
+    sections
 }
 
 fn node_has(n: &crate::model::Node, field: &str) -> bool {

@@ -58,8 +58,20 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
         sections.push(Section { title: "properties".into(), table: props });
     }
 
+    // The node's whole series, whatever the view's day.
+    let own = |o: &crate::model::Observation| o.node == n.id;
+    let observations = crate::analysis::series::rows(&g.dataset.observations, &own);
+    if !observations.is_empty() {
+        let mut t = Table::new(&["metric", "date", "period", "value", "unit", "confidence", "sources"]);
+        for o in &observations {
+            t.push(super::series::row(ctx, o, false));
+        }
+        sections.push(Section { title: "series".into(), table: t });
+    }
+
     let out = g.incident(ix, Dir::Out);
     let inc = g.incident(ix, Dir::In);
+    sections.extend(super::rounds::sections(g, ix, &inc));
     let claims = super::claims::table(g, Some(ix));
     if !claims.rows.is_empty() {
         sections.push(Section { title: "disputed claims".into(), table: claims });
@@ -107,6 +119,7 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
         cited.extend(&edge.sources);
         cited.extend(edge.more().claims.iter().flat_map(|c| &c.sources));
     }
+    cited.extend(observations.iter().flat_map(|o| &o.sources));
     cited.sort();
     cited.dedup();
     let mut sources = Table::new(&["source", "tier", "kind", "publisher", "date", "title", "url"]);

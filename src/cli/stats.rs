@@ -157,7 +157,8 @@ fn stats(ctx: &Ctx) -> Vec<Section> {
         ]);
     }
 
-    vec![
+    let (per_metric, per_kind) = series(d);
+    let mut sections = vec![
         Section { title: "totals".into(), table: totals },
         Section { title: "layers".into(), table: layers },
         Section { title: "kinds".into(), table: kinds },
@@ -166,5 +167,44 @@ fn stats(ctx: &Ctx) -> Vec<Section> {
         Section { title: "evidence (best source tier)".into(), table: evidence },
         Section { title: "time: how supply edges are dated".into(), table: dating },
         Section { title: "time: nodes with a start date".into(), table: starts },
-    ]
+    ];
+    // A schema with no metrics has no series to count.
+    if !d.schema.metrics.is_empty() {
+        sections.push(Section { title: "series: observations per metric".into(), table: per_metric });
+        sections.push(Section { title: "series: nodes with an observation".into(), table: per_kind });
+    }
+    sections
+}
+
+/// Observations per metric, and how many nodes of each kind a metric describes have any.
+fn series(d: &crate::model::Dataset) -> (Table, Table) {
+    let mut per_metric = Table::new(&["metric", "unit", "observations", "nodes"]);
+    for m in &d.schema.metrics {
+        let of: Vec<_> = d.observations.iter().filter(|o| o.metric == m.id).collect();
+        let nodes: std::collections::BTreeSet<&str> = of.iter().map(|o| o.node.0.as_str()).collect();
+        per_metric.push(vec![
+            m.id.as_str().into(),
+            m.unit.as_str().into(),
+            of.len().into(),
+            nodes.len().into(),
+        ]);
+    }
+    let observed: std::collections::BTreeSet<&str> =
+        d.observations.iter().map(|o| o.node.0.as_str()).collect();
+    let mut kinds: Vec<&str> =
+        d.schema.metrics.iter().flat_map(|m| m.kinds.iter().map(String::as_str)).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut per_kind = Table::new(&["kind", "nodes", "with an observation", "%"]);
+    for k in kinds {
+        let of_kind: Vec<_> = d.nodes.iter().filter(|n| n.kind == k).collect();
+        let with = of_kind.iter().filter(|n| observed.contains(n.id.0.as_str())).count();
+        let pct = if of_kind.is_empty() {
+            Cell::Null
+        } else {
+            Cell::Float((with as f64 * 1000.0 / of_kind.len() as f64).round() / 10.0)
+        };
+        per_kind.push(vec![k.into(), of_kind.len().into(), with.into(), pct]);
+    }
+    (per_metric, per_kind)
 }

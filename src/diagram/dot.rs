@@ -209,8 +209,8 @@ fn edge_numbers(g: &KnowledgeGraph, e: EdgeIx) -> Vec<String> {
     if let Some(share) = edge.share_pct {
         out.push(format!("{}%", num(share)));
     }
-    for key in ["amount_usd_b", "contract_usd_b"] {
-        if let Some(v) = float(key) {
+    for (key, unit) in [("amount_usd", 1e9), ("contract_usd_b", 1.0)] {
+        if let Some(v) = float(key).map(|v| v / unit) {
             let when =
                 more.since.as_ref().or(more.as_of.as_ref()).map(|d| format!(" ({d})")).unwrap_or_default();
             out.push(format!("${}B{when}", num(v)));

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::{prop_columns, ColType};
-use crate::model::{Dataset, PropType, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS};
+use crate::model::{Dataset, PropType, Value, EDGE_FIELDS, LIST_FIELDS, METRIC_AS_OF_SUFFIX, NODE_FIELDS};
 
 /// The database the script is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,6 +181,11 @@ fn kuzu_tables(out: &mut String, d: &Dataset, edge_cols: &BTreeMap<String, ColTy
             if !NODE_FIELDS.contains(&p.as_str()) {
                 cols.push(format!("{} {}", ident(p), kuzu_type(*ty)));
             }
+        }
+        // The metrics the kind may carry: the value standing on the view's day and its date.
+        for m in d.schema.metrics.iter().filter(|m| m.kinds.contains(&kind.id)) {
+            cols.push(format!("{} DOUBLE", ident(&m.id)));
+            cols.push(format!("{} STRING", ident(&format!("{}{METRIC_AS_OF_SUFFIX}", m.id))));
         }
         let _ = writeln!(out, "CREATE NODE TABLE {}({}, PRIMARY KEY(id));", ident(&kind.id), cols.join(", "));
     }

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::model::{
-    Dataset, Domain, Edge, Layer, Node, Price, Relation, Source, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS,
+    Dataset, Domain, Edge, Layer, Metric, Node, Observation, Price, Relation, Source, Value, EDGE_FIELDS,
+    LIST_FIELDS, NODE_FIELDS,
 };
 pub use cypher::{to_cypher, Dialect};
 pub use parquet::to_parquet;
@@ -27,12 +28,18 @@ struct JsonDataset<'a> {
     kinds: Vec<JsonKind<'a>>,
     relations: &'a [Relation],
     domains: &'a [Domain],
+    /// What dated observations measure; left out when there are none.
+    #[serde(skip_serializing_if = "<[Metric]>::is_empty")]
+    metrics: &'a [Metric],
     sources: Vec<&'a Source>,
     nodes: &'a [Node],
     edges: Vec<JsonEdge<'a>>,
     /// Dated rental prices; left out when there are none.
     #[serde(skip_serializing_if = "<[Price]>::is_empty")]
     prices: &'a [Price],
+    /// Dated observations of nodes' metrics; left out when there are none.
+    #[serde(skip_serializing_if = "<[Observation]>::is_empty")]
+    observations: &'a [Observation],
 }
 
 #[derive(Serialize)]
@@ -100,6 +107,7 @@ pub fn to_json(d: &Dataset) -> String {
             .collect(),
         relations: &d.schema.relations,
         domains: &d.schema.domains,
+        metrics: &d.schema.metrics,
         sources: d.sources.values().collect(),
         nodes: &d.nodes,
         edges: d
@@ -108,6 +116,7 @@ pub fn to_json(d: &Dataset) -> String {
             .map(|e| JsonEdge { from: &d.nodes[e.from].id.0, to: &d.nodes[e.to].id.0, edge: e })
             .collect(),
         prices: &d.prices,
+        observations: &d.observations,
     };
     // Every value is a string, a finite number, a bool or a container of them: cannot fail.
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -320,11 +329,39 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
             s.kind.clone(),
         ]);
     }
-    Ok(vec![
+    let mut files = vec![
         ("nodes.csv", csv_text(nodes)),
         ("edges.csv", csv_text(edges)),
         ("sources.csv", csv_text(sources)),
-    ])
+    ];
+    if !d.observations.is_empty() {
+        files.push(("observations.csv", observations_csv(d)?));
+    }
+    Ok(files)
+}
+
+/// `observations.csv`: one row per `[[observation]]`, in data order; not a Neo4j import file
+/// (observations are not edges), but what makes the CSV export read back as the same dataset.
+fn observations_csv(d: &Dataset) -> Result<String, String> {
+    let header =
+        ["node", "metric", "value:double", "date", "period", "confidence", "sources:string[]", "note"];
+    let mut rows = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for o in &d.observations {
+        if let Some(s) = o.sources.iter().find(|s| s.0.contains(';')) {
+            return Err(format!("an observation of `{}` cites {s:?}, which contains `;`", o.node));
+        }
+        rows.push(vec![
+            o.node.0.clone(),
+            o.metric.clone(),
+            o.value.to_string(),
+            o.date.clone(),
+            o.period.clone().unwrap_or_default(),
+            o.confidence.clone().unwrap_or_default(),
+            o.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
+            o.note.clone().unwrap_or_default(),
+        ]);
+    }
+    Ok(csv_text(rows))
 }
 
 /// Text escaped for XML content and attribute values.

@@ -18,6 +18,9 @@ pub fn to_toml(d: &Dataset) -> Vec<(&'static str, String)> {
     if !d.prices.is_empty() {
         files.push(("prices.toml", prices(d)));
     }
+    if !d.observations.is_empty() {
+        files.push(("observations.toml", observations(d)));
+    }
     files
 }
 
@@ -66,6 +69,9 @@ fn schema(d: &Dataset) -> String {
         if !r.carries {
             out.push_str("carries = false\n");
         }
+        if r.money {
+            out.push_str("money = true\n");
+        }
         let _ = writeln!(out, "from = {}", strings(&r.from));
         let _ = writeln!(out, "to = {}", strings(&r.to));
         field(&mut out, "style", &r.style);
@@ -78,6 +84,16 @@ fn schema(d: &Dataset) -> String {
         }
         field(&mut out, "kind", &d.kind);
         opt(&mut out, "note", &d.note);
+    }
+    for m in &d.schema.metrics {
+        out.push_str("\n[[metric]]\n");
+        field(&mut out, "id", &m.id);
+        field(&mut out, "description", &m.description);
+        field(&mut out, "unit", &m.unit);
+        let _ = writeln!(out, "kinds = {}", strings(&m.kinds));
+        if m.flow {
+            out.push_str("flow = true\n");
+        }
     }
     out
 }
@@ -162,6 +178,22 @@ fn prices(d: &Dataset) -> String {
         field(&mut out, "date", &p.date);
         let _ = writeln!(out, "sources = {}", strings(p.sources.iter().map(|s| &s.0)));
         opt(&mut out, "note", &p.note);
+    }
+    out
+}
+
+fn observations(d: &Dataset) -> String {
+    let mut out = String::from(HEADER);
+    for o in &d.observations {
+        out.push_str("\n[[observation]]\n");
+        field(&mut out, "node", &o.node.0);
+        field(&mut out, "metric", &o.metric);
+        let _ = writeln!(out, "value = {}", value(&Value::Float(o.value)));
+        field(&mut out, "date", &o.date);
+        opt(&mut out, "period", &o.period);
+        opt(&mut out, "confidence", &o.confidence);
+        let _ = writeln!(out, "sources = {}", strings(o.sources.iter().map(|s| &s.0)));
+        opt(&mut out, "note", &o.note);
     }
     out
 }

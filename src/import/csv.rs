@@ -35,8 +35,11 @@ pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
     for (ix, t) in tables.iter().enumerate() {
         let first = t.role.and_then(&role);
         if t.role.is_none() || first != Some(ix) {
-            let what =
-                if t.role.is_none() { "is not a nodes, edges or sources file" } else { "repeats a file" };
+            let what = if t.role.is_none() {
+                "is not a nodes, edges, sources or observations file"
+            } else {
+                "repeats a file"
+            };
             diags.push(
                 Diagnostic::error(t.file, 0..t.header_len, format!("this CSV header {what}")).with_help(
                     "a nodes file has `:ID` and `:LABEL` columns, an edges file `:START_ID`, `:END_ID` and \
@@ -55,17 +58,31 @@ pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
     };
     let types = schema.as_ref().map(prop_types).unwrap_or_default();
     let mut r = Rows { diags };
-    let (nodes_ix, edges_ix) = (role(Role::Nodes), role(Role::Edges));
+    let (nodes_ix, edges_ix, observations_ix) =
+        (role(Role::Nodes), role(Role::Edges), role(Role::Observations));
     let sources = r.sources(&mut tables[sources_ix]);
     // Nodes and edges each keep their own file, so that a row's error points into it.
     let mut layer_files = Vec::new();
     if let Some(i) = nodes_ix {
         let node = r.nodes(&mut tables[i], &types);
-        layer_files.push((tables[i].file, RawLayerFile { node, edge: Vec::new(), price: Vec::new() }));
+        layer_files.push((
+            tables[i].file,
+            RawLayerFile { node, edge: Vec::new(), price: Vec::new(), observation: Vec::new() },
+        ));
     }
     if let Some(i) = edges_ix {
         let edge = r.edges(&mut tables[i]);
-        layer_files.push((tables[i].file, RawLayerFile { node: Vec::new(), edge, price: Vec::new() }));
+        layer_files.push((
+            tables[i].file,
+            RawLayerFile { node: Vec::new(), edge, price: Vec::new(), observation: Vec::new() },
+        ));
+    }
+    if let Some(i) = observations_ix {
+        let observation = r.observations(&mut tables[i]);
+        layer_files.push((
+            tables[i].file,
+            RawLayerFile { node: Vec::new(), edge: Vec::new(), price: Vec::new(), observation },
+        ));
     }
     let parts = Parts {
         schema: schema.map(|s| (0, s)),
@@ -80,6 +97,7 @@ enum Role {
     Nodes,
     Edges,
     Sources,
+    Observations,
 }
 
 /// A column: its name, its Neo4j type (after the `:`) and where its header is.
@@ -136,6 +154,8 @@ impl Table {
             Some(Role::Nodes)
         } else if columns.iter().any(|c| c.ty == "ID") && has("url", "") {
             Some(Role::Sources)
+        } else if has("node", "") && has("metric", "") {
+            Some(Role::Observations)
         } else {
             None
         };
@@ -218,6 +238,44 @@ impl Rows {
             self.diags.push(Diagnostic::error(t.file, 0..t.header_len, format!("no `{column}` column")));
         }
         found
+    }
+
+    fn observations(&mut self, t: &mut Table) -> Vec<Spanned<RawObservation>> {
+        let (Some(node), Some(metric), Some(value), Some(date)) = (
+            self.need(t, "node", ""),
+            self.need(t, "metric", ""),
+            self.need(t, "value", ""),
+            self.need(t, "date", ""),
+        ) else {
+            return Vec::new();
+        };
+        let [period, confidence, sources, note] =
+            ["period", "confidence", "sources", "note"].map(|c| t.column(c, ""));
+        let mut out = Vec::new();
+        for (span, cells) in rows(t) {
+            let cells = &cells;
+            let v = &cells[value];
+            let Ok(x) = v.get_ref().parse::<f64>() else {
+                self.diags.push(Diagnostic::error(
+                    t.file,
+                    v.span(),
+                    format!("`{}` is not a number", v.get_ref()),
+                ));
+                continue;
+            };
+            let o = RawObservation {
+                node: cells[node].clone(),
+                metric: cells[metric].clone(),
+                value: Spanned::new(v.span(), x),
+                date: cells[date].clone(),
+                period: cell(cells, period),
+                confidence: cell(cells, confidence),
+                sources: list(cells, sources),
+                note: text(cells, note),
+            };
+            out.push(Spanned::new(span, o));
+        }
+        out
     }
 
     fn sources(&mut self, t: &mut Table) -> Vec<RawSource> {

@@ -179,14 +179,24 @@ impl Reader {
     }
 
     fn document(&mut self, doc: &Json) -> Parts {
-        const TOP: &[&str] =
-            &["layers", "kinds", "relations", "domains", "sources", "nodes", "edges", "prices"];
+        const TOP: &[&str] = &[
+            "layers",
+            "kinds",
+            "relations",
+            "domains",
+            "metrics",
+            "sources",
+            "nodes",
+            "edges",
+            "prices",
+            "observations",
+        ];
         let Some(top) = self.object(doc, "dataset", TOP) else {
             return Parts { schema: None, sources: None, layer_files: Vec::new() };
         };
         // `domains` came with the source tiers, and an export made before them still imports;
-        // `prices` is left out of an export that has none.
-        for name in TOP.iter().filter(|n| !matches!(**n, "domains" | "prices")) {
+        // `metrics`, `prices` and `observations` are left out of an export that has none.
+        for name in TOP.iter().filter(|n| !matches!(**n, "domains" | "metrics" | "prices" | "observations")) {
             if top.get(name).is_none() {
                 self.error(top.span.start..top.span.start + 1, format!("the dataset has no `{name}`"));
             }
@@ -204,6 +214,10 @@ impl Reader {
                 Some(j) => self.array(Some(j), "domains").iter().filter_map(|j| self.domain(j)).collect(),
                 None => Vec::new(),
             },
+            metric: match top.get("metrics") {
+                Some(j) => self.array(Some(j), "metrics").iter().filter_map(|j| self.metric(j)).collect(),
+                None => Vec::new(),
+            },
         };
         // A schema with shape errors is not checked further: its consequences would be noise.
         let schema = (self.diags.len() == errors).then_some((0, schema));
@@ -215,10 +229,16 @@ impl Reader {
             Some(j) => self.array(Some(j), "prices").iter().filter_map(|j| self.price(j)).collect(),
             None => Vec::new(),
         };
+        let observation = match top.get("observations") {
+            Some(j) => {
+                self.array(Some(j), "observations").iter().filter_map(|j| self.observation(j)).collect()
+            }
+            None => Vec::new(),
+        };
         Parts {
             schema,
             sources: Some((0, RawSources { source })),
-            layer_files: vec![(0, RawLayerFile { node, edge, price })],
+            layer_files: vec![(0, RawLayerFile { node, edge, price, observation })],
         }
     }
 
@@ -259,8 +279,18 @@ impl Reader {
     }
 
     fn relation(&mut self, j: &Json) -> Option<RawRelation> {
-        let fields =
-            ["id", "description", "supply", "required", "required_for", "carries", "from", "to", "style"];
+        let fields = [
+            "id",
+            "description",
+            "supply",
+            "required",
+            "required_for",
+            "carries",
+            "money",
+            "from",
+            "to",
+            "style",
+        ];
         let o = self.object(j, "relation", &fields)?;
         let required = match o.get("required") {
             None => None,
@@ -284,10 +314,78 @@ impl Reader {
                     None
                 }
             },
+            money: match o.get("money") {
+                None => false,
+                Some(Json { value: JsonValue::Bool(b), .. }) => *b,
+                Some(other) => {
+                    self.type_error(other, "money", "a boolean");
+                    false
+                }
+            },
             from: self.strs(&o, "from"),
             to: self.strs(&o, "to"),
             style: self.req(&o, "style")?,
         })
+    }
+
+    fn metric(&mut self, j: &Json) -> Option<RawMetric> {
+        let o = self.object(j, "metric", &["id", "description", "unit", "kinds", "flow"])?;
+        Some(RawMetric {
+            id: self.req(&o, "id")?,
+            description: self.opt_plain(&o, "description").unwrap_or_default(),
+            unit: self.req(&o, "unit")?,
+            kinds: self.strs(&o, "kinds"),
+            flow: match o.get("flow") {
+                None => false,
+                Some(Json { value: JsonValue::Bool(b), .. }) => *b,
+                Some(other) => {
+                    self.type_error(other, "flow", "a boolean");
+                    false
+                }
+            },
+        })
+    }
+
+    /// A required number field, as a float.
+    fn number_field(&mut self, o: &Obj, name: &str, what: &str) -> Option<Spanned<f64>> {
+        match o.get(name) {
+            Some(j) => match &j.value {
+                JsonValue::Number(n) => match number(n) {
+                    Some(toml::Value::Integer(i)) => Some(Spanned::new(j.span.clone(), i as f64)),
+                    Some(toml::Value::Float(x)) => Some(Spanned::new(j.span.clone(), x)),
+                    _ => {
+                        self.error(j.span.clone(), format!("`{n}` does not fit in a 64-bit float"));
+                        None
+                    }
+                },
+                _ => {
+                    self.type_error(j, name, "a number");
+                    None
+                }
+            },
+            None => {
+                let at = o.span.start;
+                self.error(at..at + 1, format!("the {what} has no `{name}`"));
+                None
+            }
+        }
+    }
+
+    fn observation(&mut self, j: &Json) -> Option<Spanned<RawObservation>> {
+        let fields = ["node", "metric", "value", "date", "period", "confidence", "sources", "note"];
+        let o = self.object(j, "observation", &fields)?;
+        let value = self.number_field(&o, "value", "observation")?;
+        let obs = RawObservation {
+            node: self.req(&o, "node")?,
+            metric: self.req(&o, "metric")?,
+            value,
+            date: self.req(&o, "date")?,
+            period: self.opt(&o, "period"),
+            confidence: self.opt(&o, "confidence"),
+            sources: self.strs(&o, "sources"),
+            note: self.opt_plain(&o, "note"),
+        };
+        Some(Spanned::new(j.span.clone(), obs))
     }
 
     fn domain(&mut self, j: &Json) -> Option<RawDomain> {

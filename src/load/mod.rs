@@ -14,6 +14,7 @@ use crate::diag::{Diagnostic, Texts};
 use crate::model::*;
 
 pub(crate) mod hygiene;
+mod observation;
 mod price;
 pub(crate) mod raw;
 use raw::*;
@@ -395,6 +396,7 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
             required,
             required_for: r.required_for.into_iter().map(Spanned::into_inner).collect(),
             carries: r.carries.unwrap_or(true),
+            money: r.money,
             from: r.from.into_iter().map(Spanned::into_inner).collect(),
             to: r.to.into_iter().map(Spanned::into_inner).collect(),
             style: r.style.into_inner(),
@@ -430,6 +432,7 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
         });
     }
     schema.domains.sort_by(|a, b| a.domain.cmp(&b.domain));
+    schema.metrics = observation::check_metrics(ck, file, raw.metric, &schema);
     schema
 }
 
@@ -704,6 +707,7 @@ fn check_graph(
 
     let prices = price::check_prices(ck, files, &index, &nodes, &sources, &schema);
     price::check_training_chips(ck, &index, &nodes, &node_spans);
+    let observations = observation::check_observations(ck, files, &index, &nodes, &sources, &schema);
 
     // Lints: orphans and unused sources.
     let mut degree = vec![0usize; nodes.len()];
@@ -717,7 +721,7 @@ fn check_graph(
             ck.warn(file, span, format!("{} `{}` has no edges", node.kind, node.id));
         }
     }
-    let dataset = Dataset { schema, sources, nodes, edges, prices };
+    let dataset = Dataset { schema, sources, nodes, edges, prices, observations };
     let used = dataset.cited();
     let unused: Vec<&SourceId> = dataset.sources.keys().filter(|s| !used.contains(s)).collect();
     if !unused.is_empty() {

@@ -16,6 +16,20 @@ pub(crate) struct RawSchema {
     pub(crate) relation: Vec<RawRelation>,
     #[serde(default)]
     pub(crate) domain: Vec<RawDomain>,
+    #[serde(default)]
+    pub(crate) metric: Vec<RawMetric>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMetric {
+    pub(crate) id: Spanned<String>,
+    #[serde(default)]
+    pub(crate) description: String,
+    pub(crate) unit: Spanned<String>,
+    pub(crate) kinds: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) flow: bool,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +79,8 @@ pub(crate) struct RawRelation {
     #[serde(default)]
     pub(crate) required_for: Vec<Spanned<String>>,
     pub(crate) carries: Option<bool>,
+    #[serde(default)]
+    pub(crate) money: bool,
     pub(crate) from: Vec<Spanned<String>>,
     pub(crate) to: Vec<Spanned<String>>,
     pub(crate) style: Spanned<String>,
@@ -99,6 +115,22 @@ pub(crate) struct RawLayerFile {
     pub(crate) edge: Vec<Spanned<RawEdge>>,
     #[serde(default)]
     pub(crate) price: Vec<Spanned<RawPrice>>,
+    #[serde(default)]
+    pub(crate) observation: Vec<Spanned<RawObservation>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawObservation {
+    pub(crate) node: Spanned<String>,
+    pub(crate) metric: Spanned<String>,
+    pub(crate) value: Spanned<f64>,
+    pub(crate) date: Spanned<String>,
+    pub(crate) period: Option<Spanned<String>>,
+    pub(crate) confidence: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(crate) sources: Vec<Spanned<String>>,
+    pub(crate) note: Option<String>,
 }
 
 #[derive(Deserialize)]

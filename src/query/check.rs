@@ -37,6 +37,11 @@ pub fn check(g: &KnowledgeGraph, q: &Query, params: &BTreeMap<String, Val>) -> R
     for e in &g.dataset.edges {
         props.extend(e.more().props.keys().cloned());
     }
+    // A metric is a node property in every view, standing or not (null before its first value).
+    for m in &schema.metrics {
+        props.insert(m.id.clone());
+        props.insert(format!("{}{}", m.id, crate::model::METRIC_AS_OF_SUFFIX));
+    }
     let c = Checker {
         labels: schema.kinds.iter().map(|k| k.id.as_str()).collect(),
         types: schema.relations.iter().map(|r| r.id.as_str()).collect(),

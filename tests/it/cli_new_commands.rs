@@ -163,7 +163,7 @@ fn the_next_write_clears_what_a_killed_write_left() {
     std::fs::create_dir_all(dead.join("inside")).unwrap();
     let live = scratch.0.join(format!(".out.aikg-tmp-{}", std::process::id()));
     std::fs::write(&live, "a write in progress").unwrap();
-    let out = run_in(&scratch.0, &["gen", "--nodes", "100", "--edges", "200", "--seed", "1", "-o", "out"]);
+    let out = run_in(&scratch.0, &["gen", "--nodes", "400", "--edges", "800", "--seed", "1", "-o", "out"]);
     assert!(out.contains("exit: 0"), "{out}");
     assert!(!dead.exists(), "a dead process's leftover stays: {out}");
     assert!(live.exists(), "a live process's temporary file was removed");

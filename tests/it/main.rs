@@ -10,6 +10,7 @@ mod bad_data;
 mod bad_input;
 mod cli;
 mod cli_new_commands;
+mod cli_series;
 mod cli_spark;
 mod core_boundary;
 mod dataset;
