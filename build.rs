@@ -6,6 +6,8 @@
 
 use std::{env, fs, path::Path};
 
+// The build-time core (see the crate docs in src/lib.rs): these files import only each other,
+// std and the build-dependencies; tests/it/core_boundary.rs holds them to it.
 #[allow(dead_code)]
 #[path = "src/cache.rs"]
 mod cache;

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use aikg::diag::Texts;
 use aikg::graph::KnowledgeGraph;
 
 const THREE_HOPS: &str = "MATCH (n:Project {segment: 'compute'})-[:OFFERS|USES]->(c:Chip)-[:CONTAINS]->(h:Technology)<-[:MANUFACTURES]-(m:Company) \
@@ -25,8 +24,7 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, Durati
 }
 
 fn load() -> KnowledgeGraph {
-    let texts =
-        Texts { files: aikg::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+    let texts = aikg::embedded::texts();
     match aikg::load::load(&texts) {
         Ok(l) => KnowledgeGraph::new(l.dataset),
         Err(e) => panic!("the built-in data does not load: {e:?}"),

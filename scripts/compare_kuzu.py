@@ -21,8 +21,9 @@ What it does
    compare equal; a boolean never equals a number). Columns are matched by name to the final
    RETURN items (alias, else the item's source text, which is how aikg names them) and compared
    in RETURN order. Kùzu values are printed the way aikg prints them: a node as its id, a
-   relationship as `from-[TYPE]->to`, a path as `a-[T]->b<-[U]-c`, a variable-length relationship
-   as the list of its relationships.
+   relationship as `from-[TYPE]->to`, a path as `a-[T]->b<-[U]-c` (aikg's JSON gives a path as an
+   object of its nodes and relationships; it is compared as that text), a variable-length
+   relationship as the list of its relationships.
    One list-valued case is compared as a multiset: a RETURN column holding a `collect(...)` (directly
    or through WITH aliases) that no `WITH ... ORDER BY` feeds. Cypher leaves that order unspecified
    and the two engines build it in different row orders; the `ok` line names such columns. Every
@@ -1160,7 +1161,8 @@ def internal_key(v):
 
 class Normaliser:
     """Kùzu Python values -> the values aikg prints in JSON (src/query/mod.rs `cell`): a node as
-    its id string, a relationship as `from-[TYPE]->to`, a path as `a-[T]->b<-[U]-c`, a
+    its id string, a relationship as `from-[TYPE]->to`, a path as `a-[T]->b<-[U]-c` (aikg's JSON
+    paths are objects; `to_plain` turns them into that text), a
     variable-length relationship as the list of its relationships, INT128 sums as ints."""
 
     def __init__(self, conn):
@@ -1376,12 +1378,31 @@ def aikg_rows(raw, names):
 
 
 def to_plain(v):
-    """JSON decoded with object_pairs_hook=list back to dicts (only for row values)."""
+    """JSON decoded with object_pairs_hook=list back to dicts (only for row values); a path, which
+    aikg's JSON gives as its nodes and relationships, as the text `a-[T]->b<-[U]-c` the engines'
+    paths are normalised to."""
     if isinstance(v, list) and v and all(isinstance(x, tuple) and len(x) == 2 for x in v):
-        return {k: to_plain(x) for k, x in v}
+        d = {k: to_plain(x) for k, x in v}
+        return path_text(d) if is_path(d) else d
     if isinstance(v, list):
         return [to_plain(x) for x in v]
     return v
+
+
+def is_path(d):
+    """Whether a JSON object is an aikg path: {"nodes": [...], "relationships": [...]}."""
+    return (set(d) == {"nodes", "relationships"} and isinstance(d["nodes"], list) and d["nodes"]
+            and all(isinstance(n, dict) and "labels" in n for n in d["nodes"]))
+
+
+def path_text(p):
+    """An aikg JSON path as `a-[T]->b<-[U]-c` (src/query/mod.rs `path_text`)."""
+    ids = [n["id"] for n in p["nodes"]]
+    s = ids[0]
+    for i, r in enumerate(p["relationships"]):
+        nxt = ids[i + 1] if i + 1 < len(ids) else r["end"]
+        s += f"-[{r['type']}]->{nxt}" if r["end"] == nxt else f"<-[{r['type']}]-{nxt}"
+    return s
 
 
 def main():

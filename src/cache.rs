@@ -593,16 +593,9 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn dataset() -> Dataset {
-        let texts = crate::diag::Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
-        crate::load::load(&texts).expect("the built-in dataset loads").dataset
-    }
-
     #[test]
     fn round_trip_is_exact() {
-        let d = dataset();
+        let d = crate::testing::builtin();
         let bytes = encode(&d, b"stamp");
         let back = decode(&bytes, b"stamp").expect("decodes");
         assert_eq!(format!("{:?}", back), format!("{:?}", d));
@@ -611,7 +604,7 @@ mod tests {
 
     #[test]
     fn rejects_other_stamps_and_damage() {
-        let bytes = encode(&dataset(), b"stamp");
+        let bytes = encode(&crate::testing::builtin(), b"stamp");
         assert!(decode(&bytes, b"other").is_none());
         assert!(decode(&bytes[..bytes.len() - 1], b"stamp").is_none());
         assert!(decode(&[], b"stamp").is_none());

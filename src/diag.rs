@@ -57,14 +57,31 @@ impl Diagnostic {
     /// Adds "did you mean …?" naming the candidates closest to `input`; when none is close and
     /// the candidates are few, lists them all.
     pub fn suggest<'a>(self, input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
-        let all: Vec<&str> = candidates.into_iter().collect();
-        match did_you_mean(&closest(input, all.iter().copied(), 3)) {
+        match suggestion(input, candidates) {
             Some(h) => self.with_help(h),
-            None if !all.is_empty() && all.len() <= 12 => {
-                self.with_help(format!("expected one of: {}", all.join(", ")))
-            }
             None => self,
         }
+    }
+}
+
+/// How many close candidates a "did you mean" names at most.
+pub const SUGGEST_MAX: usize = 3;
+
+/// Up to how many candidates a help lists them all when none is close.
+pub const LIST_MAX: usize = 30;
+
+/// The one did-you-mean rule, for every place that names an unknown value: the candidates
+/// closest to `input` ([`closest`], at most [`SUGGEST_MAX`]) as "did you mean …?"; when none is
+/// close and there are at most [`LIST_MAX`] candidates, "expected one of: …" with all of them in
+/// the order given; else nothing.
+pub fn suggestion<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let all: Vec<&str> = candidates.into_iter().collect();
+    match did_you_mean(&closest(input, all.iter().copied(), SUGGEST_MAX)) {
+        Some(h) => Some(h),
+        None if !all.is_empty() && all.len() <= LIST_MAX => {
+            Some(format!("expected one of: {}", all.join(", ")))
+        }
+        None => None,
     }
 }
 
@@ -84,6 +101,16 @@ pub fn did_you_mean(close: &[String]) -> Option<String> {
 #[derive(Debug, Clone, Default)]
 pub struct Texts {
     pub files: Vec<(String, String)>,
+}
+
+impl Texts {
+    /// The texts from (name, text) pairs, in the order given: the one conversion from embedded
+    /// files, fixtures or written files.
+    pub fn of<N: AsRef<str>, T: AsRef<str>>(files: impl IntoIterator<Item = (N, T)>) -> Texts {
+        Texts {
+            files: files.into_iter().map(|(n, t)| (n.as_ref().to_string(), t.as_ref().to_string())).collect(),
+        }
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset, and the line's byte range.
@@ -252,6 +279,26 @@ mod tests {
         assert!(render(&d, "f", text).contains("1:1"));
         let empty = Diagnostic::error(0, 0..0, "empty");
         assert!(render(&empty, "f", "").contains("f:1:1"));
+    }
+
+    #[test]
+    fn suggestion_has_one_rule() {
+        // A close candidate is named, and only the close ones.
+        assert_eq!(suggestion("SUPPLYS", ["SUPPLIES", "USES"]).as_deref(), Some("did you mean `SUPPLIES`?"));
+        assert_eq!(
+            suggestion("nvidai", ["nvidia", "nvidia2", "amd"]).as_deref(),
+            Some("did you mean one of `nvidia`, `nvidia2`?")
+        );
+        // Case does not matter; at most SUGGEST_MAX are named.
+        let many = ["abcd1", "abcd2", "abcd3", "abcd4", "abcd5"];
+        assert_eq!(suggestion("ABCD", many).map(|h| h.matches('`').count()), Some(2 * SUGGEST_MAX));
+        // None close: a short list is given whole, in its own order; a long one not at all.
+        assert_eq!(suggestion("zzz", ["solid", "dashed"]).as_deref(), Some("expected one of: solid, dashed"));
+        let long: Vec<String> = (0..=LIST_MAX).map(|i| format!("value{i}")).collect();
+        assert_eq!(suggestion("zzz", long.iter().map(String::as_str)), None);
+        let short = &long[..LIST_MAX];
+        assert!(suggestion("zzz", short.iter().map(String::as_str)).is_some());
+        assert_eq!(suggestion("zzz", []), None);
     }
 
     #[test]

@@ -260,16 +260,9 @@ impl SplitMix64 {
 mod tests {
     use super::*;
 
-    fn template() -> Dataset {
-        let texts = crate::diag::Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
-        crate::load::load(&texts).expect("loads").dataset
-    }
-
     #[test]
     fn deterministic_valid_and_skewed() {
-        let t = template();
+        let t = crate::testing::builtin();
         let a = generate(&t, 2_000, 6_000, 7).expect("generates");
         let b = generate(&t, 2_000, 6_000, 7).expect("generates");
         assert_eq!(crate::export::to_json(&a), crate::export::to_json(&b));
@@ -280,8 +273,7 @@ mod tests {
         assert_eq!((a.nodes.len(), a.edges.len()), (2_000, 6_000));
         // It loads without a single error: ids, kinds, relations, ends, no duplicates.
         let files = crate::export::to_toml(&a);
-        let texts =
-            crate::diag::Texts { files: files.iter().map(|(n, t)| (n.to_string(), t.clone())).collect() };
+        let texts = crate::diag::Texts::of(files.iter().map(|(n, t)| (n, t)));
         crate::load::load(&texts).map_err(|e| format!("{e:?}")).expect("the generated data is valid");
         // Hubs: the busiest 1% of nodes carry far more than 1% of edge ends.
         let mut degree = vec![0usize; a.nodes.len()];
@@ -296,7 +288,7 @@ mod tests {
 
     #[test]
     fn impossible_sizes_are_errors() {
-        let t = template();
+        let t = crate::testing::builtin();
         assert!(matches!(generate(&t, 3, 10, 1), Err(GenError::TooFewNodes { .. })));
         assert!(matches!(generate(&t, 200, 20_000, 1), Err(GenError::TooManyEdges { .. })));
     }

@@ -4,9 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock};
 
-use petgraph::Direction;
-
-use crate::diag::closest;
+use crate::diag::{closest, SUGGEST_MAX};
 use crate::model::*;
 
 /// The graph: nodes and edges are indices into `dataset.nodes` and `dataset.edges`; the edges at
@@ -41,12 +39,51 @@ const ISSUES: &str = "ISSUES";
 const PROJECT: &str = "Project";
 const TOKEN: &str = "Token";
 
-/// Which edges a traversal follows.
+/// An (edge, other node) pair in compact form, as the rows of [`KnowledgeGraph::incident_sorted`].
+pub type Row = (u32, u32);
+
+/// The one direction type: which edges a step follows from a node. `Out` follows an edge from
+/// its `from` to its `to` (Cypher's `-[]->`), `In` the other way (`<-[]-`), `Both` either
+/// (`-[]-`). Traversals, query patterns, `neighbors --direction` and the path search's supply
+/// side all use it; petgraph's `Direction` stays out of the public API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
     Out,
     In,
     Both,
+}
+
+impl Dir {
+    /// Every value, in the order the command line lists them.
+    pub const ALL: [Dir; 3] = [Dir::Out, Dir::In, Dir::Both];
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dir::Out => "out",
+            Dir::In => "in",
+            Dir::Both => "both",
+        }
+    }
+
+    /// Whether it follows edges from their `from` end.
+    pub fn follows_out(self) -> bool {
+        self != Dir::In
+    }
+
+    /// Whether it follows edges from their `to` end.
+    pub fn follows_in(self) -> bool {
+        self != Dir::Out
+    }
+
+    /// The same step walked the other way.
+    pub fn reversed(self) -> Dir {
+        match self {
+            Dir::Out => Dir::In,
+            Dir::In => Dir::Out,
+            Dir::Both => Dir::Both,
+        }
+    }
 }
 
 /// A node typed by a person did not name exactly one node.
@@ -121,25 +158,25 @@ impl KnowledgeGraph {
         self.supply.get(rel).copied().flatten()
     }
 
-    /// The edges at a node in one direction, as (edge, other node), in storage order.
-    pub fn edges_at(&self, node: NodeIx, dir: Direction) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        let csr = match dir {
-            Direction::Outgoing => &self.out,
-            Direction::Incoming => &self.inc,
-        };
-        csr.row(node).iter().map(|&(e, o)| (e as EdgeIx, o as NodeIx))
+    /// The edges at a node in `dir`, as (edge, other node), in storage order (for `Both`, the
+    /// outgoing ones first).
+    pub fn edges_at(&self, node: NodeIx, dir: Dir) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
+        let out = if dir.follows_out() { self.out.row(node) } else { &[] };
+        let inc = if dir.follows_in() { self.inc.row(node) } else { &[] };
+        out.iter().chain(inc).map(|&(e, o)| (e as EdgeIx, o as NodeIx))
     }
 
-    /// The edges at a node in one direction, as (edge, other node), sorted by the other node's
-    /// id, then relation, then edge index; a slice of rows built once.
-    pub fn incident_sorted(&self, node: NodeIx, dir: Direction) -> &[(u32, u32)] {
+    /// The edges at a node in `dir`, as (outgoing rows, incoming rows) of (edge, other node), each
+    /// sorted by the other node's id, then relation, then edge index; slices of rows built once
+    /// (a side `dir` does not follow is empty).
+    pub fn incident_sorted(&self, node: NodeIx, dir: Dir) -> (&[Row], &[Row]) {
         let (out, inc) = self
             .sorted
             .get_or_init(|| (self.sorted_rows(&self.out, &self.inc), self.sorted_rows(&self.inc, &self.out)));
-        match dir {
-            Direction::Outgoing => out.row(node),
-            Direction::Incoming => inc.row(node),
-        }
+        (
+            if dir.follows_out() { out.row(node) } else { &[] },
+            if dir.follows_in() { inc.row(node) } else { &[] },
+        )
     }
 
     /// `rows` with each row sorted as [`Self::sort_steps`] does, without comparison sorts: the
@@ -244,13 +281,15 @@ impl KnowledgeGraph {
                 candidates: self.sorted_by_id(set.iter().copied()),
             }),
             None => {
-                let near = closest(&key, names.keys().map(String::as_str), 8);
+                // The diagnostics' one rule ([`crate::diag::suggestion`]), on names, then the
+                // nodes those names stand for.
+                let near = closest(&key, names.keys().map(String::as_str), SUGGEST_MAX);
                 let mut seen = BTreeSet::new();
                 let closest: Vec<NodeIx> = near
                     .iter()
                     .flat_map(|k| names[k].iter().copied())
                     .filter(|ix| seen.insert(*ix))
-                    .take(5)
+                    .take(SUGGEST_MAX)
                     .collect();
                 Err(ResolveError::Unknown { input: input.to_string(), closest })
             }
@@ -271,8 +310,8 @@ impl KnowledgeGraph {
         let mut out = matched.clone();
         for &ix in matched {
             let (dir, want) = match self.node(ix).kind.as_str() {
-                TOKEN => (Direction::Incoming, PROJECT),
-                PROJECT => (Direction::Outgoing, TOKEN),
+                TOKEN => (Dir::In, PROJECT),
+                PROJECT => (Dir::Out, TOKEN),
                 _ => continue,
             };
             for (e, other) in self.edges_at(ix, dir) {
@@ -291,10 +330,11 @@ impl KnowledgeGraph {
         v
     }
 
-    /// The edges at a node in one direction, as (edge, other node), sorted by the other node's
-    /// id, then relation, then edge index.
-    pub fn incident(&self, node: NodeIx, dir: Direction) -> Vec<(EdgeIx, NodeIx)> {
-        self.incident_sorted(node, dir).iter().map(|&(e, o)| (e as EdgeIx, o as NodeIx)).collect()
+    /// The edges at a node in `dir`, as (edge, other node), sorted by the other node's id, then
+    /// relation, then edge index (for `Both`, the outgoing ones first).
+    pub fn incident(&self, node: NodeIx, dir: Dir) -> Vec<(EdgeIx, NodeIx)> {
+        let (out, inc) = self.incident_sorted(node, dir);
+        out.iter().chain(inc).map(|&(e, o)| (e as EdgeIx, o as NodeIx)).collect()
     }
 
     /// Breadth-first search from `start` up to `depth` hops, following edges in `dir` whose
@@ -319,9 +359,7 @@ impl KnowledgeGraph {
             // The frontier is in id order, so the first frontier node to reach a node is its
             // parent; among that parent's edges to it, the smallest (relation, edge) is the one.
             for &node in &frontier {
-                let outgoing = (dir != Dir::In).then(|| self.edges_at(node, Direction::Outgoing));
-                let incoming = (dir != Dir::Out).then(|| self.edges_at(node, Direction::Incoming));
-                for (edge, other) in outgoing.into_iter().flatten().chain(incoming.into_iter().flatten()) {
+                for (edge, other) in self.edges_at(node, dir) {
                     let reached = layer_of[other];
                     if (reached != 0 && reached != d as u32) || !follow(self.edge(edge)) {
                         continue;
@@ -418,21 +456,34 @@ pub fn node_keys(n: &Node) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Texts;
 
     fn mini() -> KnowledgeGraph {
-        let files = [
-            ("schema.toml", include_str!("../tests/fixtures/mini/schema.toml")),
-            ("sources.toml", include_str!("../tests/fixtures/mini/sources.toml")),
-            ("chain.toml", include_str!("../tests/fixtures/mini/chain.toml")),
-        ];
-        let texts = Texts { files: files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
-        let loaded = crate::load::load(&texts).expect("the mini fixture is valid");
-        KnowledgeGraph::new(loaded.dataset)
+        crate::testing::mini()
     }
 
     fn id(g: &KnowledgeGraph, ix: NodeIx) -> &str {
         &g.node(ix).id.0
+    }
+
+    #[test]
+    fn one_direction_type() {
+        for d in Dir::ALL {
+            assert_eq!(d.reversed().reversed(), d);
+            assert_eq!(d.follows_out(), d.reversed().follows_in());
+        }
+        assert_eq!(Dir::ALL.map(Dir::name), ["out", "in", "both"]);
+        // `Both` is the outgoing edges, then the incoming ones.
+        let g = mini();
+        for n in 0..g.node_count() {
+            let both: Vec<_> = g.edges_at(n, Dir::Both).collect();
+            let sides: Vec<_> = g.edges_at(n, Dir::Out).chain(g.edges_at(n, Dir::In)).collect();
+            assert_eq!(both, sides);
+            let (out, inc) = g.incident_sorted(n, Dir::Both);
+            assert_eq!((out, inc), (g.incident_sorted(n, Dir::Out).0, g.incident_sorted(n, Dir::In).1));
+            assert!(
+                g.incident_sorted(n, Dir::Out).1.is_empty() && g.incident_sorted(n, Dir::In).0.is_empty()
+            );
+        }
     }
 
     #[test]
@@ -467,7 +518,7 @@ mod tests {
             ("sources.toml", include_str!("../tests/fixtures/markets/sources.toml")),
             ("chain.toml", include_str!("../tests/fixtures/markets/chain.toml")),
         ];
-        let texts = Texts { files: files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+        let texts = crate::diag::Texts::of(files);
         let loaded = crate::load::load(&texts).expect("the markets fixture is valid");
         KnowledgeGraph::new(loaded.dataset)
     }
@@ -523,6 +574,7 @@ mod tests {
     fn rows_list_edges_as_petgraph_did() {
         use petgraph::stable_graph::{NodeIndex, StableDiGraph};
         use petgraph::visit::EdgeRef;
+        use petgraph::Direction;
         let d = crate::gen::generate(&mini().dataset, 300, 2000, 7).expect("small enough");
         let mut pg = StableDiGraph::<(), EdgeIx>::new();
         for _ in 0..d.nodes.len() {
@@ -533,14 +585,11 @@ mod tests {
         }
         let g = KnowledgeGraph::new(d);
         for n in 0..g.node_count() {
-            for dir in [Direction::Outgoing, Direction::Incoming] {
+            for (dir, pd) in [(Dir::Out, Direction::Outgoing), (Dir::In, Direction::Incoming)] {
                 let want: Vec<(EdgeIx, NodeIx)> = pg
-                    .edges_directed(NodeIndex::new(n), dir)
+                    .edges_directed(NodeIndex::new(n), pd)
                     .map(|e| {
-                        (
-                            *e.weight(),
-                            if dir == Direction::Outgoing { e.target() } else { e.source() }.index(),
-                        )
+                        (*e.weight(), if pd == Direction::Outgoing { e.target() } else { e.source() }.index())
                     })
                     .collect();
                 assert_eq!(g.edges_at(n, dir).collect::<Vec<_>>(), want);

@@ -3,7 +3,7 @@
 //! Everything here has passed [`crate::load`]: ids are unique, references resolve, kinds and
 //! relations are allowed. Code downstream of the loader trusts these invariants.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -662,6 +662,38 @@ impl Dataset {
     pub fn edge_tier(&self, e: &Edge) -> Option<Tier> {
         (e.more().confidence.as_deref() != Some(UNVERIFIED)).then(|| self.best_tier(&e.sources))
     }
+
+    /// The one definition of "cited": every item that cites sources, with its list: each node,
+    /// each edge, each claim on a node or an edge, each price, each observation. `check`'s never-cited warning,
+    /// `stats` and `sources` all count from it.
+    pub fn citing(&self) -> impl Iterator<Item = (Citer, &[SourceId])> + '_ {
+        let nodes = self.nodes.iter().map(|n| (Citer::Node, n.sources.as_slice()));
+        let edges = self.edges.iter().map(|e| (Citer::Edge, e.sources.as_slice()));
+        let claims =
+            self.nodes.iter().flat_map(|n| &n.claims).chain(self.edges.iter().flat_map(|e| &e.more().claims));
+        let prices = self.prices.iter().map(|p| (Citer::Price, p.sources.as_slice()));
+        let observations = self.observations.iter().map(|o| (Citer::Observation, o.sources.as_slice()));
+        nodes
+            .chain(edges)
+            .chain(claims.map(|c| (Citer::Claim, c.sources.as_slice())))
+            .chain(prices)
+            .chain(observations)
+    }
+
+    /// The sources something cites ([`Self::citing`]).
+    pub fn cited(&self) -> BTreeSet<&SourceId> {
+        self.citing().flat_map(|(_, ids)| ids).collect()
+    }
+}
+
+/// What cites a source: see [`Dataset::citing`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Citer {
+    Node,
+    Edge,
+    Claim,
+    Price,
+    Observation,
 }
 
 /// A calendar day. A date in the data (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`) names a period, read as

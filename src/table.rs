@@ -17,6 +17,22 @@ pub enum Cell {
     List(Vec<Cell>),
     /// A map (a query's `properties(n)`); JSON writes it as an object.
     Map(std::collections::BTreeMap<String, Cell>),
+    /// A value with a structure of its own (a query's path): tables, CSV, TSV and Markdown show
+    /// its display text, JSON its structure.
+    Structured(Structured),
+}
+
+/// See [`Cell::Structured`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Structured {
+    pub text: String,
+    pub value: Box<Cell>,
+}
+
+impl Serialize for Structured {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
 }
 
 impl Cell {
@@ -29,6 +45,7 @@ impl Cell {
             Cell::Str(s) => s.clone(),
             Cell::List(items) => items.iter().map(Cell::text).collect::<Vec<_>>().join(", "),
             Cell::Map(m) => map_text(m, Cell::text, ", "),
+            Cell::Structured(x) => x.text.clone(),
         }
     }
 }

@@ -5,16 +5,13 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use aikg::diag::Texts;
 use aikg::graph::KnowledgeGraph;
 use libfuzzer_sys::fuzz_target;
 
 fn built_in() -> &'static KnowledgeGraph {
     static G: OnceLock<KnowledgeGraph> = OnceLock::new();
     G.get_or_init(|| {
-        let texts = Texts {
-            files: aikg::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
+        let texts = aikg::embedded::texts();
         match aikg::load::load(&texts) {
             Ok(l) => KnowledgeGraph::new(l.dataset),
             Err(_) => std::process::abort(),

@@ -17,7 +17,7 @@ fn mini() -> &'static KnowledgeGraph {
             ("sources.toml", include_str!("../../tests/fixtures/mini/sources.toml")),
             ("chain.toml", include_str!("../../tests/fixtures/mini/chain.toml")),
         ];
-        let texts = Texts { files: files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+        let texts = Texts::of(files);
         match aikg::load::load(&texts) {
             Ok(l) => KnowledgeGraph::new(l.dataset),
             Err(_) => std::process::abort(),

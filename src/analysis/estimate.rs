@@ -451,10 +451,7 @@ mod tests {
 
     #[test]
     fn the_rules_reproduce_every_disclosed_figure_in_the_data() {
-        let texts = crate::diag::Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
-        let d = crate::load::load(&texts).expect("the built-in dataset loads").dataset;
+        let d = crate::testing::builtin();
         let all = checks(&d);
         let llama: Vec<&str> = all.iter().filter(|c| c.model == "llama-3-1").map(|c| c.figure).collect();
         assert_eq!(llama, ["training FLOPs", "chip-hours"]);

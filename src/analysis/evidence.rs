@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Dataset, SourceId, Tier};
+use crate::model::{Citer, Dataset, SourceId, Tier};
 
 /// Which edges an analysis may rest on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,37 +99,21 @@ pub struct Citations {
 pub fn citations(d: &Dataset) -> BTreeMap<&SourceId, Citations> {
     let mut out: BTreeMap<&SourceId, Citations> =
         d.sources.keys().map(|id| (id, Citations::default())).collect();
-    let mut cite = |ids: &[SourceId], count: fn(&mut Citations)| {
+    for (by, ids) in d.citing() {
         for id in ids {
             if let Some(c) = out.get_mut(id) {
-                count(c);
-                if ids.len() == 1 {
+                match by {
+                    Citer::Node => c.nodes += 1,
+                    Citer::Edge => c.edges += 1,
+                    Citer::Claim => c.claims += 1,
+                    Citer::Price => c.prices += 1,
+                    Citer::Observation => c.observations += 1,
+                }
+                // What rests on this source alone: a node or an edge citing it and no other.
+                if ids.len() == 1 && matches!(by, Citer::Node | Citer::Edge) {
                     c.alone += 1;
                 }
             }
-        }
-    };
-    for n in &d.nodes {
-        cite(&n.sources, |c| c.nodes += 1);
-    }
-    for e in &d.edges {
-        cite(&e.sources, |c| c.edges += 1);
-    }
-    for c in d.nodes.iter().flat_map(|n| &n.claims).chain(d.edges.iter().flat_map(|e| &e.more().claims)) {
-        for id in &c.sources {
-            if let Some(x) = out.get_mut(id) {
-                x.claims += 1;
-            }
-        }
-    }
-    for id in d.prices.iter().flat_map(|p| &p.sources) {
-        if let Some(x) = out.get_mut(id) {
-            x.prices += 1;
-        }
-    }
-    for id in d.observations.iter().flat_map(|o| &o.sources) {
-        if let Some(x) = out.get_mut(id) {
-            x.observations += 1;
         }
     }
     out
@@ -138,6 +122,25 @@ pub fn citations(d: &Dataset) -> BTreeMap<&SourceId, Citations> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn stats_check_and_sources_share_one_definition_of_cited() {
+        let d = crate::testing::builtin();
+        let cited = d.cited();
+        let counted = citations(&d);
+        for (id, c) in &counted {
+            assert_eq!(
+                cited.contains(id),
+                c.nodes + c.edges + c.claims + c.prices + c.observations > 0,
+                "{id}"
+            );
+        }
+        // Claims and prices cite too: a source only a price cites is still cited.
+        let by_price: BTreeSet<&SourceId> =
+            d.citing().filter(|(by, _)| *by == Citer::Price).flat_map(|(_, ids)| ids).collect();
+        assert!(by_price.iter().all(|id| cited.contains(id)));
+    }
 
     #[test]
     fn mix_counts_each_tier() {

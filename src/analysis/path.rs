@@ -4,9 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use petgraph::Direction;
-
-use crate::graph::KnowledgeGraph;
+use crate::graph::{Dir, KnowledgeGraph};
 use crate::model::{EdgeIx, NodeIx, Supply};
 
 /// What a path may use. Empty sets mean "anything".
@@ -23,13 +21,9 @@ pub struct Constraints {
     pub upstream: bool,
 }
 
-/// Which neighbours a search step may move to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Toward {
-    Any,
-    Suppliers,
-    Customers,
-}
+// Which neighbours a search step may move to (`toward`) is a [`Dir`] along the flow of supply:
+// `Out` moves from a supplier to a customer, `In` from a customer to a supplier, `Both` anywhere
+// (non-supply edges included).
 
 /// One edge of a path, walked from `from` to `to`; `forward` says whether that is the edge's
 /// own direction.
@@ -65,7 +59,7 @@ struct Search<'a> {
 impl Search<'_> {
     /// The usable edges at `node` towards `toward`: (edge, neighbour, walked forward?), sorted by
     /// neighbour id, relation and edge.
-    fn steps(&self, node: NodeIx, toward: Toward) -> Vec<(EdgeIx, NodeIx, bool)> {
+    fn steps(&self, node: NodeIx, toward: Dir) -> Vec<(EdgeIx, NodeIx, bool)> {
         let mut out: Vec<(EdgeIx, NodeIx, bool)> = self.unsorted_steps(node, toward).collect();
         self.g.sort_steps(&mut out, |&(e, o, _)| (e, o));
         out
@@ -73,19 +67,15 @@ impl Search<'_> {
 
     /// The usable steps from `node` towards `toward`, in storage order (for the distance search,
     /// where order does not matter).
-    fn unsorted_steps(
-        &self,
-        node: NodeIx,
-        toward: Toward,
-    ) -> impl Iterator<Item = (EdgeIx, NodeIx, bool)> + '_ {
-        let out = self.g.edges_at(node, Direction::Outgoing).map(|(e, o)| (e, o, true));
-        let inc = self.g.edges_at(node, Direction::Incoming).map(|(e, o)| (e, o, false));
+    fn unsorted_steps(&self, node: NodeIx, toward: Dir) -> impl Iterator<Item = (EdgeIx, NodeIx, bool)> + '_ {
+        let out = self.g.edges_at(node, Dir::Out).map(|(e, o)| (e, o, true));
+        let inc = self.g.edges_at(node, Dir::In).map(|(e, o)| (e, o, false));
         out.chain(inc).filter(move |&(e, o, forward)| self.usable(e, o) && self.heads(e, forward, toward))
     }
 
     /// Whether walking `edge` (in its own direction when `forward`) moves towards `toward`.
-    fn heads(&self, edge: EdgeIx, forward: bool, toward: Toward) -> bool {
-        if toward == Toward::Any {
+    fn heads(&self, edge: EdgeIx, forward: bool, toward: Dir) -> bool {
+        if toward == Dir::Both {
             return true;
         }
         let supply = self.g.supply_of(&self.g.edge(edge).rel);
@@ -93,21 +83,21 @@ impl Search<'_> {
         let to_customer = match supply {
             Some(Supply::Forward) => forward,
             Some(Supply::Reverse) => !forward,
-            None => return toward == Toward::Any,
+            None => return toward == Dir::Both,
         };
         match toward {
-            Toward::Any => true,
-            Toward::Customers => to_customer,
-            Toward::Suppliers => !to_customer,
+            Dir::Both => true,
+            Dir::Out => to_customer,
+            Dir::In => !to_customer,
         }
     }
 
     /// The direction the search from the source moves in, and its opposite.
-    fn sides(&self) -> (Toward, Toward) {
+    fn sides(&self) -> (Dir, Dir) {
         if self.c.upstream {
-            (Toward::Suppliers, Toward::Customers)
+            (Dir::In, Dir::Out)
         } else {
-            (Toward::Any, Toward::Any)
+            (Dir::Both, Dir::Both)
         }
     }
 
@@ -124,7 +114,7 @@ impl Search<'_> {
     }
 
     /// Expands one whole BFS layer; returns the new frontier.
-    fn expand(&self, frontier: &[NodeIx], dist: &mut [usize], toward: Toward) -> Vec<NodeIx> {
+    fn expand(&self, frontier: &[NodeIx], dist: &mut [usize], toward: Dir) -> Vec<NodeIx> {
         let mut next = Vec::new();
         for &v in frontier {
             for (_, w, _) in self.unsorted_steps(v, toward) {
@@ -228,7 +218,7 @@ struct Dist<'a> {
 /// source and take, at each position, the smallest step (by the next node's id, then relation)
 /// that stays on a shortest path. Paths compare step by step, so the smallest first step begins
 /// the smallest path, and so on. Whether another shortest path exists is seen on the way.
-fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Toward, Toward)) -> Paths {
+fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Dir, Dir)) -> Paths {
     // The source half: nodes from which a middle node is reached along shortest steps.
     let mut on_path = vec![false; d.ds.len()];
     let mut layer = middles.to_vec();
@@ -282,7 +272,7 @@ fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Toward, T
 /// All paths between the end at distance 0 and `m`, along edges where the distance changes by
 /// one and that lead `toward` from `m`: from the source to `m` when `to_middle`, else from `m`
 /// to the target.
-fn halves(s: &Search, m: NodeIx, dist: &[usize], to_middle: bool, toward: Toward) -> Vec<Path> {
+fn halves(s: &Search, m: NodeIx, dist: &[usize], to_middle: bool, toward: Dir) -> Vec<Path> {
     if dist[m] == 0 {
         return vec![Vec::new()];
     }

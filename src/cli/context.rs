@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use super::error::{CliError, Result};
 use super::write::write_stdout;
 use crate::analysis::evidence::{LeftOut, Policy};
-use crate::diag::{did_you_mean, Diagnostic, Texts};
+use crate::diag::{Diagnostic, Texts};
 use crate::graph::{KnowledgeGraph, ResolveError};
 use crate::model::{Day, NodeIx};
 use crate::render::{render, Format, Style};
@@ -92,11 +92,10 @@ impl Ctx {
 
     /// An unknown value of a flag, with the closest allowed ones (or all of them).
     pub fn unknown_value(&self, what: &str, value: &str, allowed: &[&str]) -> CliError {
-        let close = crate::diag::closest(value, allowed.iter().copied(), 3);
         let err = CliError::bad_input(format!("unknown {what} `{value}`"));
-        match did_you_mean(&close) {
+        match crate::diag::suggestion(value, allowed.iter().copied()) {
             Some(h) => err.with_help(&h),
-            None => err.with_help(&format!("one of: {}", allowed.join(", "))),
+            None => err,
         }
     }
 

@@ -56,25 +56,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut rows: Vec<Row> = Vec::new();
     for c in diff(g, from, to) {
         rows.push(match c {
-            Change::NodeAppeared(n) => {
+            Change::NodeAppeared(n) | Change::NodeEnded(n) => {
                 let node = g.node(n);
-                (
-                    node.start.clone(),
-                    "node appeared",
-                    node.id.0.clone(),
-                    Some(node.name.clone()),
-                    node.sources.clone(),
-                )
-            }
-            Change::NodeEnded(n) => {
-                let node = g.node(n);
-                (
-                    node.end.clone(),
-                    "node ended",
-                    node.id.0.clone(),
-                    Some(node.name.clone()),
-                    node.sources.clone(),
-                )
+                let (date, what) = match c {
+                    Change::NodeAppeared(_) => (node.start.clone(), "node appeared"),
+                    _ => (node.end.clone(), "node ended"),
+                };
+                (date, what, node.id.0.clone(), Some(node.name.clone()), node.sources.clone())
             }
             Change::EdgeAppeared(e) => {
                 let (edge, m) = (g.edge(e), g.edge(e).more());

@@ -28,7 +28,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<()> {
     check_output_folder(&args.output, args.force)?;
-    let mut progress = Progress::new(4);
+    let mut progress = Progress::new(3);
     let is =
         |ext: &str| args.files.iter().all(|f| f.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext)));
     progress.step("reading");
@@ -85,5 +85,5 @@ pub fn run(args: Args) -> Result<()> {
 
 fn builtin_schema() -> Texts {
     let schema = crate::embedded::FILES.iter().find(|(p, _)| p.ends_with("/schema.toml"));
-    Texts { files: schema.map(|(p, t)| (p.to_string(), t.to_string())).into_iter().collect() }
+    Texts::of(schema.copied())
 }

@@ -12,29 +12,29 @@ pub struct Args {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
     depth: u32,
     /// Follow outgoing edges, incoming edges, or both
-    #[arg(long, value_enum, default_value_t = Direction::Both)]
-    direction: Direction,
+    #[arg(long, value_enum, default_value_t = Dir::Both)]
+    direction: Dir,
     /// Follow only these relations (comma-separated)
     #[arg(long, value_name = "REL")]
     rel: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Direction {
-    Out,
-    In,
-    Both,
+/// The graph's one direction type on the command line (`out`, `in`, `both`).
+impl clap::ValueEnum for Dir {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Dir::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let g = &ctx.graph;
     let start = ctx.node(&args.node)?;
     let rels = ctx.relations(&args.rel)?;
-    let dir = match args.direction {
-        Direction::Out => Dir::Out,
-        Direction::In => Dir::In,
-        Direction::Both => Dir::Both,
-    };
+    let dir = args.direction;
     let reached = g
         .neighbors(start, args.depth as usize, dir, &|e| rels.is_empty() || rels.iter().any(|r| *r == e.rel));
     let mut t = Table::new(&["depth", "from", "edge", "id", "name", "kind", "layer"]);

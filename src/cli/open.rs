@@ -28,9 +28,7 @@ pub(super) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
         if let Some(d) = cached.then(|| crate::cache::decode(crate::embedded::CACHE, b"built-in")).flatten() {
             return Ok(from_text(d));
         }
-        let texts = Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
+        let texts = crate::embedded::texts();
         let Loaded { dataset, warnings } = load(&texts).map_err(|e| load_error(e, &texts, None))?;
         return Ok(Opened { dataset, texts, warnings });
     };

@@ -1,84 +1,51 @@
-//! A progress bar for long imports and generations, on a terminal only.
+//! A progress bar for long imports and generations, on a terminal only (indicatif).
 
-use std::io::{IsTerminal, Write};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::io::IsTerminal;
+use std::time::Duration;
 
-/// A progress bar on standard error for work that takes more than a second, shown only on a
-/// terminal (a pipe or a log gets nothing). A thread redraws it while the steps run.
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// A progress bar on standard error, shown only when standard error is a terminal (a pipe, a log
+/// or a test's capture gets nothing). It counts the steps done and names the current one; a tick
+/// keeps the elapsed time moving while a step runs.
 pub struct Progress {
-    state: Arc<Shared>,
-    painter: Option<std::thread::JoinHandle<()>>,
+    bar: ProgressBar,
+    started: u64,
 }
 
 impl Progress {
     pub fn new(steps: usize) -> Self {
-        let state = Arc::new(Shared::default());
-        let painter = std::io::stderr().is_terminal().then(|| {
-            let state = Arc::clone(&state);
-            std::thread::spawn(move || paint(&state, steps))
-        });
-        Progress { state, painter }
+        let bar = if std::io::stderr().is_terminal() {
+            ProgressBar::with_draw_target(Some(steps as u64), ProgressDrawTarget::stderr())
+        } else {
+            ProgressBar::hidden()
+        };
+        // The template is a constant known to parse; the default bar is the fallback anyway.
+        let style = ProgressStyle::with_template("[{bar:20}] {pos}/{len} {msg:10} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("#-");
+        bar.set_style(style);
+        if !bar.is_hidden() {
+            bar.enable_steady_tick(Duration::from_millis(100));
+        }
+        Progress { bar, started: 0 }
     }
 
-    /// Marks the start of the next step.
+    /// Marks the start of the next step: the ones before it are done.
     pub fn step(&mut self, label: &str) {
-        if let Ok(mut s) = self.state.now.lock() {
-            s.step += 1;
-            s.label = label.to_string();
-        }
+        self.bar.set_position(self.started);
+        self.started += 1;
+        self.bar.set_message(label.to_string());
     }
 
     /// Stops and clears the bar.
     pub fn done(&mut self) {
-        if let Ok(mut s) = self.state.now.lock() {
-            s.finished = true;
-        }
-        self.state.wake.notify_all();
-        if let Some(p) = self.painter.take() {
-            let _ = p.join();
-        }
+        self.bar.finish_and_clear();
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
         self.done();
-    }
-}
-
-/// What the painter thread reads: the current step, and a signal to stop.
-#[derive(Default)]
-struct Shared {
-    now: Mutex<Now>,
-    wake: Condvar,
-}
-
-#[derive(Default)]
-struct Now {
-    step: usize,
-    label: String,
-    finished: bool,
-}
-
-fn paint(state: &Shared, steps: usize) {
-    let start = Instant::now();
-    let mut shown = false;
-    let Ok(mut s) = state.now.lock() else { return };
-    while !s.finished {
-        s = match state.wake.wait_timeout(s, Duration::from_millis(100)) {
-            Ok((s, _)) => s,
-            Err(_) => return,
-        };
-        let secs = start.elapsed().as_secs_f64();
-        if secs > 1.0 && !s.finished {
-            let filled = (20 * s.step.saturating_sub(1) / steps.max(1)).min(20);
-            let bar = format!("{}{}", "#".repeat(filled), "-".repeat(20 - filled));
-            let _ = write!(std::io::stderr(), "\r[{bar}] {}/{steps} {:<10} {secs:5.1}s", s.step, s.label);
-            shown = true;
-        }
-    }
-    if shown {
-        let _ = write!(std::io::stderr(), "\r{}\r", " ".repeat(50));
     }
 }

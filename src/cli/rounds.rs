@@ -77,7 +77,7 @@ pub(super) fn sections(g: &KnowledgeGraph, ix: NodeIx, inc: &[(EdgeIx, NodeIx)])
             Some(a) => total += a,
             None => undisclosed += 1,
         }
-        let round_in = g.incident(*r, petgraph::Direction::Incoming);
+        let round_in = g.incident(*r, crate::graph::Dir::In);
         let joined: Vec<(EdgeIx, NodeIx)> = money_in(g, &round_in).collect();
         let leads: Vec<Cell> = joined
             .iter()

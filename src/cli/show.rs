@@ -1,9 +1,9 @@
 //! `aikg show NODE`: everything the dataset knows about one node.
 
 use super::{Ctx, Result};
+use crate::graph::Dir;
 use crate::model::{SourceId, Tier, UNVERIFIED};
 use crate::table::{Cell, Output, Section, Table};
-use petgraph::Direction;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -69,8 +69,8 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
         sections.push(Section { title: "series".into(), table: t });
     }
 
-    let out = g.incident(ix, Direction::Outgoing);
-    let inc = g.incident(ix, Direction::Incoming);
+    let out = g.incident(ix, Dir::Out);
+    let inc = g.incident(ix, Dir::In);
     sections.extend(super::rounds::sections(g, ix, &inc));
     let claims = super::claims::table(g, Some(ix));
     if !claims.rows.is_empty() {

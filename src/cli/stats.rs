@@ -99,12 +99,8 @@ fn stats(ctx: &Ctx) -> Vec<Section> {
         d.edges.iter().filter(|e| e.more().as_of.is_some() || e.more().since.is_some()).count(),
         edges,
     );
-    let citations = crate::analysis::evidence::citations(d);
-    row(
-        "sources cited",
-        citations.values().filter(|c| c.nodes + c.edges + c.claims + c.prices + c.observations > 0).count(),
-        d.sources.len(),
-    );
+    let cited = d.cited();
+    row("sources cited", d.sources.keys().filter(|s| cited.contains(s)).count(), d.sources.len());
 
     // The tier of the best source behind each item; unverified edges have none.
     let supply = |e: &&crate::model::Edge| d.schema.relation(&e.rel).is_some_and(|r| r.supply.is_some());

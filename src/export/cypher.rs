@@ -308,24 +308,7 @@ const RESERVED: &[&str] = &[
 /// characters; Kùzu 0.11 reads only `\\` and `\'` and takes other characters as they are, so
 /// for Kùzu control characters are written raw (inside the quotes, a newline is just text).
 fn string(s: &str, dialect: Dialect) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\'' => out.push_str("\\'"),
-            '\\' => out.push_str("\\\\"),
-            c if dialect == Dialect::Kuzu => out.push(c),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
+    super::quoted(s, '\'', dialect != Dialect::Kuzu)
 }
 
 #[cfg(test)]

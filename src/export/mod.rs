@@ -60,6 +60,34 @@ struct JsonEdge<'a> {
     edge: &'a Edge,
 }
 
+/// `s` between `quote`s, with the quote and the backslash escaped by a backslash and, when
+/// `controls`, newline, tab and carriage return as `\n`, `\t`, `\r` and every other control
+/// character as `\uXXXX`: a TOML basic string (`"`) or a Cypher string literal (`'`; Kùzu's
+/// literals take control characters as they are).
+pub(crate) fn quoted(s: &str, quote: char, controls: bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            c if c == quote || c == '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !controls => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 /// The dataset as one pretty-printed JSON document.
 pub fn to_json(d: &Dataset) -> String {
     let doc = JsonDataset {

@@ -313,14 +313,6 @@ mod tests {
     use parquet::record::Field;
 
     use super::*;
-    use crate::diag::Texts;
-
-    fn builtin() -> Dataset {
-        let texts = Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
-        crate::load::load(&texts).expect("loads").dataset
-    }
 
     /// Every row of a Parquet file, as (column, field) pairs.
     fn rows(bytes: &[u8]) -> Vec<Vec<(String, Field)>> {
@@ -337,7 +329,7 @@ mod tests {
 
     #[test]
     fn reads_back_what_the_csv_export_writes() {
-        let d = builtin();
+        let d = crate::testing::builtin();
         let files = to_parquet(&d).unwrap();
         let csv = crate::export::to_csv(&d).unwrap();
         let names: Vec<&str> = files.iter().map(|f| f.0).collect();
@@ -383,7 +375,7 @@ mod tests {
 
     #[test]
     fn evidence_is_the_edge_tier() {
-        let d = builtin();
+        let d = crate::testing::builtin();
         let files = to_parquet(&d).unwrap();
         let edges = rows(&files[1].1);
         for (row, e) in edges.iter().zip(&d.edges) {
@@ -395,7 +387,7 @@ mod tests {
 
     #[test]
     fn same_data_same_bytes() {
-        let d = builtin();
+        let d = crate::testing::builtin();
         assert_eq!(to_parquet(&d).unwrap(), to_parquet(&d).unwrap());
     }
 }

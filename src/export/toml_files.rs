@@ -260,23 +260,7 @@ fn key_text(k: &str) -> String {
 
 /// A TOML basic string: backslash, quote and every control character escaped.
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    super::quoted(s, '"', true)
 }
 
 #[cfg(test)]
@@ -286,12 +270,9 @@ mod tests {
 
     #[test]
     fn the_built_in_dataset_survives_a_round_trip() {
-        let texts = Texts {
-            files: crate::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect(),
-        };
-        let d = crate::load::load(&texts).expect("loads").dataset;
+        let d = crate::testing::builtin();
         let files = to_toml(&d);
-        let texts = Texts { files: files.iter().map(|(n, t)| (n.to_string(), t.clone())).collect() };
+        let texts = Texts::of(files.iter().map(|(n, t)| (n, t)));
         let back = crate::load::load(&texts).map_err(|e| format!("{e:?}")).expect("reloads").dataset;
         assert_eq!(crate::export::to_json(&back), crate::export::to_json(&d));
         assert_eq!(to_toml(&back), files);

@@ -1,6 +1,14 @@
 //! A JSON reader that keeps the byte span of every value, so that an imported file's problems
 //! can point at the offending token like the TOML loader's do. Strict RFC 8259: no comments, no
 //! trailing commas; nesting deeper than [`MAX_DEPTH`] is an error, not a stack overflow.
+//!
+//! Kept rather than a crate (checked 2026-12): serde_json reports only the line and column of a
+//! syntax error, not the span of each value; spanned_json_parser gives lines and columns, not
+//! byte spans; json-spanned-value (0.2.2) gives byte spans through serde_json's reader but its
+//! last release dates from serde_json 1.0.58's time (2020). jsonc-parser
+//! (maintained) gives byte ranges for values and keys, but would need its JSONC extensions
+//! switched off and a depth guard, and would change every JSON import error: a possible
+//! follow-up.
 
 use std::ops::Range;
 

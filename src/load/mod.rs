@@ -721,18 +721,9 @@ fn check_graph(
             ck.warn(file, span, format!("{} `{}` has no edges", node.kind, node.id));
         }
     }
-    let mut used: BTreeSet<&SourceId> = BTreeSet::new();
-    for n in &nodes {
-        used.extend(&n.sources);
-        n.claims.iter().for_each(|c| used.extend(&c.sources));
-    }
-    for e in &edges {
-        used.extend(&e.sources);
-        e.more().claims.iter().for_each(|c| used.extend(&c.sources));
-    }
-    prices.iter().for_each(|p| used.extend(&p.sources));
-    observations.iter().for_each(|o| used.extend(&o.sources));
-    let unused: Vec<SourceId> = sources.keys().filter(|s| !used.contains(s)).cloned().collect();
+    let dataset = Dataset { schema, sources, nodes, edges, prices, observations };
+    let used = dataset.cited();
+    let unused: Vec<&SourceId> = dataset.sources.keys().filter(|s| !used.contains(s)).collect();
     if !unused.is_empty() {
         let file = texts.files.iter().position(|(p, _)| base_name(p) == SOURCES_FILE).unwrap_or(0);
         let text = &texts.files[file].1;
@@ -742,8 +733,7 @@ fn check_graph(
             ck.warn(file, at..at + needle.len(), format!("source `{id}` is never cited"));
         }
     }
-
-    Dataset { schema, sources, nodes, edges, prices, observations }
+    dataset
 }
 
 fn check_node(

@@ -214,7 +214,7 @@ mod tests {
 
     /// The errors of loading a bad-data case, as (file name, line, message).
     fn errors(case: [(&str, &str); 3]) -> Vec<(String, usize, String)> {
-        let texts = Texts { files: case.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+        let texts = Texts::of(case);
         match crate::load::load(&texts) {
             Err(crate::load::LoadError::Invalid(diags)) => diags
                 .iter()

@@ -76,15 +76,9 @@ impl NodePat {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
-    /// `-[]->`
-    Right,
-    /// `<-[]-`
-    Left,
-    /// `-[]-`
-    Either,
-}
+/// A relationship pattern's arrow: `-[]->` is [`Dir::Out`], `<-[]-` [`Dir::In`], `-[]-`
+/// [`Dir::Both`] (the graph's one direction type).
+pub use crate::graph::Dir;
 
 #[derive(Debug, Clone)]
 pub struct RelPat {

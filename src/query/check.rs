@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::ast::*;
 use super::value::Val;
 use super::QueryError;
-use crate::diag::{closest, did_you_mean};
+use crate::diag::suggestion;
 use crate::graph::KnowledgeGraph;
 
 use crate::model::{EDGE_FIELDS, NODE_FIELDS};
@@ -20,11 +20,9 @@ struct Checker<'a> {
 
 fn unknown(span: &Span, what: &str, name: &str, known: impl IntoIterator<Item = String>) -> QueryError {
     let known: Vec<String> = known.into_iter().collect();
-    let close = closest(name, known.iter().map(String::as_str), 3);
     let err = QueryError::new(span.clone(), format!("unknown {what} `{name}`"));
-    match did_you_mean(&close) {
+    match suggestion(name, known.iter().map(String::as_str)) {
         Some(h) => err.help(h),
-        None if known.len() <= 30 => err.help(format!("known: {}", known.join(", "))),
         None => err,
     }
 }

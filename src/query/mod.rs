@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use crate::graph::KnowledgeGraph;
 use crate::model::{EdgeIx, NodeIx};
-use crate::table::{Cell, Table};
+use crate::table::{Cell, Structured, Table};
 pub use value::Val;
 
 /// A query error pointing at a span of the query text.
@@ -124,7 +124,8 @@ fn literal_value(e: &ast::Expr) -> Option<Val> {
 }
 
 /// How a value prints in a table: nodes by id, relationships as `from-[TYPE]->to`, paths as
-/// the ids and relationships along them.
+/// the ids and relationships along them in tables and CSV, and as their nodes and relationships
+/// (see [`path_value`]) in JSON.
 fn cell(g: &KnowledgeGraph, v: &Val) -> Cell {
     match v {
         Val::Null => Cell::Null,
@@ -136,20 +137,56 @@ fn cell(g: &KnowledgeGraph, v: &Val) -> Cell {
         Val::Map(m) => Cell::Map(m.iter().map(|(k, v)| (k.clone(), cell(g, v))).collect()),
         Val::Node(n) => Cell::Str(g.node(*n).id.0.clone()),
         Val::Rel(e) => Cell::Str(rel_text(g, *e)),
-        Val::Path(nodes, edges) => {
-            let mut s = g.node(nodes[0]).id.0.clone();
-            for (i, e) in edges.iter().enumerate() {
-                let edge = g.edge(*e);
-                let next = nodes.get(i + 1).copied().unwrap_or(edge.to);
-                if edge.to == next {
-                    s.push_str(&format!("-[{}]->{}", edge.rel, g.node(next).id));
-                } else {
-                    s.push_str(&format!("<-[{}]-{}", edge.rel, g.node(next).id));
-                }
-            }
-            Cell::Str(s)
+        Val::Path(nodes, edges) => Cell::Structured(Structured {
+            text: path_text(g, nodes, edges),
+            value: Box::new(path_value(g, nodes, edges)),
+        }),
+    }
+}
+
+/// A path as the ids and relationships along it: `a-[T]->b<-[U]-c`.
+fn path_text(g: &KnowledgeGraph, nodes: &[NodeIx], edges: &[EdgeIx]) -> String {
+    let mut s = g.node(nodes[0]).id.0.clone();
+    for (i, e) in edges.iter().enumerate() {
+        let edge = g.edge(*e);
+        let next = nodes.get(i + 1).copied().unwrap_or(edge.to);
+        if edge.to == next {
+            s.push_str(&format!("-[{}]->{}", edge.rel, g.node(next).id));
+        } else {
+            s.push_str(&format!("<-[{}]-{}", edge.rel, g.node(next).id));
         }
     }
+    s
+}
+
+/// A path as Neo4j's and Kùzu's drivers return one: its nodes in walking order, each with its id
+/// (`id(n)`), labels and properties (`properties(n)`), and its relationships, each with its id
+/// (`id(r)`), type, start and end node ids (the edge's own direction) and properties.
+fn path_value(g: &KnowledgeGraph, nodes: &[NodeIx], edges: &[EdgeIx]) -> Cell {
+    let props =
+        |m: BTreeMap<String, Val>| Cell::Map(m.iter().map(|(k, v)| (k.clone(), cell(g, v))).collect());
+    let node = |n: &NodeIx| {
+        let node = g.node(*n);
+        Cell::Map(BTreeMap::from([
+            ("id".to_string(), Cell::Str(node.id.0.clone())),
+            ("labels".to_string(), Cell::List(vec![Cell::Str(node.kind.to_string())])),
+            ("properties".to_string(), props(exec::node_props(g, *n))),
+        ]))
+    };
+    let rel = |e: &EdgeIx| {
+        let edge = g.edge(*e);
+        Cell::Map(BTreeMap::from([
+            ("id".to_string(), Cell::Int(*e as i64)),
+            ("type".to_string(), Cell::Str(edge.rel.to_string())),
+            ("start".to_string(), Cell::Str(g.node(edge.from).id.0.clone())),
+            ("end".to_string(), Cell::Str(g.node(edge.to).id.0.clone())),
+            ("properties".to_string(), props(exec::rel_props(g, *e))),
+        ]))
+    };
+    Cell::Map(BTreeMap::from([
+        ("nodes".to_string(), Cell::List(nodes.iter().map(node).collect())),
+        ("relationships".to_string(), Cell::List(edges.iter().map(rel).collect())),
+    ]))
 }
 
 fn rel_text(g: &KnowledgeGraph, e: usize) -> String {
@@ -160,16 +197,9 @@ fn rel_text(g: &KnowledgeGraph, e: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Texts;
 
     fn mini() -> KnowledgeGraph {
-        let files = [
-            ("schema.toml", include_str!("../../tests/fixtures/mini/schema.toml")),
-            ("sources.toml", include_str!("../../tests/fixtures/mini/sources.toml")),
-            ("chain.toml", include_str!("../../tests/fixtures/mini/chain.toml")),
-        ];
-        let texts = Texts { files: files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
-        KnowledgeGraph::new(crate::load::load(&texts).expect("the mini fixture is valid").dataset)
+        crate::testing::mini()
     }
 
     /// The rows of a query, each cell as its table text.

@@ -290,9 +290,9 @@ impl<'a> Parser<'a> {
         self.expect_punct("-")?;
         let right = self.eat_punct(">");
         let dir = match (left, right) {
-            (false, true) => Dir::Right,
-            (true, false) => Dir::Left,
-            (false, false) => Dir::Either,
+            (false, true) => Dir::Out,
+            (true, false) => Dir::In,
+            (false, false) => Dir::Both,
             (true, true) => {
                 return Err(QueryError::new(
                     start..self.peek().span.start,

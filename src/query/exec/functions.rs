@@ -243,13 +243,13 @@ pub fn rel_prop(g: &KnowledgeGraph, e: EdgeIx, key: &str) -> Val {
 
 /// A node's non-null properties, the fields with its `props` (what `properties(n)` returns, and
 /// what the Cypher export writes on the node).
-pub(super) fn node_props(g: &KnowledgeGraph, n: NodeIx) -> BTreeMap<String, Val> {
+pub(in crate::query) fn node_props(g: &KnowledgeGraph, n: NodeIx) -> BTreeMap<String, Val> {
     let keys = NODE_FIELDS.iter().map(|k| k.to_string()).chain(g.node(n).props.keys().cloned());
     keys.filter_map(|k| Some(node_prop(g, n, &k)).filter(|v| *v != Val::Null).map(|v| (k, v))).collect()
 }
 
 /// A relationship's non-null properties.
-pub(super) fn rel_props(g: &KnowledgeGraph, e: EdgeIx) -> BTreeMap<String, Val> {
+pub(in crate::query) fn rel_props(g: &KnowledgeGraph, e: EdgeIx) -> BTreeMap<String, Val> {
     let keys = EDGE_FIELDS.iter().map(|k| k.to_string()).chain(g.edge(e).more().props.keys().cloned());
     keys.filter_map(|k| Some(rel_prop(g, e, &k)).filter(|v| *v != Val::Null).map(|v| (k, v))).collect()
 }

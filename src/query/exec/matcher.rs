@@ -1,7 +1,5 @@
 //! The matcher: patterns grown from their anchor over the graph, trails, shortest paths, EXISTS.
 
-use petgraph::Direction;
-
 use super::*;
 use crate::model::{EdgeIx, NodeIx};
 use crate::query::ast::*;
@@ -412,13 +410,7 @@ impl Exec<'_> {
         dir: Dir,
         forward: bool,
     ) -> impl Iterator<Item = (EdgeIx, NodeIx)> + '_ {
-        let (out, inc) = match (dir, forward) {
-            (Dir::Right, true) | (Dir::Left, false) => (true, false),
-            (Dir::Left, true) | (Dir::Right, false) => (false, true),
-            (Dir::Either, _) => (true, true),
-        };
-        let rows = |on: bool, d| if on { self.g.incident_sorted(u, d) } else { &[] };
-        let (out, inc) = (rows(out, Direction::Outgoing), rows(inc, Direction::Incoming));
+        let (out, inc) = self.g.incident_sorted(u, if forward { dir } else { dir.reversed() });
         out.iter().chain(inc).map(|&(e, v)| (e as EdgeIx, v as NodeIx))
     }
 

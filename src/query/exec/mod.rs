@@ -20,6 +20,7 @@ use super::QueryError;
 use crate::graph::KnowledgeGraph;
 use crate::model::{EdgeIx, NodeIx};
 use functions::*;
+pub(super) use functions::{node_props, rel_props};
 
 /// Intermediate rows allowed before a query is stopped.
 pub const MAX_ROWS: usize = 1_000_000;

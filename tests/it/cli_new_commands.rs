@@ -2,11 +2,9 @@
 //! a generated folder and an imported one open with `--data`, and the Cypher scripts of the mini
 //! fixture for Neo4j and Kùzu.
 
-mod common;
-
 use std::path::Path;
 
-use common::{run, run_in, settings, Scratch};
+use crate::common::{run, run_in, settings, Scratch};
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)

@@ -1,10 +1,9 @@
 //! The Spark side: `--as spark-sql` scripts (their meaning is checked on Spark itself by
 //! scripts/compare_spark.py), `--timeless`, and `export --to parquet`.
 
-#[macro_use]
-mod common;
+use crate::common;
 
-use common::run;
+use crate::common::run;
 
 const PRODUCTS: &str = "tests/fixtures/products";
 const TIME: &str = "tests/fixtures/time";

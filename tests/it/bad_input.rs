@@ -19,7 +19,7 @@
 //! 2, finish within a minute, and leave no partial output: after a failure `{out}` is as it was
 //! and no temporary file or folder is left beside it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -321,7 +321,7 @@ fn run_case(args_file: &Path) -> (String, Vec<String>) {
 fn bad_input() {
     let mut broken = Vec::new();
     common::settings().bind(|| {
-        insta::glob!("bad-input", "*/args*", |path| {
+        insta::glob!("../bad-input", "*/args*", |path| {
             let (text, rules) = run_case(path);
             for rule in &rules {
                 eprintln!("RULE BROKEN: {rule}");

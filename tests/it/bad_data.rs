@@ -1,12 +1,12 @@
 //! Every broken dataset under `tests/bad-data/` is rejected by `aikg check` with located errors;
 //! the full output is snapshotted. Each case folder holds one class of error.
 
-mod common;
+use crate::common;
 
 #[test]
 fn bad_data() {
     common::settings().bind(|| {
-        insta::glob!("bad-data", "*/chain.toml", |path| {
+        insta::glob!("../bad-data", "*/chain.toml", |path| {
             let dir = path.parent().expect("a case folder");
             let rel = dir.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("inside the crate");
             let out = common::run(&["--data", &rel.display().to_string(), "check"]);

@@ -20,8 +20,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 use serde::Serialize;
 
-mod common;
-use common::Scratch;
+use crate::common::Scratch;
 
 // ----------------------------------------------------------------------------------------------
 // The built-in data, through the binary.
@@ -900,7 +899,7 @@ fn explain(e: LoadError, texts: &Texts) -> String {
 }
 
 fn texts(files: &[(&str, String)]) -> Texts {
-    Texts { files: files.iter().map(|(n, t)| (n.to_string(), t.clone())).collect() }
+    Texts::of(files.iter().map(|(n, t)| (n, t)))
 }
 
 /// Whether a list that `to_csv` joins with `;` has an item that holds one.

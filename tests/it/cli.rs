@@ -1,9 +1,6 @@
 //! CLI runs, snapshotted whole: exit code, stdout and stderr. Error paths included.
 
-#[macro_use]
-mod common;
-
-use common::{run, run_with_backtrace};
+use crate::common::{run, run_with_backtrace};
 
 const MINI: &str = "tests/fixtures/mini";
 /// Edges resting on primary, secondary and weak sources, and one unverified edge.
@@ -473,6 +470,35 @@ cli_snapshot!(
     "tsv",
     "query",
     "UNWIND [1, null, 2] AS x RETURN count(*) AS rows, count(x) AS values, sum(x) AS total, avg(x) AS mean"
+);
+// A path in JSON is its nodes (walking order) and relationships (their own direction), as
+// Neo4j's and Kùzu's drivers give one; tables and CSV keep the display text.
+cli_snapshot!(
+    query_path_json,
+    "--data",
+    "tests/fixtures/mini",
+    "--format",
+    "json",
+    "query",
+    "MATCH p=(c:Chip)<-[]-(a) RETURN p, length(p) ORDER BY a.id LIMIT 2"
+);
+cli_snapshot!(
+    query_path_jsonl,
+    "--data",
+    "tests/fixtures/mini",
+    "--format",
+    "jsonl",
+    "query",
+    "MATCH p=(a {id: 'fabco'})-[]->(c) RETURN p"
+);
+cli_snapshot!(
+    query_path_csv,
+    "--data",
+    "tests/fixtures/mini",
+    "--format",
+    "csv",
+    "query",
+    "MATCH p=(c:Chip)<-[]-(a) RETURN p, length(p) ORDER BY a.id LIMIT 2"
 );
 cli_snapshot!(query_error_syntax, "query", "MATCH (n:Chip RETURN n");
 cli_snapshot!(query_error_unknown_label, "query", "MATCH (n:Chipp) RETURN n");

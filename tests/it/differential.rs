@@ -26,8 +26,8 @@
 //! Graphs: 1-7 nodes of 2-3 kinds with an optional integer `v`, 0-12 edges of 2-3 types with an
 //! optional integer `w`, parallel edges included, loaded through the real loader from TOML text.
 //!
-//! 500 cases run by default (about a second); `PROPTEST_CASES=50000 cargo test --test
-//! differential` searches longer. A failure is saved to `tests/differential.proptest-regressions`
+//! 500 cases run by default (about a second); `PROPTEST_CASES=50000 cargo test --test it
+//! differential::` searches longer. A failure is saved to `tests/differential.proptest-regressions`
 //! and replayed first on the next run; the regressions the test found are kept as plain tests at
 //! the end of this file.
 

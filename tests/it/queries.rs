@@ -1,9 +1,7 @@
 //! Every saved analyst question in `queries/` runs and its table is snapshotted: adding a query
 //! file adds a test. A query file without a snapshot, or a snapshot without a query file, fails.
 
-mod common;
-
-use common::{run, settings};
+use crate::common::{run, settings};
 
 /// The `// Params: a=1, b='x'` line of a query file, as `--param` arguments.
 fn params(text: &str) -> Vec<String> {
@@ -22,7 +20,7 @@ fn params(text: &str) -> Vec<String> {
 #[test]
 fn query() {
     settings().bind(|| {
-        insta::glob!("../queries", "*.cypher", |path| {
+        insta::glob!("../../queries", "*.cypher", |path| {
             let text = std::fs::read_to_string(path).unwrap();
             assert!(text.starts_with("// Question: "), "{} must start with `// Question: …`", path.display());
             let rel = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().display().to_string();

@@ -2,12 +2,10 @@
 //! into the library, in-process.
 
 use aikg::analysis::path::{shortest_paths, Constraints};
-use aikg::diag::Texts;
 use aikg::graph::KnowledgeGraph;
 
 fn built_in() -> (KnowledgeGraph, usize) {
-    let texts =
-        Texts { files: aikg::embedded::FILES.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect() };
+    let texts = aikg::embedded::texts();
     match aikg::load::load(&texts) {
         Ok(loaded) => (KnowledgeGraph::new(loaded.dataset), loaded.warnings.len()),
         Err(e) => panic!("the built-in dataset does not load: {e:?}"),

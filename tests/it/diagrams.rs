@@ -2,12 +2,10 @@
 //! every DOT the tests produce is run through Graphviz `dot -Tsvg`, which must accept it; hostile
 //! labels must come out of `dot` exactly as written.
 
-mod common;
-
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::{run, settings};
+use crate::common::{run, settings};
 
 /// The stdout part of a captured run.
 fn stdout(out: &str) -> &str {

@@ -1,8 +1,7 @@
 //! Series, money and names people type, on a small fixture (a project and its token, a chip
 //! company, two investors and a round) and on the built-in data: CLI runs snapshotted whole.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 /// A project and its token with a market-cap series (one estimated, one projected), a company
 /// with two years of revenue, a round with a lead and a co-investor.
