@@ -189,16 +189,23 @@ impl SupplyView {
     }
 }
 
+/// The kind whose nodes are each an input of their own: a technology (EUV lithography, a
+/// photoresist, CoWoS, Kubernetes) is a capability that no other supplier replaces, so a fab that
+/// uses EUV lithography and silicon wafers needs both.
+pub const DISTINCT_INPUT_KIND: &str = "Technology";
+
 /// The inputs of every node, for the cascade model. An input is a required relation (see the
 /// schema) together with the supplier's layer: a chip needs someone to make it, someone to
 /// design it and memory from the semiconductor layer; suppliers of one input are alternatives
-/// (a network that rents three GPU models keeps running while any one of them is made).
+/// (a network that rents three GPU models keeps running while any one of them is made). A
+/// supplier of [`DISTINCT_INPUT_KIND`] is an input of its own: the key holds its id, not a layer.
 pub struct Inputs {
     /// `groups[v]`: for each input of `v`, its distinct suppliers.
     groups: Vec<Vec<Vec<NodeIx>>>,
     /// `feeds[s]`: every (customer, input index) that `s` supplies, once each.
     feeds: Vec<Vec<(NodeIx, usize)>>,
-    /// `keys[v][i]`: input `i` of `v` as (relation, supplier layer).
+    /// `keys[v][i]`: input `i` of `v` as (relation, supplier layer), or (relation, supplier id)
+    /// for a supplier of [`DISTINCT_INPUT_KIND`].
     keys: Vec<Vec<(Sym, Sym)>>,
     /// `splits[v][i]`: each supplier's part of input `i` of `v`.
     splits: Vec<Vec<Vec<Split>>>,
@@ -272,7 +279,12 @@ impl Inputs {
                 let rel = &g.edge(e).rel;
                 if g.dataset.schema.required_input(rel, &g.node(v).kind) {
                     let n = g.node(s);
-                    by_kind.entry((rel.clone(), n.layer.clone())).or_default().push(s);
+                    let input = if n.kind == DISTINCT_INPUT_KIND {
+                        Sym::from(n.id.0.as_str())
+                    } else {
+                        n.layer.clone()
+                    };
+                    by_kind.entry((rel.clone(), input)).or_default().push(s);
                 }
             }
             for (i, (key, mut suppliers)) in by_kind.into_iter().enumerate() {

@@ -73,15 +73,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         }
         let n = g.node(d.tiered.node);
         let (verdict, why) = match &d.verdict {
-            Verdict::Breaks((rel, layer)) => {
-                ("breaks", format!("loses every {rel} supplier from the {layer} layer"))
+            Verdict::Breaks(input) => {
+                ("breaks", format!("loses every {} supplier {}", input.0, input_text(g, input)))
             }
-            Verdict::Loses { share, input: (rel, layer), basis } => {
+            Verdict::Loses { share, input, basis } => {
                 let pct = crate::table::round(share * 100.0, 1);
                 (
                     "loses supply",
                     format!(
-                        "loses {pct}% of its {rel} input from the {layer} layer ({})",
+                        "loses {pct}% of its {} input {} ({})",
+                        input.0,
+                        input_text(g, input),
                         basis_text(g, basis, name)
                     ),
                 )
@@ -153,5 +155,17 @@ pub fn spared_why(s: Spared, released: &str, supplier: &str) -> String {
             format!("released {released}; the data has no supply route from {supplier} to it as of then")
         }
         Spared::AlreadyMade { .. } => format!("already made ({released}): a stop now does not undo it"),
+    }
+}
+
+/// Where an input comes from, in words: a layer ("from the semiconductors layer"), or for a
+/// technology, which is an input of its own, the technology ("of EUV lithography").
+fn input_text(
+    g: &crate::graph::KnowledgeGraph,
+    (_, from): &(crate::model::Sym, crate::model::Sym),
+) -> String {
+    match g.dataset.schema.layer(from.as_str()) {
+        Some(_) => format!("from the {from} layer"),
+        None => format!("of {from} (a technology no other supplier replaces)"),
     }
 }

@@ -26,7 +26,7 @@
 use std::fmt::Write as _;
 
 use crate::analysis::evidence::Policy;
-use crate::analysis::supply::Flow;
+use crate::analysis::supply::{Flow, DISTINCT_INPUT_KIND};
 use crate::analysis::time::ACQUIRED;
 use crate::model::{Day, Lifecycle, Schema, Supply, Tier};
 
@@ -603,16 +603,21 @@ fn walk(s: &mut String, name: &str, start: &str, flow: Flow, depth: Option<usize
 /// The verdicts of impact, on the walk `aikg_walk` and the spared nodes `aikg_spared`.
 fn impact(s: &mut String, failed: &str, cut: f64) {
     let f = lit(failed);
-    s.push_str(
+    let _ = write!(
+        s,
         "-- The inputs of every node: a required relation (for every kind, or for the node's kind)\n\
-         -- together with the supplier's layer; the suppliers of one input are alternatives.\n\
+         -- together with the supplier's layer; the suppliers of one input are alternatives. A\n\
+         -- technology is an input of its own (no other supplier replaces it): its id stands for the layer.\n\
          CREATE OR REPLACE TEMPORARY VIEW aikg_inputs AS\n\
-         SELECT DISTINCT a.down AS node, a.rel, s.layer, a.up AS supplier, r.carries\n\
+         SELECT DISTINCT a.down AS node, a.rel,\n\
+         \x20      CASE WHEN s.kind = '{distinct}' THEN s.id ELSE s.layer END AS layer,\n\
+         \x20      a.up AS supplier, r.carries\n\
          FROM aikg_arcs a\n\
          JOIN aikg_relations r ON r.rel = a.rel\n\
          JOIN nodes d ON d.id = a.down\n\
          JOIN nodes s ON s.id = a.up\n\
          WHERE r.required OR array_contains(r.required_for, d.kind);\n\n",
+        distinct = DISTINCT_INPUT_KIND,
     );
     s.push_str(
         "-- Each supplier's part of an input: by the shares on the suppliers' own edges into the node\n\
