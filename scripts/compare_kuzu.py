@@ -404,7 +404,9 @@ def load_kuzu(doc, db_dir, verbose=False, script=None):
     """Creates and fills the database, by running `script` (aikg's Kùzu export) when given, by
     parameterised statements otherwise; then checks every value against `doc`. Returns
     (database, connection, columns per table)."""
-    db = kuzu.Database(os.path.join(db_dir, "aikg.kz"), buffer_pool_size=512 * 1024 * 1024)
+    # 2 GiB: LadybugDB 0.22's undirected shortest path over six hops (bittensor-to-asml) filled a
+    # 512 MiB pool once the data passed 1,600 edges.
+    db = kuzu.Database(os.path.join(db_dir, "aikg.kz"), buffer_pool_size=2048 * 1024 * 1024)
     conn = kuzu.Connection(db)
     conn.set_max_threads_for_exec(1)  # stable collect() and tie order
     if script is not None:
