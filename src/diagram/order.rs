@@ -120,6 +120,7 @@ pub fn order(columns: &[i64], arrows: &[(usize, usize)]) -> Ordering {
         let seq: Vec<i64> = if forward { keys.clone() } else { keys.iter().rev().copied().collect() };
         for &c in &seq {
             let pos = positions(&layers);
+            // `c` is one of `layers`' own keys.
             let members = layers.get_mut(&c).expect("column");
             let centre = |v: usize| {
                 let nb = if forward { &left[v] } else { &right[v] };
@@ -158,6 +159,7 @@ pub fn order(columns: &[i64], arrows: &[(usize, usize)]) -> Ordering {
                 let mut pos = positions(&layers);
                 let others = gaps.iter().filter(|(k, _)| **k != c - 1 && **k != c);
                 let rest: usize = others.map(|(_, g)| l.gap_crossings(g, &pos)).sum();
+                // `c` is one of `layers`' own keys, and `v` was read from that column.
                 let members = layers.get_mut(&c).expect("column");
                 let from = members.iter().position(|&m| m == v).expect("member");
                 members.remove(from);
