@@ -75,7 +75,7 @@ from collections import Counter
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_kuzu import (  # noqa: E402  (shared query reading and row comparison)
     Query, compare, fmt, match_clauses, pattern_variables, infer_edge_prop_types, edge_prop_value, loosen, param_value,
-    read_params, return_info, run_aikg, aikg_rows, same,
+    read_params, return_info, run_aikg, aikg_rows, same, with_metrics,
 )
 
 try:
@@ -408,7 +408,9 @@ def main():
     if args.verbose:
         print(f"aikg export --to cypher: {time.monotonic() - t0:.1f} s, {len(script) / 1e6:.0f} MB",
               file=sys.stderr)
-    doc = None if args.no_check else json.loads(export(args.aikg, args.data, "--to", "json"))
+    # The Cypher export writes each node's standing metrics as properties, which the JSON keeps as
+    # observations: with_metrics adds them to the JSON's nodes the same way.
+    doc = None if args.no_check else with_metrics(json.loads(export(args.aikg, args.data, "--to", "json")))
     files = sorted(glob.glob(os.path.join(args.queries, "*.cypher")))
     if args.only:
         wanted = set(args.only)
