@@ -86,19 +86,33 @@ pub fn diff(g: &KnowledgeGraph, from: Day, to: Day) -> Vec<Change> {
     out
 }
 
-/// One step of a loop: an edge, followed in the direction money moves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Kinds that pay and are paid: the parties of a deal. Any other node on a money path (a chip, a
+/// system, a funding round) is something a party pays through, not a party.
+const PARTY_KINDS: &[&str] = &["Company", "Org", "Project", "Person"];
+
+/// One step of a loop: a payment from one party to another, over one edge or through one node in
+/// between (a chip that `from` buys and `to` designs; a round that `from` joins and `to` raised).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
-    pub edge: EdgeIx,
     pub from: NodeIx,
     pub to: NodeIx,
+    /// The node the payment passes through, if it is not a direct edge.
+    pub via: Option<NodeIx>,
+    /// The edges of the route, in the direction money moves.
+    pub edges: Vec<EdgeIx>,
+    /// How many routes the data holds from `from` to `to` (this one is the first: direct before
+    /// through a node, then by the id of the node).
+    pub routes: usize,
 }
 
-/// The loops money runs in, shortest first (then by the ids along them), each once, up to
-/// `max_len` steps and `limit` loops. Money moves from a customer to its supplier along a supply
-/// edge, and from `from` to `to` along a relation the schema marks `money = true` (an investor into
-/// what it invests in or the round it joins, a round into what raised it); a loop through both is
-/// a circular deal (a supplier funds a customer that buys from it).
+/// The loops money runs in between parties, shortest first (then by the ids along them), each
+/// once, up to `max_len` steps and `limit` loops. Money moves from a customer to its supplier
+/// along a supply edge, and from `from` to `to` along a relation the schema marks `money = true`
+/// (an investor into what it invests in or the round it joins, a round into what raised it). A
+/// step joins two parties directly or through one node that is not a party, so a cloud that
+/// offers a chip pays the chip's designer, and a loop of a company with its own product is none.
+/// A loop through both supply and money is a circular deal (a supplier funds a customer that buys
+/// from it); a loop of supply alone is a rent-back (a supplier leases back what it sold).
 pub fn cycles(g: &KnowledgeGraph, max_len: usize, limit: usize) -> Vec<Vec<Step>> {
     let n = g.node_count();
     let mut arcs: Vec<Vec<(EdgeIx, NodeIx)>> = vec![Vec::new(); n];
@@ -116,56 +130,122 @@ pub fn cycles(g: &KnowledgeGraph, max_len: usize, limit: usize) -> Vec<Vec<Step>
     for list in &mut arcs {
         g.sort_steps(list, |s| *s);
     }
-    let mut found: BTreeMap<(usize, Vec<String>), Vec<Step>> = BTreeMap::new();
-    for u in 0..n {
-        for &(edge, v) in &arcs[u] {
-            // The shortest way back from v to u closes the shortest loop through this arc; a loop
-            // found from several of its arcs is kept once, rotated to start at its smallest id.
-            let Some(back) = shortest(&arcs, v, u, max_len.saturating_sub(1)) else { continue };
-            let mut steps = vec![Step { edge, from: u, to: v }];
-            steps.extend(back);
-            let key: Vec<String> = steps.iter().map(|s| g.node(s.from).id.0.clone()).collect();
-            let start = key.iter().enumerate().min_by(|a, b| a.1.cmp(b.1)).map_or(0, |(i, _)| i);
-            steps.rotate_left(start);
-            let ids: Vec<String> =
-                steps.iter().map(|s| format!("{}>{}", g.node(s.from).id, g.edge(s.edge).rel)).collect();
-            found.entry((steps.len(), ids)).or_insert(steps);
+    let party = |ix: NodeIx| PARTY_KINDS.contains(&g.node(ix).kind.as_str());
+    // Every route from each party to another, direct or through one node that is not a party;
+    // the first of each pair stands for them all.
+    let rank = g.id_rank();
+    let mut steps: BTreeMap<(NodeIx, NodeIx), Step> = BTreeMap::new();
+    for u in (0..n).filter(|&u| party(u)) {
+        for &(e, v) in &arcs[u] {
+            let routes: Vec<(Option<NodeIx>, Vec<EdgeIx>, NodeIx)> = if party(v) {
+                vec![(None, vec![e], v)]
+            } else {
+                arcs[v]
+                    .iter()
+                    .filter(|&&(_, w)| party(w) && w != u)
+                    .map(|&(e2, w)| (Some(v), vec![e, e2], w))
+                    .collect()
+            };
+            for (via, edges, w) in routes {
+                let better =
+                    |old: &Step| (via.map(|x| rank[x]), &edges) < (old.via.map(|x| rank[x]), &old.edges);
+                match steps.get_mut(&(u, w)) {
+                    Some(old) => {
+                        let routes = old.routes + 1;
+                        if better(old) {
+                            *old = Step { from: u, to: w, via, edges, routes };
+                        } else {
+                            old.routes = routes;
+                        }
+                    }
+                    None => {
+                        steps.insert((u, w), Step { from: u, to: w, via, edges, routes: 1 });
+                    }
+                }
+            }
         }
+    }
+    let mut next: Vec<Vec<NodeIx>> = vec![Vec::new(); n];
+    for &(u, w) in steps.keys() {
+        next[u].push(w);
+    }
+    for list in &mut next {
+        list.sort_by_key(|&w| rank[w]);
+    }
+    let mut found: BTreeMap<(usize, Vec<String>), Vec<Step>> = BTreeMap::new();
+    for &(u, v) in steps.keys() {
+        // The shortest way back from v to u closes the shortest loop through this step; a loop
+        // found from several of its steps is kept once, rotated to start at its smallest id.
+        let Some(back) = shortest(&next, v, u, max_len.saturating_sub(1)) else { continue };
+        let mut parties = vec![u];
+        parties.extend(back);
+        let start = parties.iter().enumerate().min_by_key(|(_, &x)| &g.node(x).id.0).map_or(0, |(i, _)| i);
+        parties.rotate_left(start);
+        let key: Vec<String> = parties.iter().map(|&x| g.node(x).id.0.clone()).collect();
+        found.entry((parties.len(), key)).or_insert_with(|| {
+            let ring = parties.iter().zip(parties.iter().cycle().skip(1));
+            ring.map(|(a, b)| steps[&(*a, *b)].clone()).collect()
+        });
     }
     found.into_values().take(limit).collect()
 }
 
-/// A shortest path of arcs from `from` to `to`, at most `max_len` steps.
-fn shortest(arcs: &[Vec<(EdgeIx, NodeIx)>], from: NodeIx, to: NodeIx, max_len: usize) -> Option<Vec<Step>> {
-    if from == to {
-        return Some(Vec::new());
-    }
-    let mut prev: BTreeMap<NodeIx, (EdgeIx, NodeIx)> = BTreeMap::new();
+/// The parties along a shortest way from `from` to `to` over `next`, `from` included and `to`
+/// left out, at most `max_len` steps.
+fn shortest(next: &[Vec<NodeIx>], from: NodeIx, to: NodeIx, max_len: usize) -> Option<Vec<NodeIx>> {
+    let mut prev: BTreeMap<NodeIx, NodeIx> = BTreeMap::new();
     let mut depth = BTreeMap::from([(from, 0usize)]);
     let mut queue = VecDeque::from([from]);
     while let Some(x) = queue.pop_front() {
+        if x == to {
+            let mut path = Vec::new();
+            let mut at = to;
+            while at != from {
+                at = prev[&at];
+                path.push(at);
+            }
+            path.reverse();
+            return Some(path);
+        }
         if depth[&x] >= max_len {
             continue;
         }
-        for &(e, y) in &arcs[x] {
-            if depth.contains_key(&y) {
-                continue;
+        let d = depth[&x] + 1;
+        for &y in &next[x] {
+            if let std::collections::btree_map::Entry::Vacant(slot) = depth.entry(y) {
+                slot.insert(d);
+                prev.insert(y, x);
+                queue.push_back(y);
             }
-            depth.insert(y, depth[&x] + 1);
-            prev.insert(y, (e, x));
-            if y == to {
-                let mut steps = Vec::new();
-                let mut at = to;
-                while at != from {
-                    let (e, p) = prev[&at];
-                    steps.push(Step { edge: e, from: p, to: at });
-                    at = p;
-                }
-                steps.reverse();
-                return Some(steps);
-            }
-            queue.push_back(y);
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every loop joins at least two parties, visits each once, and each step is a route of one
+    /// or two edges between parties, through a node that is not one.
+    #[test]
+    fn loops_join_distinct_parties() {
+        let g = KnowledgeGraph::new(crate::testing::builtin());
+        let loops = cycles(&g, 4, 200);
+        assert!(!loops.is_empty());
+        for l in &loops {
+            let parties: BTreeSet<NodeIx> = l.iter().map(|s| s.from).collect();
+            assert_eq!(parties.len(), l.len(), "a party twice in a loop");
+            assert!(l.len() >= 2);
+            for (s, next) in l.iter().zip(l.iter().cycle().skip(1)) {
+                assert_eq!(s.to, next.from, "steps do not join up");
+                assert!(PARTY_KINDS.contains(&g.node(s.from).kind.as_str()));
+                assert_eq!(s.edges.len(), if s.via.is_some() { 2 } else { 1 });
+                if let Some(v) = s.via {
+                    assert!(!PARTY_KINDS.contains(&g.node(v).kind.as_str()));
+                }
+                assert!(s.routes >= 1);
+            }
+        }
+    }
 }
