@@ -47,8 +47,9 @@ fn ends(d: &Dataset, e: &Edge) -> Option<Day> {
 
 /// The first day an edge holds: its `since`, else the date its figure or fact refers to
 /// (`as_of`). An undated edge between two services (a lab and a cloud) holds from its earliest
-/// source's date, the first report of it; an undated edge to or from an artifact holds while the
-/// artifact exists (its inputs are part of its making).
+/// source's date, the first report of it, or, where every source is a living page with no date,
+/// from the earliest day one was read (`retrieved`): nothing shows it held before. An undated
+/// edge to or from an artifact holds while the artifact exists (its inputs are part of its making).
 pub fn begins(d: &Dataset, e: &Edge) -> Option<Day> {
     let m = e.more();
     if let Some(day) = m.since.as_deref().or(m.as_of.as_deref()).and_then(Day::first) {
@@ -58,7 +59,21 @@ pub fn begins(d: &Dataset, e: &Edge) -> Option<Day> {
     if artifact(e.from) || artifact(e.to) {
         return None;
     }
+    first_report(d, e).or_else(|| first_read(d, e))
+}
+
+/// The earliest publication date among an edge's sources.
+fn first_report(d: &Dataset, e: &Edge) -> Option<Day> {
     e.sources.iter().filter_map(|s| d.source(s)).filter_map(|s| s.date.as_deref().and_then(Day::first)).min()
+}
+
+/// The earliest day one of an edge's sources was read (a living page's `retrieved`).
+fn first_read(d: &Dataset, e: &Edge) -> Option<Day> {
+    e.sources
+        .iter()
+        .filter_map(|s| d.source(s))
+        .filter_map(|s| s.retrieved.as_deref().and_then(Day::first))
+        .min()
 }
 
 /// Where an edge's first day comes from (see [`begins`]), for the data's own accounting.
@@ -72,13 +87,21 @@ pub enum Dating {
     Artifact,
     /// The earliest dated source that reports it.
     FirstReport,
+    /// No source is dated: the earliest day a living page that reports it was read.
+    FirstRead,
     /// Nothing dates it: it counts as always having held.
     Undated,
 }
 
 impl Dating {
-    pub const ALL: [Dating; 5] =
-        [Dating::Since, Dating::AsOf, Dating::Artifact, Dating::FirstReport, Dating::Undated];
+    pub const ALL: [Dating; 6] = [
+        Dating::Since,
+        Dating::AsOf,
+        Dating::Artifact,
+        Dating::FirstReport,
+        Dating::FirstRead,
+        Dating::Undated,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -86,6 +109,7 @@ impl Dating {
             Dating::AsOf => "its as_of",
             Dating::Artifact => "the artifact's release",
             Dating::FirstReport => "its first report (earliest source date)",
+            Dating::FirstRead => "its first reading (a living page, as retrieved)",
             Dating::Undated => "undated",
         }
     }
@@ -105,8 +129,10 @@ pub fn dating(d: &Dataset, e: &Edge) -> Dating {
         let dated = |ix: NodeIx| artifact(ix) && d.nodes[ix].start.as_deref().and_then(Day::first).is_some();
         return if dated(e.from) || dated(e.to) { Dating::Artifact } else { Dating::Undated };
     }
-    if begins(d, e).is_some() {
+    if first_report(d, e).is_some() {
         Dating::FirstReport
+    } else if first_read(d, e).is_some() {
+        Dating::FirstRead
     } else {
         Dating::Undated
     }

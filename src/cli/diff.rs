@@ -15,16 +15,22 @@ pub struct Args {
     to: String,
 }
 
-/// When an undated edge began, as the data writes it: the later start of its two ends, or else
-/// its earliest source's date (the rule of `analysis::time::begins`).
-fn undated_begin(g: &crate::graph::KnowledgeGraph, e: EdgeIx) -> Option<String> {
+/// When an edge began to hold, as the data writes it: the latest of its own first day (its
+/// `since` or `as_of`, else, between two services, its first report or first reading: the rule of
+/// `analysis::time::begins`) and its two ends' starts.
+fn began(g: &crate::graph::KnowledgeGraph, e: EdgeIx) -> Option<String> {
     let edge = g.edge(e);
+    let m = edge.more();
+    let own = m.since.as_deref().or(m.as_of.as_deref()).or_else(|| {
+        let day = crate::analysis::time::begins(&g.dataset, edge)?;
+        let texts = edge.sources.iter().filter_map(|s| g.dataset.source(s));
+        texts
+            .flat_map(|s| [s.date.as_deref(), s.retrieved.as_deref()])
+            .flatten()
+            .find(|t| Day::first(t) == Some(day))
+    });
     let starts = [g.node(edge.from), g.node(edge.to)].into_iter().filter_map(|n| n.start.as_deref());
-    let latest = starts.max_by_key(|s| Day::first(s));
-    latest.map(str::to_string).or_else(|| {
-        let dates = edge.sources.iter().filter_map(|s| g.dataset.source(s)).filter_map(|s| s.date.as_deref());
-        dates.min_by_key(|s| Day::first(s)).map(str::to_string)
-    })
+    starts.chain(own).max_by_key(|s| Day::first(s)).map(str::to_string)
 }
 
 /// One change as printed: date, change, subject, detail, sources.
@@ -66,12 +72,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
             Change::EdgeAppeared(e) => {
                 let (edge, m) = (g.edge(e), g.edge(e).more());
-                let date = m.since.clone().or_else(|| m.as_of.clone()).or_else(|| undated_begin(g, e));
-                (date, "edge appeared", edge_text(e), m.note.clone(), edge.sources.clone())
+                (began(g, e), "edge appeared", edge_text(e), m.note.clone(), edge.sources.clone())
             }
             Change::EdgeEnded(e) => {
                 let (edge, m) = (g.edge(e), g.edge(e).more());
-                (m.until.clone(), "edge ended", edge_text(e), m.note.clone(), edge.sources.clone())
+                // Its own `until`, else the end of the first of its ends to go.
+                let ends = [g.node(edge.from), g.node(edge.to)].into_iter().filter_map(|n| n.end.clone());
+                let date = m.until.clone().or_else(|| ends.min_by_key(|s| Day::last(s)));
+                (date, "edge ended", edge_text(e), m.note.clone(), edge.sources.clone())
             }
             Change::ShareMoved { holder, market, before, after } => {
                 let date = after.and_then(|e| g.edge(e).more().as_of.clone());

@@ -324,7 +324,8 @@ fn edge_time(s: &mut String) {
          \x20      map_from_entries(collect_list(struct(id, {dated}))) AS dated\n\
          FROM sources;\n\n\
          -- When each edge holds. It begins on its `since`, else on the day its figure refers to (`as_of`),\n\
-         -- else, between two services, on its earliest source's date (its first report); an undated edge\n\
+         -- else, between two services, on its earliest source's date (its first report), or with no dated\n\
+         -- source on the earliest day one was read (`retrieved`); an undated edge\n\
          -- to or from an artifact holds while the artifact exists. It ends on its `until`, or, `ended`\n\
          -- with no `until`, by its newest source's day; an `announced` edge never holds. lo0..hi0: the\n\
          -- days it and both its ends exist. eid: the edge's place in the export (the later of two\n\
@@ -337,7 +338,8 @@ fn edge_time(s: &mut String) {
          \x20        {as_of_first} AS as_of_first, {as_of_last} AS as_of_last,\n\
          \x20        coalesce({since},\n\
          \x20                 CASE WHEN nf.lifecycle <> '{service}' OR nt.lifecycle <> '{service}' THEN NULL\n\
-         \x20                      ELSE array_min(transform(e.sources, x -> try_element_at(sd.published, x))) END) AS begins,\n\
+         \x20                      ELSE coalesce(array_min(transform(e.sources, x -> try_element_at(sd.published, x))),\n\
+         \x20                                array_min(transform(e.sources, x -> try_element_at(sd.dated, x)))) END) AS begins,\n\
          \x20        CASE WHEN e.until IS NOT NULL THEN {until}\n\
          \x20             WHEN e.status = 'ended' THEN array_max(transform(e.sources, x -> try_element_at(sd.dated, x))) END AS ends,\n\
          \x20        nf.lo AS from_lo, nf.hi AS from_hi, nt.lo AS to_lo, nt.hi AS to_hi\n\

@@ -248,13 +248,15 @@ fn default_views_meet_the_layout_rules() {
     // settlement edges do not set the columns and run back or stay in one column (85.7%
     // downstream, 89.6% monotone), and its projects join many chains and clouds each: 3.29
     // crossings per edge, which neither merging nor collapsing (short of its best-connected
-    // projects) halves; `aikg map` is the picture for this layer. The semiconductor layer's
+    // projects) halves; `aikg map` is the picture for this layer. The fourth wave's data (more
+    // chains, standards and model-serving networks in the layer) moved it to 85.9%, 89.7% and
+    // 3.38 per edge: held there. The semiconductor layer's
     // makers (TSMC, Samsung, SK hynix, Micron) are each supplied by most equipment and materials
     // makers: 2.22 per edge. None may get worse.
     let (down, mono, cross) = reported(&["--layer", "crypto"]);
-    assert!(down >= 85.7, "--layer crypto: {down}% downstream, worse than the known 85.7%");
-    assert!(mono >= 89.6, "--layer crypto: {mono}% monotone, worse than the known 89.6%");
-    assert!(cross <= 3.29, "--layer crypto: {cross} crossings per edge, worse than the known 3.29");
+    assert!(down >= 85.9, "--layer crypto: {down}% downstream, worse than the known 85.9%");
+    assert!(mono >= 89.7, "--layer crypto: {mono}% monotone, worse than the known 89.7%");
+    assert!(cross <= 3.38, "--layer crypto: {cross} crossings per edge, worse than the known 3.38");
     let semis = ["--layer", "semiconductors", "--rel", "MANUFACTURES,SUPPLIES,PACKAGES"];
     let (down, mono, cross) = reported(&semis);
     assert_rules("--layer semiconductors", (down, mono, 0.0));
