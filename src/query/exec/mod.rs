@@ -7,6 +7,7 @@
 mod count;
 mod eval;
 mod functions;
+mod group;
 mod matcher;
 mod plan;
 mod project;
@@ -45,6 +46,9 @@ pub struct Exec<'g> {
     tally: std::cell::Cell<Option<u64>>,
     /// Partial matches grown while counting (bounded by [`MAX_PARTIAL`]).
     partial: std::cell::Cell<u64>,
+    /// Whether a MATCH followed by an aggregating WITH or RETURN may group its matches as they
+    /// are found instead of building rows (off only to compare the two in tests).
+    streams: bool,
 }
 
 /// Variables in scope and their values.
@@ -58,6 +62,26 @@ type Match = (Vec<NodeIx>, Vec<RelBind>);
 
 /// An output row: its values and the environment its ORDER BY sees.
 type OutRow = (Vec<Val>, Env);
+
+/// Where a pattern's matches go: into rows, or each to a function as it is found (nodes and
+/// relationship bindings by pattern position, all set), keeping none.
+enum Out<'s> {
+    Rows(Vec<Match>),
+    Each(&'s mut Sink<'s>),
+}
+
+/// Takes one whole match as it is found: the node at each position and each relationship binding.
+type Sink<'s> = dyn FnMut(&[Option<NodeIx>], &[Option<RelBind>]) -> Result<(), QueryError> + 's;
+
+impl Out<'_> {
+    /// The rows kept so far (none when streaming).
+    fn len(&self) -> usize {
+        match self {
+            Out::Rows(rows) => rows.len(),
+            Out::Each(_) => 0,
+        }
+    }
+}
 
 /// Called for each trail found: its end, edges and inner nodes, with its edges in `used`.
 type Visit<'v> = dyn FnMut(NodeIx, &[EdgeIx], &[NodeIx], &mut EdgeSet) -> Result<(), QueryError> + 'v;
@@ -89,14 +113,26 @@ impl<'g> Exec<'g> {
             pushed: RefCell::new(Default::default()),
             tally: std::cell::Cell::new(None),
             partial: std::cell::Cell::new(0),
+            streams: true,
         }
+    }
+
+    /// Groups through rows always (tests compare this with grouping as matches come).
+    #[cfg(test)]
+    pub fn with_rows_only(mut self) -> Self {
+        self.streams = false;
+        self
     }
 
     /// Runs the query: column names and rows.
     pub fn run(&self, q: &Query) -> Result<(Vec<String>, Vec<Vec<Val>>), QueryError> {
         let mut vars: Vec<String> = Vec::new();
         let mut rows: Vec<Env> = vec![Env::new()];
+        let mut done = 0;
         for (i, clause) in q.clauses.iter().enumerate() {
+            if i < done {
+                continue; // a projection already run with the MATCH before it
+            }
             let budget = q.clauses.get(i + 1).and_then(|next| self.budget(next));
             match clause {
                 Clause::Match { optional, patterns, filter } => {
@@ -118,6 +154,25 @@ impl<'g> Exec<'g> {
                                 vars.push(v);
                             }
                         }
+                    }
+                    let next = match q.clauses.get(i + 1) {
+                        Some(Clause::With(p)) => Some((p, false)),
+                        Some(Clause::Return(p)) => Some((p, true)),
+                        _ => None,
+                    };
+                    if let Some((p, last)) =
+                        next.filter(|(p, _)| self.streams && !optional && group::groups_as_it_goes(p))
+                    {
+                        let (names, table) =
+                            self.match_grouped(rows, patterns, filter.as_ref(), &scope, p)?;
+                        if last {
+                            return Ok((names, table));
+                        }
+                        rows =
+                            table.into_iter().map(|vals| names.iter().cloned().zip(vals).collect()).collect();
+                        vars = names;
+                        done = i + 2;
+                        continue;
                     }
                     rows = self.match_clause(rows, *optional, patterns, filter.as_ref(), budget, &scope)?;
                 }
