@@ -27,16 +27,16 @@ enum Key {
     Other(String),
 }
 
-impl Key {
-    fn of(v: &Val) -> Key {
+impl From<Val> for Key {
+    fn from(v: Val) -> Key {
         match v {
             Val::Null => Key::Null,
-            Val::Bool(b) => Key::Bool(*b),
-            Val::Int(i) => Key::Num((*i as f64).to_bits()),
+            Val::Bool(b) => Key::Bool(b),
+            Val::Int(i) => Key::Num((i as f64).to_bits()),
             Val::Float(f) if !f.is_nan() => Key::Num(f.to_bits()),
-            Val::Str(s) => Key::Str(s.clone()),
-            Val::Node(n) => Key::Node(*n),
-            Val::Rel(e) => Key::Rel(*e),
+            Val::Str(s) => Key::Str(s),
+            Val::Node(n) => Key::Node(n),
+            Val::Rel(e) => Key::Rel(e),
             other => Key::Other(other.group_key()),
         }
     }
@@ -96,7 +96,7 @@ impl Acc {
         match self {
             Acc::Count(n) => *n += 1,
             Acc::Distinct(seen, vals) => {
-                if seen.insert(Key::of(&v)) {
+                if seen.insert(Key::from(v.clone())) {
                     vals.push(v);
                 }
             }
@@ -175,6 +175,8 @@ struct Grouper<'e> {
     aggs: Vec<Agg<'e>>,
     groups: Vec<Group>,
     index: HashMap<Vec<Key>, usize, FnvBuild>,
+    /// The key of the match being added (reused from match to match).
+    hashed: Vec<Key>,
     seen: u64,
 }
 
@@ -197,7 +199,15 @@ impl<'e> Grouper<'e> {
                 _ => None,
             })
             .collect();
-        Grouper { items, keys, aggs, groups: Vec::new(), index: HashMap::default(), seen: 0 }
+        Grouper {
+            items,
+            keys,
+            aggs,
+            groups: Vec::new(),
+            index: HashMap::default(),
+            hashed: Vec::new(),
+            seen: 0,
+        }
     }
 }
 
@@ -252,12 +262,16 @@ impl Exec<'_> {
 
     /// Adds one match to its group.
     fn accumulate(&self, g: &mut Grouper, env: &Env) -> Result<(), QueryError> {
-        let key: Vec<Val> = g.keys.iter().map(|e| self.eval(e, env)).collect::<Result<_, _>>()?;
-        let hashed: Vec<Key> = key.iter().map(Key::of).collect();
-        let at = match g.index.get(&hashed) {
+        g.hashed.clear();
+        for e in &g.keys {
+            g.hashed.push(Key::from(self.eval(e, env)?));
+        }
+        let at = match g.index.get(g.hashed.as_slice()) {
             Some(&at) => at,
             None => {
-                g.index.insert(hashed, g.groups.len());
+                // A new group (rare): evaluate its key values again, to keep them as they are.
+                let key: Vec<Val> = g.keys.iter().map(|e| self.eval(e, env)).collect::<Result<_, _>>()?;
+                g.index.insert(g.hashed.clone(), g.groups.len());
                 let accs = g.aggs.iter().map(Agg::start).collect();
                 g.groups.push(Group { key, first: env.clone(), accs });
                 g.groups.len() - 1
@@ -284,7 +298,7 @@ impl Exec<'_> {
         if groups.is_empty() && g.keys.is_empty() {
             groups.push(Group {
                 key: Vec::new(),
-                first: Env::new(),
+                first: Env::default(),
                 accs: g.aggs.iter().map(Agg::start).collect(),
             });
         }
@@ -590,7 +604,8 @@ mod tests {
         ];
         for a in &vals {
             for b in &vals {
-                assert_eq!(Key::of(a) == Key::of(b), a.group_key() == b.group_key(), "{a:?} {b:?}");
+                let same = Key::from(a.clone()) == Key::from(b.clone());
+                assert_eq!(same, a.group_key() == b.group_key(), "{a:?} {b:?}");
             }
         }
     }

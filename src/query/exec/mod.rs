@@ -52,7 +52,7 @@ pub struct Exec<'g> {
 }
 
 /// Variables in scope and their values.
-type Env = HashMap<String, Val>;
+type Env = crate::model::FastMap<String, Val>;
 
 /// The relationships a match has used so far (each may be used once per MATCH).
 type EdgeSet = HashSet<EdgeIx, std::hash::BuildHasherDefault<crate::model::Fnv>>;
@@ -127,7 +127,7 @@ impl<'g> Exec<'g> {
     /// Runs the query: column names and rows.
     pub fn run(&self, q: &Query) -> Result<(Vec<String>, Vec<Vec<Val>>), QueryError> {
         let mut vars: Vec<String> = Vec::new();
-        let mut rows: Vec<Env> = vec![Env::new()];
+        let mut rows: Vec<Env> = vec![Env::default()];
         let mut done = 0;
         for (i, clause) in q.clauses.iter().enumerate() {
             if i < done {

@@ -123,7 +123,7 @@ impl Exec<'_> {
         let count = |e: &Option<Expr>, what: &str| -> Result<Option<usize>, QueryError> {
             match e {
                 None => Ok(None),
-                Some(e) => match self.eval(e, &Env::new())? {
+                Some(e) => match self.eval(e, &Env::default())? {
                     Val::Int(i) if i >= 0 => Ok(Some(i as usize)),
                     Val::Int(i) => Err(QueryError::new(
                         e.span.clone(),
