@@ -42,14 +42,14 @@ impl From<Val> for Key {
     }
 }
 
-type FnvBuild = std::hash::BuildHasherDefault<crate::model::Fnv>;
+type WordBuild = std::hash::BuildHasherDefault<WordHash>;
 
 /// The running state of one aggregate call over one group's matches.
 enum Acc {
     /// `count(…)`: the non-null values.
     Count(u64),
     /// Any aggregate with DISTINCT: the distinct non-null values, in first-seen order.
-    Distinct(std::collections::HashSet<Key, FnvBuild>, Vec<Val>),
+    Distinct(std::collections::HashSet<Key, WordBuild>, Vec<Val>),
     /// `min` / `max`: the first smallest / the last largest value, as `aggregate` picks them.
     Min(Option<Val>),
     Max(Option<Val>),
@@ -174,7 +174,7 @@ struct Grouper<'e> {
     keys: Vec<&'e Expr>,
     aggs: Vec<Agg<'e>>,
     groups: Vec<Group>,
-    index: HashMap<Vec<Key>, usize, FnvBuild>,
+    index: HashMap<Vec<Key>, usize, WordBuild>,
     /// The key of the match being added (reused from match to match).
     hashed: Vec<Key>,
     seen: u64,
@@ -266,8 +266,14 @@ impl Exec<'_> {
         for e in &g.keys {
             g.hashed.push(Key::from(self.eval(e, env)?));
         }
-        let at = match g.index.get(g.hashed.as_slice()) {
-            Some(&at) => at,
+        // Without keys there is one group.
+        let found = if g.keys.is_empty() {
+            g.groups.first().map(|_| 0)
+        } else {
+            g.index.get(g.hashed.as_slice()).copied()
+        };
+        let at = match found {
+            Some(at) => at,
             None => {
                 // A new group (rare): evaluate its key values again, to keep them as they are.
                 let key: Vec<Val> = g.keys.iter().map(|e| self.eval(e, env)).collect::<Result<_, _>>()?;
@@ -377,10 +383,15 @@ impl Exec<'_> {
     ) -> Result<(), QueryError> {
         let anchor = (0..p.nodes.len()).min_by_key(|&i| Self::selectivity(&p.nodes[i], &env)).unwrap_or(0);
         let mut scratch = env.clone();
+        // The nodes of the previous match: a node variable is written only when its node changed.
+        let mut last: Vec<Option<NodeIx>> = vec![None; p.nodes.len()];
         let mut each = |nodes: &[Option<NodeIx>], rels: &[Option<RelBind>]| -> Result<(), QueryError> {
-            for (np, n) in p.nodes.iter().zip(nodes) {
+            for ((np, n), was) in p.nodes.iter().zip(nodes).zip(last.iter_mut()) {
                 if let (Some(v), Some(n)) = (&np.var, n) {
-                    set(&mut scratch, v, Val::Node(*n));
+                    if *was != Some(*n) {
+                        set(&mut scratch, v, Val::Node(*n));
+                        *was = Some(*n);
+                    }
                 }
             }
             for (rp, rb) in p.rels.iter().zip(rels) {
