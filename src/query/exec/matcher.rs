@@ -258,6 +258,12 @@ impl Exec<'_> {
             return Ok(());
         }
         let streaming = matches!(out, Out::Each(_));
+        let grown = self.grown.get().wrapping_add(1);
+        self.grown.set(grown);
+        // A search that grows without completing a match checks the time too.
+        if grown % 4096 == 0 {
+            self.check_time(&p.span)?;
+        }
         if (self.tally.get().is_some() || streaming) && (hi + 1 < p.nodes.len() || lo > 0) {
             let n = self.partial.get() + 1;
             self.partial.set(n);

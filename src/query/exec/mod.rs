@@ -46,6 +46,8 @@ pub struct Exec<'g> {
     tally: std::cell::Cell<Option<u64>>,
     /// Partial matches grown while counting (bounded by [`MAX_PARTIAL`]).
     partial: std::cell::Cell<u64>,
+    /// Steps of pattern growth so far, in any mode (the time is checked every 4096).
+    grown: std::cell::Cell<u64>,
     /// Whether a MATCH followed by an aggregating WITH or RETURN may group its matches as they
     /// are found instead of building rows (off only to compare the two in tests).
     streams: bool,
@@ -147,6 +149,7 @@ impl<'g> Exec<'g> {
             pushed: RefCell::new(Default::default()),
             tally: std::cell::Cell::new(None),
             partial: std::cell::Cell::new(0),
+            grown: std::cell::Cell::new(0),
             streams: true,
         }
     }
