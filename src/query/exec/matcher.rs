@@ -148,21 +148,7 @@ impl Exec<'_> {
             }
         }
         if let Some(pv) = &p.path_var {
-            let mut pn = vec![nodes[0]];
-            let mut pe = Vec::new();
-            for (i, rb) in rels.iter().enumerate() {
-                match rb {
-                    RelBind::One(e) => pe.push(*e),
-                    // A zero-length hop stays on its node, which is in the path once.
-                    RelBind::Many(es, _) if es.is_empty() => continue,
-                    RelBind::Many(es, mids) => {
-                        pe.extend(es);
-                        pn.extend(mids);
-                    }
-                }
-                pn.push(nodes[i + 1]);
-            }
-            env.insert(pv.clone(), Val::Path(pn, pe));
+            env.insert(pv.clone(), path_of(nodes, rels));
         }
         Some(env)
     }
@@ -221,7 +207,23 @@ impl Exec<'_> {
         used: &EdgeSet,
         anchor: usize,
     ) -> Result<Vec<Match>, QueryError> {
-        let mut out = Vec::new();
+        let mut out = Out::Rows(Vec::new());
+        self.pattern_into(p, env, used, anchor, &mut out)?;
+        Ok(match out {
+            Out::Rows(rows) => rows,
+            Out::Each(_) => Vec::new(),
+        })
+    }
+
+    /// Every match of a plain pattern, grown from the node pattern at `anchor`, into `out`.
+    pub(super) fn pattern_into(
+        &self,
+        p: &Pattern,
+        env: &Env,
+        used: &EdgeSet,
+        anchor: usize,
+        out: &mut Out,
+    ) -> Result<(), QueryError> {
         self.produced.set(0);
         for start in self.candidates(&p.nodes[anchor], env)? {
             if out.len() >= self.cap.get() {
@@ -234,9 +236,9 @@ impl Exec<'_> {
             nodes[anchor] = Some(start);
             let mut rels = vec![None; p.rels.len()];
             let mut local = used.clone();
-            self.grow(p, env, anchor, anchor, &mut nodes, &mut rels, &mut local, &mut out)?;
+            self.grow(p, env, anchor, anchor, &mut nodes, &mut rels, &mut local, out)?;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Extends a partial match: first rightwards from `hi`, then leftwards from `lo`.
@@ -250,18 +252,26 @@ impl Exec<'_> {
         nodes: &mut Vec<Option<NodeIx>>,
         rels: &mut Vec<Option<RelBind>>,
         used: &mut EdgeSet,
-        out: &mut Vec<Match>,
+        out: &mut Out,
     ) -> Result<(), QueryError> {
         if out.len() >= self.cap.get() {
             return Ok(());
         }
-        if self.tally.get().is_some() && (hi + 1 < p.nodes.len() || lo > 0) {
+        let streaming = matches!(out, Out::Each(_));
+        let grown = self.grown.get().wrapping_add(1);
+        self.grown.set(grown);
+        // A search that grows without completing a match checks the time too.
+        if grown % 4096 == 0 {
+            self.check_time(&p.span)?;
+        }
+        if (self.tally.get().is_some() || streaming) && (hi + 1 < p.nodes.len() || lo > 0) {
             let n = self.partial.get() + 1;
             self.partial.set(n);
             if n > MAX_PARTIAL {
+                let what = if streaming { "aggregating over" } else { "counting" };
                 return Err(QueryError::new(
                     p.span.clone(),
-                    format!("counting this pattern takes more than {MAX_PARTIAL} partial matches"),
+                    format!("{what} this pattern takes more than {MAX_PARTIAL} partial matches"),
                 )
                 .help("narrow the pattern (labels, {id: ...}, fewer hops) or filter earlier"));
             }
@@ -276,8 +286,16 @@ impl Exec<'_> {
             return if t % 4096 == 0 { self.check_time(&p.span) } else { Ok(()) };
         } else {
             self.produced.set(self.produced.get() + 1);
-            out.push((nodes.iter().flatten().copied().collect(), rels.iter().flatten().cloned().collect()));
-            return self.check_size(out.len(), &p.span);
+            return match out {
+                Out::Rows(rows) => {
+                    rows.push((
+                        nodes.iter().flatten().copied().collect(),
+                        rels.iter().flatten().cloned().collect(),
+                    ));
+                    self.check_size(rows.len(), &p.span)
+                }
+                Out::Each(f) => f(nodes, rels),
+            };
         };
         let rp = &p.rels[step];
         let u = nodes[from].unwrap_or_default();
@@ -554,4 +572,23 @@ impl Exec<'_> {
         }
         Ok(Val::Bool(false))
     }
+}
+
+/// The path a match walks: its nodes (each variable-length hop's inner nodes included) and edges.
+pub(super) fn path_of(nodes: &[NodeIx], rels: &[RelBind]) -> Val {
+    let mut pn = vec![nodes[0]];
+    let mut pe = Vec::new();
+    for (i, rb) in rels.iter().enumerate() {
+        match rb {
+            RelBind::One(e) => pe.push(*e),
+            // A zero-length hop stays on its node, which is in the path once.
+            RelBind::Many(es, _) if es.is_empty() => continue,
+            RelBind::Many(es, mids) => {
+                pe.extend(es);
+                pn.extend(mids);
+            }
+        }
+        pn.push(nodes[i + 1]);
+    }
+    Val::Path(pn, pe)
 }

@@ -7,6 +7,7 @@
 mod count;
 mod eval;
 mod functions;
+mod group;
 mod matcher;
 mod plan;
 mod project;
@@ -45,19 +46,78 @@ pub struct Exec<'g> {
     tally: std::cell::Cell<Option<u64>>,
     /// Partial matches grown while counting (bounded by [`MAX_PARTIAL`]).
     partial: std::cell::Cell<u64>,
+    /// Steps of pattern growth so far, in any mode (the time is checked every 4096).
+    grown: std::cell::Cell<u64>,
+    /// Whether a MATCH followed by an aggregating WITH or RETURN may group its matches as they
+    /// are found instead of building rows (off only to compare the two in tests).
+    streams: bool,
 }
 
 /// Variables in scope and their values.
-type Env = HashMap<String, Val>;
+type Env = crate::model::FastMap<String, Val>;
 
 /// The relationships a match has used so far (each may be used once per MATCH).
-type EdgeSet = HashSet<EdgeIx, std::hash::BuildHasherDefault<crate::model::Fnv>>;
+type EdgeSet = HashSet<EdgeIx, std::hash::BuildHasherDefault<WordHash>>;
+
+/// A hash for keys made of machine words (edge numbers, grouping keys): each word is mixed in
+/// with one multiplication (FxHash's step) instead of FNV's one per byte. Only the sets and maps
+/// of the executor use it, and none of them is iterated for output.
+#[derive(Default, Clone, Copy)]
+pub(super) struct WordHash(u64);
+
+impl std::hash::Hasher for WordHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, x: usize) {
+        self.write_u64(x as u64);
+    }
+    fn write_u8(&mut self, x: u8) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_u32(&mut self, x: u32) {
+        self.write_u64(u64::from(x));
+    }
+    fn write_isize(&mut self, x: isize) {
+        self.write_u64(x as u64);
+    }
+}
 
 /// One match of a pattern: the node at each position and the binding of each relationship.
 type Match = (Vec<NodeIx>, Vec<RelBind>);
 
 /// An output row: its values and the environment its ORDER BY sees.
 type OutRow = (Vec<Val>, Env);
+
+/// Where a pattern's matches go: into rows, or each to a function as it is found (nodes and
+/// relationship bindings by pattern position, all set), keeping none.
+enum Out<'s> {
+    Rows(Vec<Match>),
+    Each(&'s mut Sink<'s>),
+}
+
+/// Takes one whole match as it is found: the node at each position and each relationship binding.
+type Sink<'s> = dyn FnMut(&[Option<NodeIx>], &[Option<RelBind>]) -> Result<(), QueryError> + 's;
+
+impl Out<'_> {
+    /// The rows kept so far (none when streaming).
+    fn len(&self) -> usize {
+        match self {
+            Out::Rows(rows) => rows.len(),
+            Out::Each(_) => 0,
+        }
+    }
+}
 
 /// Called for each trail found: its end, edges and inner nodes, with its edges in `used`.
 type Visit<'v> = dyn FnMut(NodeIx, &[EdgeIx], &[NodeIx], &mut EdgeSet) -> Result<(), QueryError> + 'v;
@@ -89,14 +149,27 @@ impl<'g> Exec<'g> {
             pushed: RefCell::new(Default::default()),
             tally: std::cell::Cell::new(None),
             partial: std::cell::Cell::new(0),
+            grown: std::cell::Cell::new(0),
+            streams: true,
         }
+    }
+
+    /// Groups through rows always (tests compare this with grouping as matches come).
+    #[cfg(test)]
+    pub fn with_rows_only(mut self) -> Self {
+        self.streams = false;
+        self
     }
 
     /// Runs the query: column names and rows.
     pub fn run(&self, q: &Query) -> Result<(Vec<String>, Vec<Vec<Val>>), QueryError> {
         let mut vars: Vec<String> = Vec::new();
-        let mut rows: Vec<Env> = vec![Env::new()];
+        let mut rows: Vec<Env> = vec![Env::default()];
+        let mut done = 0;
         for (i, clause) in q.clauses.iter().enumerate() {
+            if i < done {
+                continue; // a projection already run with the MATCH before it
+            }
             let budget = q.clauses.get(i + 1).and_then(|next| self.budget(next));
             match clause {
                 Clause::Match { optional, patterns, filter } => {
@@ -118,6 +191,25 @@ impl<'g> Exec<'g> {
                                 vars.push(v);
                             }
                         }
+                    }
+                    let next = match q.clauses.get(i + 1) {
+                        Some(Clause::With(p)) => Some((p, false)),
+                        Some(Clause::Return(p)) => Some((p, true)),
+                        _ => None,
+                    };
+                    if let Some((p, last)) =
+                        next.filter(|(p, _)| self.streams && !optional && group::groups_as_it_goes(p))
+                    {
+                        let (names, table) =
+                            self.match_grouped(rows, patterns, filter.as_ref(), &scope, p)?;
+                        if last {
+                            return Ok((names, table));
+                        }
+                        rows =
+                            table.into_iter().map(|vals| names.iter().cloned().zip(vals).collect()).collect();
+                        vars = names;
+                        done = i + 2;
+                        continue;
                     }
                     rows = self.match_clause(rows, *optional, patterns, filter.as_ref(), budget, &scope)?;
                 }

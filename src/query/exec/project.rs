@@ -84,6 +84,17 @@ impl Exec<'_> {
                 out.push((vals, env));
             }
         }
+        self.finish(p, names, out)
+    }
+
+    /// The end of a projection, over its output rows: DISTINCT, ORDER BY, SKIP, LIMIT and WITH's
+    /// WHERE.
+    pub(super) fn finish(
+        &self,
+        p: &Projection,
+        names: Vec<String>,
+        mut out: Vec<OutRow>,
+    ) -> Result<(Vec<String>, Vec<Vec<Val>>), QueryError> {
         if p.distinct {
             let mut seen = HashSet::new();
             out.retain(|(vals, _)| {
@@ -112,7 +123,7 @@ impl Exec<'_> {
         let count = |e: &Option<Expr>, what: &str| -> Result<Option<usize>, QueryError> {
             match e {
                 None => Ok(None),
-                Some(e) => match self.eval(e, &Env::new())? {
+                Some(e) => match self.eval(e, &Env::default())? {
                     Val::Int(i) if i >= 0 => Ok(Some(i as usize)),
                     Val::Int(i) => Err(QueryError::new(
                         e.span.clone(),
