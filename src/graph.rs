@@ -7,6 +7,9 @@ use std::sync::{Mutex, OnceLock};
 use crate::diag::{closest, SUGGEST_MAX};
 use crate::model::*;
 
+mod reach;
+pub use reach::Reach;
+
 /// The graph: nodes and edges are indices into `dataset.nodes` and `dataset.edges`; the edges at
 /// each node are compressed sparse rows, one array per direction.
 pub struct KnowledgeGraph {
@@ -217,12 +220,12 @@ impl KnowledgeGraph {
     }
 
     /// Borrows a zeroed per-node array; give it back zeroed with [`Self::give_back`].
-    fn borrow_array(&self) -> Vec<u32> {
+    pub(crate) fn borrow_array(&self) -> Vec<u32> {
         let pooled = self.scratch.lock().ok().and_then(|mut p| p.pop());
         pooled.unwrap_or_else(|| vec![0; self.node_count()])
     }
 
-    fn give_back(&self, array: Vec<u32>) {
+    pub(crate) fn give_back(&self, array: Vec<u32>) {
         if let Ok(mut p) = self.scratch.lock() {
             p.push(array);
         }
