@@ -109,7 +109,9 @@ impl Search<'_> {
     fn unsorted_steps(&self, node: NodeIx, toward: Dir) -> impl Iterator<Item = (EdgeIx, NodeIx, bool)> + '_ {
         let out = self.g.edges_at(node, Dir::Out).map(|(e, o)| (e, o, true));
         let inc = self.g.edges_at(node, Dir::In).map(|(e, o)| (e, o, false));
-        out.chain(inc).filter(move |&(e, o, forward)| self.usable(e, o) && self.heads(e, forward, toward))
+        out.chain(inc).filter(move |&(e, o, forward)| {
+            self.free || (self.usable(e, o) && self.heads(e, forward, toward))
+        })
     }
 
     /// Whether walking `edge` (in its own direction when `forward`) moves towards `toward`.
@@ -352,4 +354,60 @@ fn halves(s: &Search, m: NodeIx, dist: &Marks, to_middle: bool, toward: Dir) -> 
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The distance from `a` to `b` over edges in either direction, by a plain search with arrays
+    /// of its own.
+    fn distance(g: &KnowledgeGraph, a: NodeIx, b: NodeIx) -> Option<usize> {
+        let mut dist = vec![usize::MAX; g.node_count()];
+        dist[a] = 0;
+        let mut queue = std::collections::VecDeque::from([a]);
+        while let Some(v) = queue.pop_front() {
+            for (_, w) in g.edges_at(v, Dir::Both) {
+                if dist[w] == usize::MAX {
+                    dist[w] = dist[v] + 1;
+                    queue.push_back(w);
+                }
+            }
+        }
+        (dist[b] != usize::MAX).then_some(dist[b])
+    }
+
+    #[test]
+    fn pooled_arrays_give_the_same_paths_query_after_query() {
+        let mini = crate::testing::mini();
+        let g =
+            KnowledgeGraph::new(crate::gen::generate(&mini.dataset, 1500, 3000, 11).expect("small enough"));
+        let n = g.node_count();
+        let pairs: Vec<(NodeIx, NodeIx)> = (0..60).map(|i| ((i * 37) % n, (i * 101 + 7) % n)).collect();
+        let free = Constraints::default();
+        let short = Constraints { max_len: Some(3), ..Constraints::default() };
+        let first: Vec<Paths> = pairs.iter().map(|&(a, b)| shortest_paths(&g, a, b, &free, 1)).collect();
+        let mut found = 0;
+        for (&(a, b), one) in pairs.iter().zip(&first) {
+            // The length is the true distance; the first path is the first of all of them.
+            let len = one.paths.first().map(Vec::len);
+            assert_eq!(len, distance(&g, a, b).filter(|_| a != b), "{a} {b}");
+            let all = shortest_paths(&g, a, b, &free, ENUMERATION_CAP);
+            assert_eq!(one.paths.first(), all.paths.first(), "{a} {b}");
+            assert_eq!(one.truncated, all.paths.len() > 1, "{a} {b}");
+            // A constrained search (not the fast path) in between changes nothing after it.
+            let bounded = shortest_paths(&g, a, b, &short, 1);
+            assert_eq!(bounded.paths.first(), one.paths.first().filter(|p| p.len() <= 3));
+            found += one.paths.len();
+        }
+        assert!(found > 30, "too few pairs are connected to test anything: {found}");
+        // Again, in reverse order: the same answers.
+        for (&(a, b), one) in pairs.iter().zip(&first).rev() {
+            assert_eq!(&shortest_paths(&g, a, b, &free, 1), one);
+        }
+        // Every array went back to the pool cleared.
+        let arrays: Vec<Vec<u32>> = (0..3).map(|_| g.borrow_array()).collect();
+        assert!(arrays.iter().all(|a| a.len() == n && a.iter().all(|&x| x == 0)));
+        arrays.into_iter().for_each(|a| g.give_back(a));
+    }
 }
