@@ -384,9 +384,14 @@ impl KnowledgeGraph {
             if next.is_empty() {
                 break;
             }
-            next.sort_by_key(|r| rank[r.node]);
-            frontier = next.iter().map(|r| r.node).collect();
-            out.extend(next);
+            // By id: sort (rank, position) keys, which are unique and small, then take the
+            // reached nodes in that order.
+            let mut keys: Vec<u64> =
+                next.iter().enumerate().map(|(i, r)| (rank[r.node] as u64) << 32 | i as u64).collect();
+            keys.sort_unstable();
+            frontier.clear();
+            frontier.extend(keys.iter().map(|&k| next[k as u32 as usize].node));
+            out.extend(keys.iter().map(|&k| next[k as u32 as usize].clone()));
         }
         layer_of[start] = 0;
         for r in &out {
