@@ -579,6 +579,30 @@ mod tests {
     }
 
     #[test]
+    fn neighbors_come_by_depth_then_id_each_from_its_first_parent() {
+        let d = crate::gen::generate(&mini().dataset, 600, 2400, 4).expect("small enough");
+        let g = KnowledgeGraph::new(d);
+        for start in (0..g.node_count()).step_by(41) {
+            let reached = g.neighbors(start, 3, Dir::Both, &|_| true);
+            let keys: Vec<(usize, &str)> = reached.iter().map(|r| (r.depth, id(&g, r.node))).collect();
+            assert!(keys.windows(2).all(|w| w[0] < w[1]), "{start}");
+            let depth: BTreeMap<NodeIx, usize> =
+                reached.iter().map(|r| (r.node, r.depth)).chain([(start, 0)]).collect();
+            for r in &reached {
+                // The parent is the smallest id one layer up with an edge to the node.
+                let (_, parent) = r.via.expect("every reached node has a parent");
+                let first = g
+                    .incident(r.node, Dir::Both)
+                    .into_iter()
+                    .map(|(_, o)| o)
+                    .filter(|o| depth.get(o) == Some(&(r.depth - 1)))
+                    .min_by(|a, b| g.node(*a).id.cmp(&g.node(*b).id));
+                assert_eq!(Some(parent), first, "{start} -> {}", id(&g, r.node));
+            }
+        }
+    }
+
+    #[test]
     fn rows_list_edges_as_petgraph_did() {
         use petgraph::stable_graph::{NodeIndex, StableDiGraph};
         use petgraph::visit::EdgeRef;
