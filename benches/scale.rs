@@ -9,7 +9,7 @@
 //! - `NODES`: one node id per line, the starts of the 3-hop neighbourhoods;
 //! - `PAIRS`: two node ids per line (whitespace between), the shortest-path pairs;
 //! - `QUERY`: a file with the Cypher pattern query;
-//! - `--only PART` (`hop3`, `path`, `pagerank` or `cypher`) runs the open and that part alone,
+//! - `--only PART` (`hop3`, `neighbors`, `path`, `pagerank` or `cypher`) runs the open and that part alone,
 //!   for profiling: `perf record --call-graph dwarf target/release/deps/scale-* DIR ... --only path`.
 //!
 //! It prints one JSON object on stdout: the times of each repetition in milliseconds, and the
@@ -18,9 +18,13 @@
 //!
 //! - `open`: read `aikg.cache`, check it against the folder's stamp, decode it, build the graph
 //!   (what `aikg --data DIR` does before a command runs), split into its three parts;
-//! - `hop3`: for each start, `KnowledgeGraph::neighbors` to depth 3 over every edge in both
-//!   directions (what `aikg neighbors --depth 3 --direction both` computes); the size is the
-//!   number of distinct nodes reached, the start excluded;
+//! - `hop3`: for each start, the number of distinct nodes within 3 hops over every edge in both
+//!   directions, the start excluded: `KnowledgeGraph::neighborhood_sizes` (a count, as igraph's
+//!   `neighborhood_size`);
+//! - `neighbors` (reported beside `hop3`): `KnowledgeGraph::neighbors` for the same starts, which
+//!   also finds the first edge that reached each node and orders each layer by id (what
+//!   `aikg neighbors --depth 3 --direction both` prints), and before it the id order it needs,
+//!   built once per process (`id_order_ms`); with `hop3`, both must give the same sizes;
 //! - `path`: for each pair, `shortest_paths` with no constraints and limit 1 (what `aikg path`
 //!   computes: unweighted, over edges in either direction); the answer is the number of edges,
 //!   -1 when there is no path;
@@ -35,7 +39,6 @@ use std::time::Instant;
 
 use aikg::analysis::centrality::{dependency_arcs, pagerank, PageRank};
 use aikg::analysis::path::{shortest_paths, Constraints};
-use aikg::analysis::supply::SupplyView;
 use aikg::graph::{Dir, KnowledgeGraph};
 use serde_json::{json, Value};
 
@@ -138,8 +141,24 @@ fn main() {
     let mut sizes = Vec::new();
     for _ in 0..runs("hop3") {
         let t = Instant::now();
-        sizes = starts.iter().map(|&s| g.neighbors(s, 3, Dir::Both, &|_| true).len()).collect::<Vec<_>>();
+        sizes = g.neighborhood_sizes(&starts, 3, Dir::Both);
         hop3_ms.push(ms(t));
+    }
+    let (mut id_order_ms, mut neighbors_ms) = (Vec::new(), Vec::new());
+    if runs("neighbors") > 0 {
+        let t = Instant::now();
+        g.id_rank();
+        id_order_ms.push(ms(t));
+    }
+    for _ in 0..runs("neighbors") {
+        let t = Instant::now();
+        let full = starts.iter().map(|&s| g.neighbors(s, 3, Dir::Both, &|_| true).len()).collect::<Vec<_>>();
+        neighbors_ms.push(ms(t));
+        if sizes.is_empty() {
+            sizes = full;
+        } else if full != sizes {
+            fail("neighbors and neighborhood_sizes disagree");
+        }
     }
 
     let mut path_ms = Vec::new();
@@ -161,7 +180,7 @@ fn main() {
     let mut iterations = 0;
     for _ in 0..runs("pagerank") {
         let t = Instant::now();
-        let arcs = dependency_arcs(&g, &SupplyView::new(&g));
+        let arcs = dependency_arcs(&g);
         arcs_ms.push(ms(t));
         let ti = Instant::now();
         (scores, iterations) = pagerank(&arcs, PageRank::default());
@@ -191,6 +210,8 @@ fn main() {
         "open_parts_ms": { "read": parts[0][0], "decode": parts[0][1], "graph": parts[0][2] },
         "hop3_ms": hop3_ms,
         "hop3_sizes": sizes,
+        "hop3_neighbors_ms": neighbors_ms,
+        "id_order_ms": id_order_ms,
         "path_ms": path_ms,
         "path_lengths": lengths,
         "pagerank_ms": pr_ms,

@@ -7,6 +7,9 @@ use std::sync::{Mutex, OnceLock};
 use crate::diag::{closest, SUGGEST_MAX};
 use crate::model::*;
 
+mod reach;
+pub use reach::Reach;
+
 /// The graph: nodes and edges are indices into `dataset.nodes` and `dataset.edges`; the edges at
 /// each node are compressed sparse rows, one array per direction.
 pub struct KnowledgeGraph {
@@ -217,12 +220,12 @@ impl KnowledgeGraph {
     }
 
     /// Borrows a zeroed per-node array; give it back zeroed with [`Self::give_back`].
-    fn borrow_array(&self) -> Vec<u32> {
+    pub(crate) fn borrow_array(&self) -> Vec<u32> {
         let pooled = self.scratch.lock().ok().and_then(|mut p| p.pop());
         pooled.unwrap_or_else(|| vec![0; self.node_count()])
     }
 
-    fn give_back(&self, array: Vec<u32>) {
+    pub(crate) fn give_back(&self, array: Vec<u32>) {
         if let Ok(mut p) = self.scratch.lock() {
             p.push(array);
         }
@@ -381,9 +384,14 @@ impl KnowledgeGraph {
             if next.is_empty() {
                 break;
             }
-            next.sort_by_key(|r| rank[r.node]);
-            frontier = next.iter().map(|r| r.node).collect();
-            out.extend(next);
+            // By id: sort (rank, position) keys, which are unique and small, then take the
+            // reached nodes in that order.
+            let mut keys: Vec<u64> =
+                next.iter().enumerate().map(|(i, r)| (rank[r.node] as u64) << 32 | i as u64).collect();
+            keys.sort_unstable();
+            frontier.clear();
+            frontier.extend(keys.iter().map(|&k| next[k as u32 as usize].node));
+            out.extend(keys.iter().map(|&k| next[k as u32 as usize].clone()));
         }
         layer_of[start] = 0;
         for r in &out {
@@ -568,6 +576,30 @@ mod tests {
         assert!(g.neighbors(fab, 1, Dir::In, &all).is_empty());
         let only_uses = |e: &Edge| e.rel == "USES";
         assert!(g.neighbors(fab, 5, Dir::Both, &only_uses).is_empty());
+    }
+
+    #[test]
+    fn neighbors_come_by_depth_then_id_each_from_its_first_parent() {
+        let d = crate::gen::generate(&mini().dataset, 600, 2400, 4).expect("small enough");
+        let g = KnowledgeGraph::new(d);
+        for start in (0..g.node_count()).step_by(41) {
+            let reached = g.neighbors(start, 3, Dir::Both, &|_| true);
+            let keys: Vec<(usize, &str)> = reached.iter().map(|r| (r.depth, id(&g, r.node))).collect();
+            assert!(keys.windows(2).all(|w| w[0] < w[1]), "{start}");
+            let depth: BTreeMap<NodeIx, usize> =
+                reached.iter().map(|r| (r.node, r.depth)).chain([(start, 0)]).collect();
+            for r in &reached {
+                // The parent is the smallest id one layer up with an edge to the node.
+                let (_, parent) = r.via.expect("every reached node has a parent");
+                let first = g
+                    .incident(r.node, Dir::Both)
+                    .into_iter()
+                    .map(|(_, o)| o)
+                    .filter(|o| depth.get(o) == Some(&(r.depth - 1)))
+                    .min_by(|a, b| g.node(*a).id.cmp(&g.node(*b).id));
+                assert_eq!(Some(parent), first, "{start} -> {}", id(&g, r.node));
+            }
+        }
     }
 
     #[test]

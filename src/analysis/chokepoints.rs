@@ -13,7 +13,7 @@
 use petgraph::algo::dominators::simple_fast;
 use petgraph::graph::{DiGraph, NodeIndex, UnGraph};
 
-use super::centrality::{betweenness, betweenness_scale, dependency_arcs};
+use super::centrality::{betweenness, betweenness_scale, Arcs};
 use super::supply::{Inputs, SupplyView};
 use crate::graph::KnowledgeGraph;
 use crate::model::NodeIx;
@@ -86,7 +86,7 @@ pub fn chokepoints(g: &KnowledgeGraph, view: &SupplyView, immune: &[bool]) -> Ve
     let n = g.node_count();
     let dominated = dominated(view);
     let cut = cut_vertices(view);
-    let arcs = dependency_arcs(g, view);
+    let arcs = Arcs::from_view(view);
     let scale = betweenness_scale(n);
     let bc = betweenness(&arcs);
     let inputs = Inputs::new(g, view);

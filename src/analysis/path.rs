@@ -44,7 +44,44 @@ pub struct Paths {
     pub truncated: bool,
 }
 
-const UNSEEN: usize = usize::MAX;
+/// A per-node array borrowed from the graph's pool (so that a search costs what it visits, not
+/// the size of the graph), with the nodes it set, to clear them when it goes back.
+struct Marks<'a> {
+    g: &'a KnowledgeGraph,
+    at: Vec<u32>,
+    set: Vec<NodeIx>,
+}
+
+impl<'a> Marks<'a> {
+    fn new(g: &'a KnowledgeGraph) -> Self {
+        Marks { g, at: g.borrow_array(), set: Vec::new() }
+    }
+
+    /// A distance, or `usize::MAX` when unset (stored plus one: 0 is unset).
+    fn get(&self, v: NodeIx) -> usize {
+        (self.at[v] as usize).wrapping_sub(1)
+    }
+
+    fn put(&mut self, v: NodeIx, d: usize) {
+        if self.at[v] == 0 {
+            self.set.push(v);
+        }
+        self.at[v] = d as u32 + 1;
+    }
+
+    fn has(&self, v: NodeIx) -> bool {
+        self.at[v] != 0
+    }
+}
+
+impl Drop for Marks<'_> {
+    fn drop(&mut self) {
+        for &v in &self.set {
+            self.at[v] = 0;
+        }
+        self.g.give_back(std::mem::take(&mut self.at));
+    }
+}
 /// Enumerate at most this many shortest paths before sorting; beyond it the result says
 /// `truncated`.
 pub const ENUMERATION_CAP: usize = 10_000;
@@ -54,6 +91,8 @@ struct Search<'a> {
     c: &'a Constraints,
     source: NodeIx,
     target: NodeIx,
+    /// No constraint at all: every edge is usable in both directions.
+    free: bool,
 }
 
 impl Search<'_> {
@@ -70,7 +109,9 @@ impl Search<'_> {
     fn unsorted_steps(&self, node: NodeIx, toward: Dir) -> impl Iterator<Item = (EdgeIx, NodeIx, bool)> + '_ {
         let out = self.g.edges_at(node, Dir::Out).map(|(e, o)| (e, o, true));
         let inc = self.g.edges_at(node, Dir::In).map(|(e, o)| (e, o, false));
-        out.chain(inc).filter(move |&(e, o, forward)| self.usable(e, o) && self.heads(e, forward, toward))
+        out.chain(inc).filter(move |&(e, o, forward)| {
+            self.free || (self.usable(e, o) && self.heads(e, forward, toward))
+        })
     }
 
     /// Whether walking `edge` (in its own direction when `forward`) moves towards `toward`.
@@ -113,18 +154,27 @@ impl Search<'_> {
             && (c.layers.is_empty() || c.layers.contains(self.g.node(next).layer.as_str()))
     }
 
-    /// Expands one whole BFS layer; returns the new frontier.
-    fn expand(&self, frontier: &[NodeIx], dist: &mut [usize], toward: Dir) -> Vec<NodeIx> {
-        let mut next = Vec::new();
+    /// Expands one whole BFS layer into `next` (cleared first).
+    fn expand(&self, frontier: &[NodeIx], dist: &mut Marks, toward: Dir, next: &mut Vec<NodeIx>) {
+        next.clear();
         for &v in frontier {
-            for (_, w, _) in self.unsorted_steps(v, toward) {
-                if dist[w] == UNSEEN {
-                    dist[w] = dist[v] + 1;
-                    next.push(w);
+            let d = dist.get(v) + 1;
+            if self.free {
+                for (_, w) in self.g.edges_at(v, Dir::Both) {
+                    if !dist.has(w) {
+                        dist.put(w, d);
+                        next.push(w);
+                    }
+                }
+            } else {
+                for (_, w, _) in self.unsorted_steps(v, toward) {
+                    if !dist.has(w) {
+                        dist.put(w, d);
+                        next.push(w);
+                    }
                 }
             }
         }
-        next
     }
 }
 
@@ -141,12 +191,13 @@ pub fn shortest_paths(
     if source == target || c.avoid.contains(&source) || c.avoid.contains(&target) {
         return none;
     }
-    let s = Search { g, c, source, target };
-    let n = g.node_count();
-    let (mut ds, mut dt) = (vec![UNSEEN; n], vec![UNSEEN; n]);
-    ds[source] = 0;
-    dt[target] = 0;
+    let free = c.rels.is_empty() && c.avoid.is_empty() && c.layers.is_empty() && !c.upstream;
+    let s = Search { g, c, source, target, free };
+    let (mut ds, mut dt) = (Marks::new(g), Marks::new(g));
+    ds.put(source, 0);
+    dt.put(target, 0);
     let (mut fs, mut ft) = (vec![source], vec![target]);
+    let mut next = Vec::new();
     let (mut ks, mut kt) = (0, 0);
     let max_len = c.max_len.unwrap_or(usize::MAX);
     let (forth, back) = s.sides();
@@ -156,13 +207,15 @@ pub fn shortest_paths(
             return none;
         }
         let met = if fs.len() <= ft.len() {
-            fs = s.expand(&fs, &mut ds, forth);
+            s.expand(&fs, &mut ds, forth, &mut next);
+            std::mem::swap(&mut fs, &mut next);
             ks += 1;
-            fs.iter().filter(|&&v| dt[v] != UNSEEN).map(|&v| ds[v] + dt[v]).min()
+            fs.iter().filter(|&&v| dt.has(v)).map(|&v| ds.get(v) + dt.get(v)).min()
         } else {
-            ft = s.expand(&ft, &mut dt, back);
+            s.expand(&ft, &mut dt, back, &mut next);
+            std::mem::swap(&mut ft, &mut next);
             kt += 1;
-            ft.iter().filter(|&&v| ds[v] != UNSEEN).map(|&v| ds[v] + dt[v]).min()
+            ft.iter().filter(|&&v| ds.has(v)).map(|&v| ds.get(v) + dt.get(v)).min()
         };
         if let Some(l) = met {
             break l;
@@ -176,9 +229,15 @@ pub fn shortest_paths(
     let p = ks.min(len);
     // The nodes at distance p from the source: the source side's last frontier (p is ks unless a
     // path shorter than ks exists, which the layer-by-layer search rules out; scan to be safe).
-    let middle = |v: &NodeIx| ds[*v] == p && dt[*v] == len - p;
-    let middles: Vec<NodeIx> =
-        if p == ks { fs.iter().copied().filter(middle).collect() } else { (0..n).filter(middle).collect() };
+    let middle = |v: &NodeIx| ds.get(*v) == p && dt.get(*v) == len - p;
+    let middles: Vec<NodeIx> = if p == ks {
+        fs.iter().copied().filter(middle).collect()
+    } else {
+        // In node order, as a scan of every node would list them.
+        let mut m: Vec<NodeIx> = ds.set.iter().copied().filter(middle).collect();
+        m.sort_unstable();
+        m
+    };
     if limit == 1 {
         return first_path(&s, Dist { ds: &ds, dt: &dt, len, p }, &middles, (forth, back));
     }
@@ -208,8 +267,8 @@ pub fn shortest_paths(
 /// The distances a bidirectional search left: from the source (`ds`, exact up to `p`) and from
 /// the target (`dt`, exact up to `len - p`), with the shortest length `len`.
 struct Dist<'a> {
-    ds: &'a [usize],
-    dt: &'a [usize],
+    ds: &'a Marks<'a>,
+    dt: &'a Marks<'a>,
     len: usize,
     p: usize,
 }
@@ -220,15 +279,15 @@ struct Dist<'a> {
 /// the smallest path, and so on. Whether another shortest path exists is seen on the way.
 fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Dir, Dir)) -> Paths {
     // The source half: nodes from which a middle node is reached along shortest steps.
-    let mut on_path = vec![false; d.ds.len()];
+    let mut on_path = Marks::new(s.g);
     let mut layer = middles.to_vec();
-    layer.iter().for_each(|&m| on_path[m] = true);
+    layer.iter().for_each(|&m| on_path.put(m, 0));
     while !layer.is_empty() {
         let mut prev = Vec::new();
         for &v in &layer {
             for (_, w, _) in s.unsorted_steps(v, back) {
-                if d.ds[w] != UNSEEN && d.ds[w] + 1 == d.ds[v] && !on_path[w] {
-                    on_path[w] = true;
+                if d.ds.has(w) && d.ds.get(w) + 1 == d.ds.get(v) && !on_path.has(w) {
+                    on_path.put(w, 0);
                     prev.push(w);
                 }
             }
@@ -243,14 +302,14 @@ fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Dir, Dir)
         // closer to the target lies on a shortest path.
         let fits = |w: NodeIx| {
             if j < d.p {
-                d.ds[w] == j + 1 && on_path[w]
+                d.ds.get(w) == j + 1 && on_path.has(w)
             } else {
-                d.dt[w] != UNSEEN && d.dt[w] + j + 1 == d.len
+                d.dt.has(w) && d.dt.get(w) + j + 1 == d.len
             }
         };
-        // The smallest fitting step, by the next node's id, then relation, then edge.
-        let rank = s.g.id_rank();
-        let key = |&(e, w, _): &(EdgeIx, NodeIx, bool)| (rank[w], &s.g.edge(e).rel, e);
+        // The smallest fitting step, by the next node's id, then relation, then edge (ids are
+        // compared as text: only fitting steps are, and the id order need not be built).
+        let key = |&(e, w, _): &(EdgeIx, NodeIx, bool)| (&s.g.node(w).id, &s.g.edge(e).rel, e);
         let mut fitting = s.unsorted_steps(u, forth).filter(|&(_, w, _)| fits(w));
         let Some(first) = fitting.next() else {
             return Paths { paths: Vec::new(), truncated: false };
@@ -272,13 +331,13 @@ fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Dir, Dir)
 /// All paths between the end at distance 0 and `m`, along edges where the distance changes by
 /// one and that lead `toward` from `m`: from the source to `m` when `to_middle`, else from `m`
 /// to the target.
-fn halves(s: &Search, m: NodeIx, dist: &[usize], to_middle: bool, toward: Dir) -> Vec<Path> {
-    if dist[m] == 0 {
+fn halves(s: &Search, m: NodeIx, dist: &Marks, to_middle: bool, toward: Dir) -> Vec<Path> {
+    if dist.get(m) == 0 {
         return vec![Vec::new()];
     }
     let mut out = Vec::new();
     for (e, w, forward) in s.steps(m, toward) {
-        if dist[w] != UNSEEN && dist[w] + 1 == dist[m] {
+        if dist.has(w) && dist.get(w) + 1 == dist.get(m) {
             for mut rest in halves(s, w, dist, to_middle, toward) {
                 if out.len() == ENUMERATION_CAP {
                     return out;
@@ -295,4 +354,60 @@ fn halves(s: &Search, m: NodeIx, dist: &[usize], to_middle: bool, toward: Dir) -
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The distance from `a` to `b` over edges in either direction, by a plain search with arrays
+    /// of its own.
+    fn distance(g: &KnowledgeGraph, a: NodeIx, b: NodeIx) -> Option<usize> {
+        let mut dist = vec![usize::MAX; g.node_count()];
+        dist[a] = 0;
+        let mut queue = std::collections::VecDeque::from([a]);
+        while let Some(v) = queue.pop_front() {
+            for (_, w) in g.edges_at(v, Dir::Both) {
+                if dist[w] == usize::MAX {
+                    dist[w] = dist[v] + 1;
+                    queue.push_back(w);
+                }
+            }
+        }
+        (dist[b] != usize::MAX).then_some(dist[b])
+    }
+
+    #[test]
+    fn pooled_arrays_give_the_same_paths_query_after_query() {
+        let mini = crate::testing::mini();
+        let g =
+            KnowledgeGraph::new(crate::gen::generate(&mini.dataset, 1500, 3000, 11).expect("small enough"));
+        let n = g.node_count();
+        let pairs: Vec<(NodeIx, NodeIx)> = (0..60).map(|i| ((i * 37) % n, (i * 101 + 7) % n)).collect();
+        let free = Constraints::default();
+        let short = Constraints { max_len: Some(3), ..Constraints::default() };
+        let first: Vec<Paths> = pairs.iter().map(|&(a, b)| shortest_paths(&g, a, b, &free, 1)).collect();
+        let mut found = 0;
+        for (&(a, b), one) in pairs.iter().zip(&first) {
+            // The length is the true distance; the first path is the first of all of them.
+            let len = one.paths.first().map(Vec::len);
+            assert_eq!(len, distance(&g, a, b).filter(|_| a != b), "{a} {b}");
+            let all = shortest_paths(&g, a, b, &free, ENUMERATION_CAP);
+            assert_eq!(one.paths.first(), all.paths.first(), "{a} {b}");
+            assert_eq!(one.truncated, all.paths.len() > 1, "{a} {b}");
+            // A constrained search (not the fast path) in between changes nothing after it.
+            let bounded = shortest_paths(&g, a, b, &short, 1);
+            assert_eq!(bounded.paths.first(), one.paths.first().filter(|p| p.len() <= 3));
+            found += one.paths.len();
+        }
+        assert!(found > 30, "too few pairs are connected to test anything: {found}");
+        // Again, in reverse order: the same answers.
+        for (&(a, b), one) in pairs.iter().zip(&first).rev() {
+            assert_eq!(&shortest_paths(&g, a, b, &free, 1), one);
+        }
+        // Every array went back to the pool cleared.
+        let arrays: Vec<Vec<u32>> = (0..3).map(|_| g.borrow_array()).collect();
+        assert!(arrays.iter().all(|a| a.len() == n && a.iter().all(|&x| x == 0)));
+        arrays.into_iter().for_each(|a| g.give_back(a));
+    }
 }

@@ -3,7 +3,6 @@
 
 use super::{Ctx, Result};
 use crate::analysis::centrality::{betweenness, betweenness_scale, dependency_arcs, pagerank, PageRank};
-use crate::analysis::supply::SupplyView;
 use crate::table::{Cell, Output, Table};
 
 #[derive(Debug, clap::Args)]
@@ -35,12 +34,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             (&["degree"], s)
         }
         By::Pagerank => {
-            let arcs = dependency_arcs(g, &SupplyView::new(g));
+            let arcs = dependency_arcs(g);
             let (pr, _) = pagerank(&arcs, PageRank::default());
             (&["pagerank"], pr.into_iter().map(|x| vec![Cell::Float(x)]).collect())
         }
         By::Betweenness => {
-            let arcs = dependency_arcs(g, &SupplyView::new(g));
+            let arcs = dependency_arcs(g);
             let scale = betweenness_scale(n);
             let bc = betweenness(&arcs);
             let s = bc.into_iter().map(|x| vec![Cell::Float(x), Cell::Float(x / scale)]).collect();
