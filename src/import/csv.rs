@@ -136,7 +136,7 @@ impl Table {
                     return Err(Diagnostic::error(file, at..at + 1, format!("not valid CSV: {e}")));
                 }
             }
-            let start = record.position().map_or(0, |p| p.byte() as usize);
+            let start = record_start(text, &record);
             match &header {
                 None => {
                     let spans = field_spans(text, start, record.len());
@@ -220,7 +220,7 @@ impl<'a> Stream<'a> {
         if !matches!(self.reader.read_record(&mut self.record), Ok(true)) {
             return None;
         }
-        let start = self.record.position().map_or(0, |p| p.byte() as usize);
+        let start = record_start(self.text, &self.record);
         field_spans_into(self.text, start, self.record.len(), &mut self.spans);
         let end = self.spans.last().map_or(start, |s| s.end);
         Some((start..end, Row { record: &self.record, spans: &self.spans }))
@@ -274,6 +274,15 @@ impl Row<'_> {
     fn typed(&self, column: usize, ty: &str) -> Spanned<toml::Value> {
         Spanned::new(self.spans[column].clone(), typed(&self.record[column], ty))
     }
+}
+
+/// Where a record's first field starts: the reader's position, past the blank lines it skipped.
+fn record_start(text: &str, record: &::csv::StringRecord) -> usize {
+    let at = record.position().map_or(0, |p| p.byte() as usize);
+    at + text
+        .as_bytes()
+        .get(at..)
+        .map_or(0, |rest| rest.iter().take_while(|b| matches!(b, b'\n' | b'\r')).count())
 }
 
 /// The byte spans of the first `n` fields of the CSV record starting at `start`, quotes included.
@@ -620,5 +629,24 @@ mod tests {
         let spans = field_spans(text, 0, 4);
         let fields: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
         assert_eq!(fields, ["a", "\"b,\"\"c\"", "", "d"]);
+    }
+
+    #[test]
+    fn a_stream_gives_each_row_after_the_header_with_its_spans() {
+        let text = "x,y\n1,\"a,b\"\n\n22,\n";
+        let table = Table::read(1, text).unwrap_or_else(|d| panic!("{}", d.message));
+        assert_eq!(table.header_len, 3);
+        let mut stream = Stream::new(&table, text);
+        let (span, row) = stream.next().unwrap();
+        assert_eq!((span, row.str(1), row.spans[1].clone()), (4..11, "a,b", 6..11));
+        let (span, row) = stream.next().unwrap();
+        assert_eq!((span, row.req(0).into_inner(), row.cell(Some(1))), (13..16, "22".to_string(), None));
+        assert!(stream.next().is_none());
+    }
+
+    #[test]
+    fn the_first_row_of_the_wrong_width_is_the_error() {
+        let d = Table::read(1, "x,y\n1\n1,2,3\n").err().unwrap();
+        assert_eq!((d.message.as_str(), d.span.clone()), ("this row has 1 fields, the header 2", 4..5));
     }
 }
