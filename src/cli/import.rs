@@ -1,11 +1,14 @@
 //! `aikg import FILE.. -o DIR`: a JSON export, or Neo4j admin-import CSV files, into a dataset
 //! folder that `--data DIR` opens. The folder gets the TOML files of `data/FORMAT.md` and a
-//! binary cache, so that opening it does not parse the TOML again.
+//! binary cache, so that opening it does not parse the TOML again; a large import (more than
+//! [`TOML_EDGES`] edges) gets the cache only, unless `--toml`.
 
 use std::path::PathBuf;
 
 use super::progress::Progress;
-use super::{check_output_folder, load_error, note, read_texts, write_dataset, CliError, Result};
+use super::{
+    check_output_folder, load_error, note, read_texts, write_cache_only, write_dataset, CliError, Result,
+};
 use crate::diag::Texts;
 use crate::load::{LoadError, Loaded};
 
@@ -24,7 +27,18 @@ pub struct Args {
     /// Replace the folder if it exists
     #[arg(long)]
     force: bool,
+    /// Write the TOML files beside the cache even for more than 100,000 edges (by default a
+    /// large import gets the binary cache only)
+    #[arg(long, conflicts_with = "cache_only")]
+    toml: bool,
+    /// Write the binary cache only, not the TOML files, whatever the size
+    #[arg(long)]
+    cache_only: bool,
 }
+
+/// The most edges an import writes as TOML files by default: beyond, text that nobody edits by
+/// hand would cost more to write than the rest of the import.
+pub const TOML_EDGES: usize = 100_000;
 
 pub fn run(args: Args) -> Result<()> {
     check_output_folder(&args.output, args.force)?;
@@ -63,7 +77,12 @@ pub fn run(args: Args) -> Result<()> {
     // The input text is only needed to show errors; free it before writing.
     drop(texts);
     progress.step("writing");
-    write_dataset(&args.output, &mut dataset, args.force)?;
+    let toml = args.toml || (!args.cache_only && dataset.edges.len() <= TOML_EDGES);
+    if toml {
+        write_dataset(&args.output, &mut dataset, args.force)?;
+    } else {
+        write_cache_only(&args.output, &mut dataset, args.force)?;
+    }
     progress.done();
     let n = warnings.len();
     let count = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
@@ -73,11 +92,18 @@ pub fn run(args: Args) -> Result<()> {
         count(dataset.edges.len(), "edge"),
         count(dataset.sources.len(), "source"),
         args.output.display(),
-        if n == 0 {
-            String::new()
-        } else {
-            let s = if n == 1 { "" } else { "s" };
-            format!(" ({n} warning{s}: see `aikg --data {} check`)", args.output.display())
+        match (n, toml) {
+            (0, true) => String::new(),
+            (0, false) => " (the binary cache only; --toml writes the TOML files too)".to_string(),
+            (_, true) => {
+                let s = if n == 1 { "" } else { "s" };
+                format!(" ({n} warning{s}: see `aikg --data {} check`)", args.output.display())
+            }
+            (_, false) => {
+                let s = if n == 1 { "" } else { "s" };
+                let dir = args.output.display();
+                format!(" (the binary cache only; {n} warning{s}: with --toml, `aikg --data {dir} check` lists them)")
+            }
         }
     ));
     Ok(())

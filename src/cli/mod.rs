@@ -45,7 +45,7 @@ pub(crate) use open::{load_error, read_texts};
 use open::{open, render_diags};
 pub use open::{stamp, CACHE_FILE};
 use write::write_stdout;
-pub use write::{check_output_folder, write_dataset, write_files, write_output};
+pub use write::{check_output_folder, write_cache_only, write_dataset, write_files, write_output};
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;

@@ -39,6 +39,14 @@ pub(super) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
     if let Some(d) = cache.as_ref().filter(|_| cached).and_then(|bytes| crate::cache::decode(bytes, &stamp)) {
         return Ok(from_text(d));
     }
+    if paths.is_empty() && cache.is_some() {
+        let why =
+            if cached { " that this version of aikg cannot read" } else { ": `check` reads TOML files" };
+        let message = format!("`{}` holds only a binary cache ({CACHE_FILE}){why}", dir.display());
+        return Err(CliError::bad_input(message).with_help(
+            "a large import writes the cache only; import the files again (--toml writes the TOML files too)",
+        ));
+    }
     let texts = read_texts(&paths)?;
     let Loaded { dataset, warnings } = load(&texts).map_err(|e| load_error(e, &texts, Some(dir)))?;
     if cache.is_some() {

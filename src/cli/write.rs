@@ -109,6 +109,16 @@ pub fn check_output_folder(dir: &Path, force: bool) -> Result<()> {
 /// Writes a dataset folder (TOML files and the cache) as a whole: into a temporary folder
 /// beside `dir`, renamed into place at the end, so that a failure leaves nothing behind.
 pub fn write_dataset(dir: &Path, d: &mut Dataset, force: bool) -> Result<()> {
+    write_folder(dir, d, force, true)
+}
+
+/// Writes a dataset folder that holds the binary cache only (a large import), the same way.
+/// `--data` opens it from the cache; `check` and an aikg whose cache format differs cannot.
+pub fn write_cache_only(dir: &Path, d: &mut Dataset, force: bool) -> Result<()> {
+    write_folder(dir, d, force, false)
+}
+
+fn write_folder(dir: &Path, d: &mut Dataset, force: bool, toml: bool) -> Result<()> {
     let fail = |what: &str, path: &Path, e: std::io::Error| {
         CliError::failure(format!("cannot {what} `{}`: {e}", path.display()))
     };
@@ -117,7 +127,7 @@ pub fn write_dataset(dir: &Path, d: &mut Dataset, force: bool) -> Result<()> {
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     clear_leftovers(parent, &name);
     let tmp = dir.with_file_name(format!(".{name}.aikg-tmp-{}", std::process::id()));
-    let files = crate::export::to_toml(d);
+    let files = if toml { crate::export::to_toml(d) } else { Vec::new() };
     // The nodes now live in the folder's nodes.toml: their origins say so, in the cache too.
     if let Some((name, text)) = files.iter().find(|(name, _)| *name == "nodes.toml") {
         let file: std::sync::Arc<str> = dir.join(name).display().to_string().into();

@@ -13,7 +13,9 @@ use crate::diag::{Diagnostic, Texts};
 use crate::load::raw::*;
 use crate::load::{check, LoadError, Loaded, Parts};
 
-/// Loads `texts.files[0]` (a `schema.toml`) and the CSV files after it.
+/// Loads `texts.files[0]` (a `schema.toml`) and the CSV files after it. The files are read
+/// twice: once to check that each is CSV with the header's width (no cell is kept), then row by
+/// row as the checks take them, so that an import holds one raw row at a time.
 pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
     let mut diags = Vec::new();
     let schema = match texts.files.first().map(|(_, t)| toml::from_str::<RawSchema>(t)) {
@@ -57,28 +59,17 @@ pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
         return Err(LoadError::MissingFile("sources.csv (a CSV file with `id:ID` and `url` columns)"));
     };
     let types = schema.as_ref().map(prop_types).unwrap_or_default();
-    let mut r = Rows { diags };
+    let mut r = Reader { diags };
     let (nodes_ix, edges_ix, observations_ix) =
         (role(Role::Nodes), role(Role::Edges), role(Role::Observations));
-    let sources = r.sources(&mut tables[sources_ix]);
+    let text = |t: &Table| texts.files[t.file].1.as_str();
+    let sources = r.sources(&tables[sources_ix], text(&tables[sources_ix]));
     // Nodes and edges each keep their own file, so that a row's error points into it.
+    let nodes = nodes_ix.and_then(|i| r.nodes(&tables[i], text(&tables[i]), types));
+    let edges = edges_ix.and_then(|i| r.edges(&tables[i], text(&tables[i])));
     let mut layer_files = Vec::new();
-    if let Some(i) = nodes_ix {
-        let node = r.nodes(&mut tables[i], &types);
-        layer_files.push((
-            tables[i].file,
-            RawLayerFile { node, edge: Vec::new(), price: Vec::new(), observation: Vec::new() },
-        ));
-    }
-    if let Some(i) = edges_ix {
-        let edge = r.edges(&mut tables[i]);
-        layer_files.push((
-            tables[i].file,
-            RawLayerFile { node: Vec::new(), edge, price: Vec::new(), observation: Vec::new() },
-        ));
-    }
     if let Some(i) = observations_ix {
-        let observation = r.observations(&mut tables[i]);
+        let observation = r.observations(&tables[i], text(&tables[i]));
         layer_files.push((
             tables[i].file,
             RawLayerFile { node: Vec::new(), edge: Vec::new(), price: Vec::new(), observation },
@@ -88,9 +79,13 @@ pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
         schema: schema.map(|s| (0, s)),
         sources: Some((tables[sources_ix].file, RawSources { source: sources })),
         layer_files,
+        rows: Some(Box::new(CsvRows { nodes, edges })),
     };
     check(texts, r.diags, parts, (0, tables[sources_ix].file))
 }
+
+/// An edge row as raw form, with the problem its cells have, if any.
+type ParsedEdge = (usize, Spanned<RawEdge>, Option<Diagnostic>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -101,6 +96,7 @@ enum Role {
 }
 
 /// A column: its name, its Neo4j type (after the `:`) and where its header is.
+#[derive(Clone)]
 struct Column {
     name: String,
     ty: String,
@@ -110,36 +106,64 @@ struct Column {
 /// One cell: its text and its byte span in the file.
 type Cell = Spanned<String>;
 
+/// A CSV file's header, read and checked; its rows are read later, by a [`Stream`].
 struct Table {
     file: usize,
     role: Option<Role>,
     header_len: usize,
     columns: Vec<Column>,
-    /// Each record: its span and its cells, one per column.
-    rows: Vec<(Range<usize>, Vec<Cell>)>,
+}
+
+/// The reader every pass over a CSV text uses, so that all passes see the same records.
+fn csv_reader(text: &str) -> ::csv::Reader<&[u8]> {
+    ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes())
 }
 
 impl Table {
+    /// Reads the header and checks that every row is CSV with as many fields as the header.
+    /// The first CSV syntax error in the file wins over a row of the wrong width before it.
     fn read(file: usize, text: &str) -> Result<Table, Diagnostic> {
-        let mut reader =
-            ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-        let mut records = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|e| {
-                let at = e.position().map_or(0, |p| p.byte() as usize);
-                Diagnostic::error(file, at..at + 1, format!("not valid CSV: {e}"))
-            })?;
-            let start = record.position().map_or(0, |p| p.byte() as usize);
-            let spans = field_spans(text, start, record.len());
-            let end = spans.last().map_or(start, |s| s.end);
-            let cells: Vec<Cell> =
-                record.iter().zip(spans).map(|(t, s)| Spanned::new(s, t.to_string())).collect();
-            records.push((start..end, cells));
+        let mut reader = csv_reader(text);
+        let mut record = ::csv::StringRecord::new();
+        let mut header: Option<(Range<usize>, Vec<Cell>)> = None;
+        let mut width_error = None;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let at = e.position().map_or(0, |p| p.byte() as usize);
+                    return Err(Diagnostic::error(file, at..at + 1, format!("not valid CSV: {e}")));
+                }
+            }
+            let start = record_start(text, &record);
+            match &header {
+                None => {
+                    let spans = field_spans(text, start, record.len());
+                    let end = spans.last().map_or(start, |s| s.end);
+                    let cells =
+                        record.iter().zip(spans).map(|(t, s)| Spanned::new(s, t.to_string())).collect();
+                    header = Some((start..end, cells));
+                }
+                Some((_, columns)) if record.len() != columns.len() && width_error.is_none() => {
+                    let spans = field_spans(text, start, record.len());
+                    let end = spans.last().map_or(start, |s| s.end);
+                    let (n, width) = (record.len(), columns.len());
+                    width_error = Some(Diagnostic::error(
+                        file,
+                        start..end,
+                        format!("this row has {n} fields, the header {width}"),
+                    ));
+                }
+                Some(_) => {}
+            }
         }
-        let mut records = records.into_iter();
-        let Some((header_span, header)) = records.next() else {
+        let Some((header_span, header)) = header else {
             return Err(Diagnostic::error(file, 0..0, "the file is empty: a CSV file starts with a header"));
         };
+        if let Some(d) = width_error {
+            return Err(d);
+        }
         let columns: Vec<Column> = header
             .iter()
             .map(|c: &Cell| {
@@ -159,20 +183,7 @@ impl Table {
         } else {
             None
         };
-        let width = columns.len();
-        let mut rows = Vec::new();
-        for (span, cells) in records {
-            if cells.len() != width {
-                let n = cells.len();
-                return Err(Diagnostic::error(
-                    file,
-                    span,
-                    format!("this row has {n} fields, the header {width}"),
-                ));
-            }
-            rows.push((span, cells));
-        }
-        Ok(Table { file, role, header_len: header_span.end, columns, rows })
+        Ok(Table { file, role, header_len: header_span.end, columns })
     }
 
     /// The index of the column with this name (or, for `:ID` and the like, this type).
@@ -181,10 +192,110 @@ impl Table {
     }
 }
 
+/// The rows of a checked CSV file after its header, one at a time in a reused buffer.
+struct Stream<'a> {
+    file: usize,
+    text: &'a str,
+    reader: ::csv::Reader<&'a [u8]>,
+    record: ::csv::StringRecord,
+    spans: Vec<Range<usize>>,
+}
+
+impl<'a> Stream<'a> {
+    fn new(t: &Table, text: &'a str) -> Stream<'a> {
+        let mut s = Stream {
+            file: t.file,
+            text,
+            reader: csv_reader(text),
+            record: ::csv::StringRecord::new(),
+            spans: Vec::new(),
+        };
+        s.next(); // the header
+        s
+    }
+
+    /// Reads the next row: its span, and a view of its cells. [`Table::read`] has checked
+    /// the file, so a read error cannot happen here; it would end the rows.
+    fn next(&mut self) -> Option<(Range<usize>, Row<'_>)> {
+        if !matches!(self.reader.read_record(&mut self.record), Ok(true)) {
+            return None;
+        }
+        let start = record_start(self.text, &self.record);
+        field_spans_into(self.text, start, self.record.len(), &mut self.spans);
+        let end = self.spans.last().map_or(start, |s| s.end);
+        Some((start..end, Row { record: &self.record, spans: &self.spans }))
+    }
+}
+
+/// One row's cells and their spans.
+struct Row<'r> {
+    record: &'r ::csv::StringRecord,
+    spans: &'r [Range<usize>],
+}
+
+impl Row<'_> {
+    fn str(&self, column: usize) -> &str {
+        &self.record[column]
+    }
+
+    /// A cell of a required column, empty or not.
+    fn req(&self, column: usize) -> Cell {
+        Spanned::new(self.spans[column].clone(), self.record[column].to_string())
+    }
+
+    /// A cell of an optional column; empty is absent.
+    fn cell(&self, column: Option<usize>) -> Option<Cell> {
+        column.filter(|&c| !self.record[c].is_empty()).map(|c| self.req(c))
+    }
+
+    fn text(&self, column: Option<usize>) -> Option<String> {
+        column.filter(|&c| !self.record[c].is_empty()).map(|c| self.record[c].to_string())
+    }
+
+    /// A `;`-separated list cell; each item keeps the span of the whole cell.
+    fn list(&self, column: Option<usize>) -> Vec<Cell> {
+        match column.filter(|&c| !self.record[c].is_empty()) {
+            None => Vec::new(),
+            Some(c) => {
+                let span = &self.spans[c];
+                self.record[c].split(';').map(|item| Spanned::new(span.clone(), item.to_string())).collect()
+            }
+        }
+    }
+
+    fn plain_list(&self, column: Option<usize>) -> Vec<String> {
+        match column.filter(|&c| !self.record[c].is_empty()) {
+            None => Vec::new(),
+            Some(c) => self.record[c].split(';').map(str::to_string).collect(),
+        }
+    }
+
+    /// A cell's text as the TOML value of a property of type `ty`.
+    fn typed(&self, column: usize, ty: &str) -> Spanned<toml::Value> {
+        Spanned::new(self.spans[column].clone(), typed(&self.record[column], ty))
+    }
+}
+
+/// Where a record's first field starts: the reader's position, past the blank lines it skipped.
+fn record_start(text: &str, record: &::csv::StringRecord) -> usize {
+    let at = record.position().map_or(0, |p| p.byte() as usize);
+    at + text
+        .as_bytes()
+        .get(at..)
+        .map_or(0, |rest| rest.iter().take_while(|b| matches!(b, b'\n' | b'\r')).count())
+}
+
 /// The byte spans of the first `n` fields of the CSV record starting at `start`, quotes included.
 fn field_spans(text: &str, start: usize, n: usize) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
     let mut spans = Vec::with_capacity(n);
+    field_spans_into(text, start, n, &mut spans);
+    spans
+}
+
+/// [`field_spans`] into a reused vector.
+fn field_spans_into(text: &str, start: usize, n: usize, spans: &mut Vec<Range<usize>>) {
+    let bytes = text.as_bytes();
+    spans.clear();
     let mut at = start;
     for _ in 0..n {
         let from = at;
@@ -210,7 +321,6 @@ fn field_spans(text: &str, start: usize, n: usize) -> Vec<Range<usize>> {
             at += 1;
         }
     }
-    spans
 }
 
 /// Each kind's declared property types, by name (`"integer"`, `"strings"`, …).
@@ -225,11 +335,133 @@ fn prop_types(schema: &RawSchema) -> BTreeMap<String, BTreeMap<String, String>> 
         .collect()
 }
 
-struct Rows {
+/// The columns of a nodes file, found in its header.
+struct NodeColumns {
+    id: usize,
+    label: usize,
+    name: usize,
+    layer: usize,
+    /// name_zh, segment, summary, start, end, lifecycle, aliases, tags, sources
+    fixed: [Option<usize>; 9],
+    /// The other columns: properties.
+    props: Vec<usize>,
+    columns: Vec<Column>,
+    types: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// The columns of an edges file, found in its header.
+struct EdgeColumns {
+    from: usize,
+    to: usize,
+    rel: usize,
+    /// share_of, as_of, since, until, status, confidence, note, sources, share_pct
+    fixed: [Option<usize>; 9],
+    props: Vec<usize>,
+    columns: Vec<Column>,
+}
+
+/// The nodes and edges of an import, converted as the checks ask for them.
+struct CsvRows<'a> {
+    nodes: Option<(NodeColumns, Stream<'a>)>,
+    edges: Option<(EdgeColumns, Stream<'a>)>,
+}
+
+impl crate::load::rows::Rows for CsvRows<'_> {
+    fn node(&mut self, _: &mut Vec<Diagnostic>) -> Option<(usize, Spanned<RawNode>)> {
+        let (c, stream) = self.nodes.as_mut()?;
+        let file = stream.file;
+        let (span, row) = stream.next()?;
+        let [name_zh, segment, summary, start, end, lifecycle, aliases, tags, sources] = c.fixed;
+        let no_props = BTreeMap::new();
+        let declared = c.types.get(row.str(c.label)).unwrap_or(&no_props);
+        let props = c
+            .props
+            .iter()
+            .filter(|&&i| !row.str(i).is_empty())
+            .map(|&i| {
+                let column = &c.columns[i];
+                let ty = declared.get(&column.name).map_or(neo4j_type(&column.ty), String::as_str);
+                (Spanned::new(column.span.clone(), column.name.clone()), row.typed(i, ty))
+            })
+            .collect();
+        let node = RawNode {
+            id: row.req(c.id),
+            kind: row.req(c.label),
+            layer: row.req(c.layer),
+            segment: row.cell(segment),
+            name: row.req(c.name),
+            name_zh: row.text(name_zh),
+            aliases: row.plain_list(aliases),
+            summary: row.text(summary),
+            start: row.cell(start),
+            end: row.cell(end),
+            lifecycle: row.cell(lifecycle),
+            tags: row.plain_list(tags),
+            sources: row.list(sources),
+            props,
+            claim: Vec::new(),
+        };
+        Some((file, Spanned::new(span, node)))
+    }
+
+    fn edge(&mut self, diags: &mut Vec<Diagnostic>) -> Option<(usize, Spanned<RawEdge>)> {
+        let (columns, stream) = self.edges.as_mut()?;
+        let (file, edge, problem) = edge_row(columns, stream)?;
+        diags.extend(problem);
+        Some((file, edge))
+    }
+}
+
+/// The next edge row of `stream` as raw form.
+fn edge_row(c: &EdgeColumns, stream: &mut Stream) -> Option<ParsedEdge> {
+    let file = stream.file;
+    let (span, row) = stream.next()?;
+    let [share_of, as_of, since, until, status, confidence, note, sources, share_pct] = c.fixed;
+    let mut problem = None;
+    let share = row.cell(share_pct).and_then(|s| match s.get_ref().trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Some(Spanned::new(s.span(), x)),
+        _ => {
+            let message = format!("share_pct must be a number, found `{}`", s.get_ref());
+            problem = Some(Diagnostic::error(file, s.span(), message));
+            None
+        }
+    });
+    let props = c
+        .props
+        .iter()
+        .filter(|&&i| !row.str(i).is_empty())
+        .map(|&i| {
+            let column = &c.columns[i];
+            let name = Spanned::new(column.span.clone(), column.name.clone());
+            (name, row.typed(i, neo4j_type(&column.ty)))
+        })
+        .collect();
+    let edge = RawEdge {
+        from: row.req(c.from),
+        to: row.req(c.to),
+        rel: row.req(c.rel),
+        sources: row.list(sources),
+        share_pct: share,
+        share_of: row.text(share_of),
+        as_of: row.cell(as_of),
+        since: row.cell(since),
+        until: row.cell(until),
+        status: row.cell(status),
+        confidence: row.cell(confidence),
+        note: row.text(note),
+        props,
+        claim: Vec::new(),
+    };
+    Some((file, Spanned::new(span, edge), problem))
+}
+
+/// Reads the sources and observations files whole (they are small), and finds the columns of
+/// the nodes and edges files, collecting what is wrong with their headers.
+struct Reader {
     diags: Vec<Diagnostic>,
 }
 
-impl Rows {
+impl Reader {
     /// The column's index, or an error at the header naming the missing column.
     fn need(&mut self, t: &Table, name: &str, ty: &str) -> Option<usize> {
         let found = t.column(name, ty);
@@ -240,7 +472,7 @@ impl Rows {
         found
     }
 
-    fn observations(&mut self, t: &mut Table) -> Vec<Spanned<RawObservation>> {
+    fn observations(&mut self, t: &Table, text: &str) -> Vec<Spanned<RawObservation>> {
         let (Some(node), Some(metric), Some(value), Some(date)) = (
             self.need(t, "node", ""),
             self.need(t, "metric", ""),
@@ -252,9 +484,9 @@ impl Rows {
         let [period, confidence, sources, note] =
             ["period", "confidence", "sources", "note"].map(|c| t.column(c, ""));
         let mut out = Vec::new();
-        for (span, cells) in rows(t) {
-            let cells = &cells;
-            let v = &cells[value];
+        let mut stream = Stream::new(t, text);
+        while let Some((span, row)) = stream.next() {
+            let v = row.req(value);
             let Ok(x) = v.get_ref().parse::<f64>() else {
                 self.diags.push(Diagnostic::error(
                     t.file,
@@ -264,21 +496,21 @@ impl Rows {
                 continue;
             };
             let o = RawObservation {
-                node: cells[node].clone(),
-                metric: cells[metric].clone(),
+                node: row.req(node),
+                metric: row.req(metric),
                 value: Spanned::new(v.span(), x),
-                date: cells[date].clone(),
-                period: cell(cells, period),
-                confidence: cell(cells, confidence),
-                sources: list(cells, sources),
-                note: text(cells, note),
+                date: row.req(date),
+                period: row.cell(period),
+                confidence: row.cell(confidence),
+                sources: row.list(sources),
+                note: row.text(note),
             };
             out.push(Spanned::new(span, o));
         }
         out
     }
 
-    fn sources(&mut self, t: &mut Table) -> Vec<RawSource> {
+    fn sources(&mut self, t: &Table, text: &str) -> Vec<RawSource> {
         let (Some(id), Some(url), Some(kind)) =
             (self.need(t, "", "ID"), self.need(t, "url", ""), self.need(t, "kind", ""))
         else {
@@ -286,163 +518,77 @@ impl Rows {
         };
         let [title, publisher, via, date, retrieved] =
             ["title", "publisher", "via", "date", "retrieved"].map(|c| t.column(c, ""));
-        rows(t)
-            .map(|(_, cells)| {
-                let cells = &cells;
-                RawSource {
-                    id: cells[id].clone(),
-                    title: text(cells, title).unwrap_or_default(),
-                    publisher: text(cells, publisher),
-                    url: cells[url].clone(),
-                    via: cell(cells, via),
-                    date: cell(cells, date),
-                    retrieved: cell(cells, retrieved),
-                    kind: cells[kind].clone(),
-                }
-            })
-            .collect()
+        let mut out = Vec::new();
+        let mut stream = Stream::new(t, text);
+        while let Some((_, row)) = stream.next() {
+            out.push(RawSource {
+                id: row.req(id),
+                title: row.text(title).unwrap_or_default(),
+                publisher: row.text(publisher),
+                url: row.req(url),
+                via: row.cell(via),
+                date: row.cell(date),
+                retrieved: row.cell(retrieved),
+                kind: row.req(kind),
+            });
+        }
+        out
     }
 
-    fn nodes(
+    fn nodes<'a>(
         &mut self,
-        t: &mut Table,
-        types: &BTreeMap<String, BTreeMap<String, String>>,
-    ) -> Vec<Spanned<RawNode>> {
+        t: &Table,
+        text: &'a str,
+        types: BTreeMap<String, BTreeMap<String, String>>,
+    ) -> Option<(NodeColumns, Stream<'a>)> {
         let (Some(id), Some(label), Some(name), Some(layer)) = (
             self.need(t, "", "ID"),
             self.need(t, "", "LABEL"),
             self.need(t, "name", ""),
             self.need(t, "layer", ""),
         ) else {
-            return Vec::new();
+            return None;
         };
         let fixed =
             ["name_zh", "segment", "summary", "start", "end", "lifecycle", "aliases", "tags", "sources"];
-        let [name_zh, segment, summary, start, end, lifecycle, aliases, tags, sources] =
-            fixed.map(|c| t.column(c, ""));
         let taken = [id, label, name, layer];
-        let props: Vec<usize> = (0..t.columns.len())
+        let props = (0..t.columns.len())
             .filter(|i| !taken.contains(i) && !fixed.contains(&t.columns[*i].name.as_str()))
             .collect();
-        let no_props = BTreeMap::new();
-        let columns = &t.columns;
-        rows_of(&mut t.rows)
-            .map(|(span, cells)| {
-                let cells = &cells;
-                let declared = types.get(cells[label].get_ref()).unwrap_or(&no_props);
-                let props = props
-                    .iter()
-                    .filter(|&&c| !cells[c].get_ref().is_empty())
-                    .map(|&c| {
-                        let column = &columns[c];
-                        let ty = declared.get(&column.name).map_or(neo4j_type(&column.ty), String::as_str);
-                        (Spanned::new(column.span.clone(), column.name.clone()), typed(&cells[c], ty))
-                    })
-                    .collect();
-                let node = RawNode {
-                    id: cells[id].clone(),
-                    kind: cells[label].clone(),
-                    layer: cells[layer].clone(),
-                    segment: cell(cells, segment),
-                    name: cells[name].clone(),
-                    name_zh: text(cells, name_zh),
-                    aliases: list(cells, aliases).into_iter().map(Spanned::into_inner).collect(),
-                    summary: text(cells, summary),
-                    start: cell(cells, start),
-                    end: cell(cells, end),
-                    lifecycle: cell(cells, lifecycle),
-                    tags: list(cells, tags).into_iter().map(Spanned::into_inner).collect(),
-                    sources: list(cells, sources),
-                    props,
-                    claim: Vec::new(),
-                };
-                Spanned::new(span.clone(), node)
-            })
-            .collect()
+        let columns = NodeColumns {
+            id,
+            label,
+            name,
+            layer,
+            fixed: fixed.map(|c| t.column(c, "")),
+            props,
+            columns: t.columns.clone(),
+            types,
+        };
+        Some((columns, Stream::new(t, text)))
     }
 
-    fn edges(&mut self, t: &mut Table) -> Vec<Spanned<RawEdge>> {
+    fn edges<'a>(&mut self, t: &Table, text: &'a str) -> Option<(EdgeColumns, Stream<'a>)> {
         let (Some(from), Some(to), Some(rel)) =
             (self.need(t, "", "START_ID"), self.need(t, "", "END_ID"), self.need(t, "", "TYPE"))
         else {
-            return Vec::new();
+            return None;
         };
         let fixed =
             ["share_of", "as_of", "since", "until", "status", "confidence", "note", "sources", "share_pct"];
-        let [share_of, as_of, since, until, status, confidence, note, sources, share_pct] =
-            fixed.map(|c| t.column(c, ""));
         let taken = [from, to, rel];
-        let props: Vec<usize> = (0..t.columns.len())
+        let props = (0..t.columns.len())
             .filter(|i| !taken.contains(i) && !fixed.contains(&t.columns[*i].name.as_str()))
             .collect();
-        let file = t.file;
-        let columns = &t.columns;
-        rows_of(&mut t.rows)
-            .map(|(span, cells)| {
-                let cells = &cells;
-                let share = cell(cells, share_pct).and_then(|c| match c.get_ref().trim().parse::<f64>() {
-                    Ok(x) if x.is_finite() => Some(Spanned::new(c.span(), x)),
-                    _ => {
-                        let message = format!("share_pct must be a number, found `{}`", c.get_ref());
-                        self.diags.push(Diagnostic::error(file, c.span(), message));
-                        None
-                    }
-                });
-                let props = props
-                    .iter()
-                    .filter(|&&c| !cells[c].get_ref().is_empty())
-                    .map(|&c| {
-                        let column = &columns[c];
-                        let name = Spanned::new(column.span.clone(), column.name.clone());
-                        (name, typed(&cells[c], neo4j_type(&column.ty)))
-                    })
-                    .collect();
-                let edge = RawEdge {
-                    from: cells[from].clone(),
-                    to: cells[to].clone(),
-                    rel: cells[rel].clone(),
-                    sources: list(cells, sources),
-                    share_pct: share,
-                    share_of: text(cells, share_of),
-                    as_of: cell(cells, as_of),
-                    since: cell(cells, since),
-                    until: cell(cells, until),
-                    status: cell(cells, status),
-                    confidence: cell(cells, confidence),
-                    note: text(cells, note),
-                    props,
-                    claim: Vec::new(),
-                };
-                Spanned::new(span.clone(), edge)
-            })
-            .collect()
-    }
-}
-
-/// A table's rows, handed over one by one so that each is freed once converted: an import then
-/// never holds two copies of all its cells.
-fn rows(t: &mut Table) -> impl Iterator<Item = (Range<usize>, Vec<Cell>)> {
-    rows_of(&mut t.rows)
-}
-
-fn rows_of(rows: &mut Vec<(Range<usize>, Vec<Cell>)>) -> impl Iterator<Item = (Range<usize>, Vec<Cell>)> {
-    std::mem::take(rows).into_iter()
-}
-
-/// A cell of an optional column; empty is absent.
-fn cell(cells: &[Cell], column: Option<usize>) -> Option<Cell> {
-    column.map(|c| &cells[c]).filter(|c| !c.get_ref().is_empty()).cloned()
-}
-
-fn text(cells: &[Cell], column: Option<usize>) -> Option<String> {
-    cell(cells, column).map(Spanned::into_inner)
-}
-
-/// A `;`-separated list cell; each item keeps the span of the whole cell.
-fn list(cells: &[Cell], column: Option<usize>) -> Vec<Cell> {
-    match cell(cells, column) {
-        None => Vec::new(),
-        Some(c) => c.get_ref().split(';').map(|item| Spanned::new(c.span(), item.to_string())).collect(),
+        let columns = EdgeColumns {
+            from,
+            to,
+            rel,
+            fixed: fixed.map(|c| t.column(c, "")),
+            props,
+            columns: t.columns.clone(),
+        };
+        Some((columns, Stream::new(t, text)))
     }
 }
 
@@ -459,8 +605,7 @@ fn neo4j_type(ty: &str) -> &'static str {
 
 /// A cell's text as the TOML value of a property of type `ty`. Text that does not parse stays a
 /// string, so that the loader reports the type mismatch at the cell.
-fn typed(c: &Cell, ty: &str) -> Spanned<toml::Value> {
-    let s = c.get_ref();
+fn typed(s: &str, ty: &str) -> toml::Value {
     let v = match ty {
         "integer" => s.trim().parse::<i64>().map(toml::Value::Integer).ok(),
         // A float column is read as floats: `3` in it is 3.0 and `-0` is -0.0, as exported.
@@ -471,7 +616,7 @@ fn typed(c: &Cell, ty: &str) -> Spanned<toml::Value> {
         }
         _ => None,
     };
-    Spanned::new(c.span(), v.unwrap_or_else(|| toml::Value::String(s.clone())))
+    v.unwrap_or_else(|| toml::Value::String(s.to_string()))
 }
 
 #[cfg(test)]
@@ -484,5 +629,24 @@ mod tests {
         let spans = field_spans(text, 0, 4);
         let fields: Vec<&str> = spans.iter().map(|s| &text[s.clone()]).collect();
         assert_eq!(fields, ["a", "\"b,\"\"c\"", "", "d"]);
+    }
+
+    #[test]
+    fn a_stream_gives_each_row_after_the_header_with_its_spans() {
+        let text = "x,y\n1,\"a,b\"\n\n22,\n";
+        let table = Table::read(1, text).unwrap_or_else(|d| panic!("{}", d.message));
+        assert_eq!(table.header_len, 3);
+        let mut stream = Stream::new(&table, text);
+        let (span, row) = stream.next().unwrap();
+        assert_eq!((span, row.str(1), row.spans[1].clone()), (4..11, "a,b", 6..11));
+        let (span, row) = stream.next().unwrap();
+        assert_eq!((span, row.req(0).into_inner(), row.cell(Some(1))), (13..16, "22".to_string(), None));
+        assert!(stream.next().is_none());
+    }
+
+    #[test]
+    fn the_first_row_of_the_wrong_width_is_the_error() {
+        let d = Table::read(1, "x,y\n1\n1,2,3\n").err().unwrap();
+        assert_eq!((d.message.as_str(), d.span.clone()), ("this row has 1 fields, the header 2", 4..5));
     }
 }

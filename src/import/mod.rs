@@ -178,7 +178,7 @@ impl Reader {
         Some(Spanned::new(j.span.clone(), v))
     }
 
-    fn document(&mut self, doc: &Json) -> Parts {
+    fn document(&mut self, doc: &Json) -> Parts<'static> {
         const TOP: &[&str] = &[
             "layers",
             "kinds",
@@ -192,7 +192,7 @@ impl Reader {
             "observations",
         ];
         let Some(top) = self.object(doc, "dataset", TOP) else {
-            return Parts { schema: None, sources: None, layer_files: Vec::new() };
+            return Parts { schema: None, sources: None, layer_files: Vec::new(), rows: None };
         };
         // `domains` came with the source tiers, and an export made before them still imports;
         // `metrics`, `prices` and `observations` are left out of an export that has none.
@@ -239,6 +239,7 @@ impl Reader {
             schema,
             sources: Some((0, RawSources { source })),
             layer_files: vec![(0, RawLayerFile { node, edge, price, observation })],
+            rows: None,
         }
     }
 

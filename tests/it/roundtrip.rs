@@ -107,6 +107,43 @@ fn built_in_csv_export_import_export_is_byte_identical() {
     }
 }
 
+#[test]
+fn built_in_csv_import_to_the_cache_only_exports_the_same_bytes() {
+    let s = Scratch::new("cache-only");
+    aikg(&s.0, &["export", "--to", "csv", "-o", "a"]);
+    let files = ["a/nodes.csv", "a/edges.csv", "a/sources.csv", "a/observations.csv"];
+    aikg(&s.0, &[&["import"][..], &files, &["-o", "imported", "--cache-only"]].concat());
+    let listed: Vec<String> = std::fs::read_dir(s.0.join("imported"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(listed, ["aikg.cache"]);
+    aikg(&s.0, &["--data", "imported", "export", "--to", "csv", "-o", "b"]);
+    for file in ["nodes.csv", "edges.csv", "sources.csv", "observations.csv"] {
+        let a = read(s.0.join("a").join(file));
+        same(&format!("{file} (cache only)"), &a, &read(s.0.join("b").join(file)));
+    }
+    // `check` reads TOML files, and this folder has none: a clear refusal, not an empty dataset.
+    let out = Command::new(env!("CARGO_BIN_EXE_aikg"))
+        .args(["--data", "imported", "check"])
+        .current_dir(&s.0)
+        .output()
+        .expect("the aikg binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("holds only a binary cache (aikg.cache): `check` reads TOML files"), "{err}");
+    // A cache this aikg cannot read is refused the same way.
+    std::fs::write(s.0.join("imported/aikg.cache"), b"AIKGBIN garbage").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_aikg"))
+        .args(["--data", "imported", "stats"])
+        .current_dir(&s.0)
+        .output()
+        .expect("the aikg binary runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("that this version of aikg cannot read"), "{err}");
+}
+
 // ----------------------------------------------------------------------------------------------
 // Random datasets, in-process.
 
