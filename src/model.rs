@@ -551,22 +551,17 @@ impl EdgeMore {
     }
 }
 
-/// The fields in the order of the data files, the JSON export and the query language.
+/// The fields in the order of the data files and the JSON export: the relation, the registry's
+/// fields ([`crate::fields::edge_keys`]), then props and claims.
 impl Serialize for Edge {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let m = self.more();
-        let mut st = s.serialize_struct("Edge", 12)?;
+        let mut st = s.serialize_struct("Edge", crate::fields::EDGE.len() + 3)?;
         st.serialize_field("rel", &self.rel)?;
-        st.serialize_field("sources", &self.sources)?;
-        st.serialize_field("share_pct", &self.share_pct)?;
-        st.serialize_field("share_of", &m.share_of)?;
-        st.serialize_field("as_of", &m.as_of)?;
-        st.serialize_field("since", &m.since)?;
-        st.serialize_field("until", &m.until)?;
-        st.serialize_field("status", &m.status)?;
-        st.serialize_field("confidence", &m.confidence)?;
-        st.serialize_field("note", &m.note)?;
+        for f in crate::fields::edge_keys() {
+            st.serialize_field(f.name, &(f.get)(self))?;
+        }
         st.serialize_field("props", &m.props)?;
         st.serialize_field("claims", &m.claims)?;
         st.end()
@@ -739,30 +734,6 @@ impl fmt::Display for Day {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
-
-/// The fields every node has or may have, before its kind's `props`, in the order every export
-/// and the query language use. One list for them all: a new field is added here once.
-pub const NODE_FIELDS: [&str; 12] = [
-    "id",
-    "name",
-    "name_zh",
-    "layer",
-    "segment",
-    "summary",
-    "start",
-    "end",
-    "lifecycle",
-    "aliases",
-    "tags",
-    "sources",
-];
-
-/// The fields of every edge, before its `props`, in the same sense.
-pub const EDGE_FIELDS: [&str; 9] =
-    ["share_pct", "share_of", "as_of", "since", "until", "status", "confidence", "note", "sources"];
-
-/// The node and edge fields that hold lists.
-pub const LIST_FIELDS: [&str; 3] = ["aliases", "tags", "sources"];
 
 /// The `confidence` of an edge with no citable source: analytics leave it out unless asked.
 pub const UNVERIFIED: &str = "unverified";

@@ -142,6 +142,17 @@ impl From<&Value> for Cell {
         }
     }
 }
+impl From<crate::fields::FieldValue<'_>> for Cell {
+    fn from(v: crate::fields::FieldValue<'_>) -> Self {
+        use crate::fields::FieldValue;
+        match v {
+            FieldValue::Null => Cell::Null,
+            FieldValue::Text(s) => s.into(),
+            FieldValue::Number(x) => Cell::Float(x),
+            FieldValue::Strings(l) => Cell::List(l.iter().map(Cell::from).collect()),
+        }
+    }
+}
 impl From<&[String]> for Cell {
     fn from(items: &[String]) -> Self {
         Cell::List(items.iter().map(Cell::from).collect())

@@ -10,6 +10,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, Texts};
+use crate::fields;
 use crate::load::raw::*;
 use crate::load::{check, LoadError, Loaded, Parts};
 
@@ -316,13 +317,12 @@ impl Rows {
         ) else {
             return Vec::new();
         };
-        let fixed =
-            ["name_zh", "segment", "summary", "start", "end", "lifecycle", "aliases", "tags", "sources"];
-        let [name_zh, segment, summary, start, end, lifecycle, aliases, tags, sources] =
-            fixed.map(|c| t.column(c, ""));
+        // One column per registry field, in its order (a new field fails to compile here).
+        let cols = fields::NODE.each_ref().map(|f| t.column(f.name, ""));
+        let [_, _, name_zh, _, segment, summary, start, end, lifecycle, aliases, tags, sources] = cols;
         let taken = [id, label, name, layer];
         let props: Vec<usize> = (0..t.columns.len())
-            .filter(|i| !taken.contains(i) && !fixed.contains(&t.columns[*i].name.as_str()))
+            .filter(|i| !taken.contains(i) && fields::find(&fields::NODE, &t.columns[*i].name).is_none())
             .collect();
         let no_props = BTreeMap::new();
         let columns = &t.columns;
@@ -367,13 +367,12 @@ impl Rows {
         else {
             return Vec::new();
         };
-        let fixed =
-            ["share_of", "as_of", "since", "until", "status", "confidence", "note", "sources", "share_pct"];
-        let [share_of, as_of, since, until, status, confidence, note, sources, share_pct] =
-            fixed.map(|c| t.column(c, ""));
+        // One column per registry field, in its order (a new field fails to compile here).
+        let cols = fields::EDGE.each_ref().map(|f| t.column(f.name, ""));
+        let [share_pct, share_of, as_of, since, until, status, confidence, note, sources] = cols;
         let taken = [from, to, rel];
         let props: Vec<usize> = (0..t.columns.len())
-            .filter(|i| !taken.contains(i) && !fixed.contains(&t.columns[*i].name.as_str()))
+            .filter(|i| !taken.contains(i) && fields::find(&fields::EDGE, &t.columns[*i].name).is_none())
             .collect();
         let file = t.file;
         let columns = &t.columns;
