@@ -17,7 +17,7 @@ use serde::{Serialize, Serializer};
 use crate::table::{Cell, Output, Section, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Jsonl,
@@ -35,7 +35,7 @@ pub struct Style {
     pub width: Option<u16>,
 }
 
-pub fn render(output: &Output, format: Format, style: Style) -> String {
+pub(crate) fn render(output: &Output, format: Format, style: Style) -> String {
     match output {
         Output::Table(t) => match format {
             Format::Table => table(t, style),

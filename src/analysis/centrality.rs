@@ -23,9 +23,9 @@ pub fn dependency_arcs(g: &KnowledgeGraph, view: &SupplyView) -> Vec<Vec<NodeIx>
 /// their rank uniformly, stop when the L1 change of an iteration is below `tolerance`.
 #[derive(Debug, Clone, Copy)]
 pub struct PageRank {
-    pub damping: f64,
-    pub tolerance: f64,
-    pub max_iterations: usize,
+    pub(crate) damping: f64,
+    pub(crate) tolerance: f64,
+    pub(crate) max_iterations: usize,
 }
 
 impl Default for PageRank {

@@ -12,15 +12,23 @@ const LINEAGE: &[&str] = &["MERGED_INTO", "SUCCEEDED_BY", "ACQUIRED"];
 /// One change between two days.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
+    /// A node that came into being between the two days.
     NodeAppeared(NodeIx),
+    /// A node that ended between the two days.
     NodeEnded(NodeIx),
+    /// An edge that began between the two days.
     EdgeAppeared(EdgeIx),
+    /// An edge that ended between the two days.
     EdgeEnded(EdgeIx),
     /// A holder's share of a market: the observation standing on each day (edge), if any.
     ShareMoved {
+        /// The node whose share it is.
         holder: NodeIx,
+        /// The market (the edges' `share_of`).
         market: String,
+        /// The share edge standing on the first day.
         before: Option<EdgeIx>,
+        /// The share edge standing on the second day.
         after: Option<EdgeIx>,
     },
     /// A lineage edge (merger, rename, acquisition) dated between the two days.
@@ -89,9 +97,9 @@ pub fn diff(g: &KnowledgeGraph, from: Day, to: Day) -> Vec<Change> {
 /// One step of a loop: an edge, followed in the direction money moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
-    pub edge: EdgeIx,
-    pub from: NodeIx,
-    pub to: NodeIx,
+    pub(crate) edge: EdgeIx,
+    pub(crate) from: NodeIx,
+    pub(crate) to: NodeIx,
 }
 
 /// The loops money runs in, shortest first (then by the ids along them), each once, up to

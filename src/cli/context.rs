@@ -14,9 +14,9 @@ use crate::table::Output;
 
 /// What every command gets: the graph and how to print.
 pub struct Ctx {
-    pub graph: KnowledgeGraph,
-    pub texts: Texts,
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) graph: KnowledgeGraph,
+    pub(crate) texts: Texts,
+    pub(crate) warnings: Vec<Diagnostic>,
     pub(super) format: Format,
     pub(super) style: Style,
     /// The day the graph is viewed on (`--as-of`, or the data's today for analytics).

@@ -72,7 +72,7 @@ Exit codes: 0 success (an empty result too), 2 bad input, 1 any other failure.";
     about = "A knowledge graph of the AI x crypto industry chain, from lithography to tokens",
     after_help = AFTER_HELP
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Load the dataset from DIR (schema.toml, sources.toml, layer files) instead of the built-in one
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,

@@ -16,8 +16,11 @@ use crate::model::{Dataset, PropType, Value, METRIC_AS_OF_SUFFIX};
 /// The database the script is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
+    /// Neo4j: uniqueness constraints, one `CREATE` per node and edge.
     Neo4j,
+    /// Memgraph: indexes on `id`, one `CREATE` per node and edge.
     Memgraph,
+    /// Kùzu and LadybugDB: typed node and relationship tables first, in one transaction.
     Kuzu,
     /// FalkorDB: `CREATE INDEX FOR (n:L) ON (n.id)` (FalkorDB reads no `CREATE CONSTRAINT`),
     /// then the nodes of each kind and the edges of each relation and pair of kinds in `UNWIND`
@@ -37,6 +40,7 @@ fn field_type(ty: FieldType) -> &'static str {
     }
 }
 
+/// The whole dataset as a Cypher script for `dialect`.
 pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
     let mut out = String::with_capacity(d.nodes.len() * 300 + d.edges.len() * 200);
     let name = match dialect {
