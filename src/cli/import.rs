@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::progress::Progress;
+use super::support::progress::Progress;
 use super::{check_output_folder, load_error, note, read_texts, write_dataset, CliError, Result};
 use crate::diag::Texts;
 use crate::load::{LoadError, Loaded};

@@ -86,8 +86,8 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
 
     let out = g.incident(ix, Dir::Out);
     let inc = g.incident(ix, Dir::In);
-    sections.extend(super::rounds::sections(g, ix, &inc));
-    let claims = super::claims::table(g, Some(ix));
+    sections.extend(super::support::rounds::sections(g, ix, &inc));
+    let claims = super::support::claims::table(g, Some(ix));
     if !claims.rows.is_empty() {
         sections.push(Section { title: "disputed claims".into(), table: claims });
     }
