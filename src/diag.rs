@@ -15,7 +15,7 @@ use std::fmt;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
 }
@@ -32,24 +32,24 @@ impl fmt::Display for Severity {
 /// A message tied to a byte range of a named text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub severity: Severity,
-    pub message: String,
+    pub(crate) severity: Severity,
+    pub(crate) message: String,
     /// Index into the list of texts the diagnostic refers to (see [`Texts`]).
     pub file: usize,
-    pub span: Range<usize>,
-    pub help: Option<String>,
+    pub(crate) span: Range<usize>,
+    pub(crate) help: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(file: usize, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub(crate) fn error(file: usize, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Error, message: message.into(), file, span, help: None }
     }
 
-    pub fn warning(file: usize, span: Range<usize>, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(file: usize, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, span, message) }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -100,6 +100,7 @@ pub fn did_you_mean(close: &[String]) -> Option<String> {
 /// The named texts that diagnostics point into.
 #[derive(Debug, Clone, Default)]
 pub struct Texts {
+    /// (name, contents) of each file.
     pub files: Vec<(String, String)>,
 }
 

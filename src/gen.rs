@@ -21,7 +21,7 @@ const GEN_SOURCE_DATE: &str = "2026";
 
 /// The largest sizes `generate` accepts: a dataset this size already takes several GB.
 pub const MAX_NODES: usize = 10_000_000;
-pub const MAX_EDGES: usize = 50_000_000;
+pub(crate) const MAX_EDGES: usize = 50_000_000;
 
 /// Why no dataset could be generated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,9 +31,15 @@ pub enum GenError {
     /// More than [`MAX_NODES`] nodes or [`MAX_EDGES`] edges.
     TooLarge,
     /// Fewer nodes than the template has node classes.
-    TooFewNodes { classes: usize },
+    TooFewNodes {
+        /// The template's node classes.
+        classes: usize,
+    },
     /// The nodes cannot hold that many distinct edges of the template's patterns.
-    TooManyEdges { placed: usize },
+    TooManyEdges {
+        /// The edges placed before it stopped.
+        placed: usize,
+    },
 }
 
 /// A dataset of `nodes` nodes and `edges` edges in the shape of `template`.

@@ -13,6 +13,7 @@ pub use reach::Reach;
 /// The graph: nodes and edges are indices into `dataset.nodes` and `dataset.edges`; the edges at
 /// each node are compressed sparse rows, one array per direction.
 pub struct KnowledgeGraph {
+    /// The validated dataset the graph is built from.
     pub dataset: Dataset,
     /// Each node's outgoing and incoming edges, newest edge first (the order petgraph's linked
     /// adjacency lists gave, which some answers' tie-breaking was written against).
@@ -51,8 +52,11 @@ pub type Row = (u32, u32);
 /// side all use it; petgraph's `Direction` stays out of the public API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
+    /// From an edge's `from` to its `to`.
     Out,
+    /// From an edge's `to` to its `from`.
     In,
+    /// Either way.
     Both,
 }
 
@@ -92,20 +96,33 @@ impl Dir {
 /// A node typed by a person did not name exactly one node.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResolveError {
-    Unknown { input: String, closest: Vec<NodeIx> },
-    Ambiguous { input: String, candidates: Vec<NodeIx> },
+    /// No node has that id, name or alias; the closest ones.
+    Unknown {
+        /// What was typed.
+        input: String,
+        /// The closest nodes, for a did-you-mean.
+        closest: Vec<NodeIx>,
+    },
+    /// Several nodes have that name or alias.
+    Ambiguous {
+        /// What was typed.
+        input: String,
+        /// The nodes it names.
+        candidates: Vec<NodeIx>,
+    },
 }
 
 /// One node reached by a traversal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reached {
-    pub node: NodeIx,
-    pub depth: usize,
+    pub(crate) node: NodeIx,
+    pub(crate) depth: usize,
     /// The edge through which the node was first reached, and the node it came from.
     pub via: Option<(EdgeIx, NodeIx)>,
 }
 
 impl KnowledgeGraph {
+    /// Builds the graph of a validated dataset.
     pub fn new(dataset: Dataset) -> Self {
         let n = dataset.nodes.len();
         let out = Csr::build(n, dataset.edges.iter().map(|e| (e.from, e.to)));
@@ -252,14 +269,16 @@ impl KnowledgeGraph {
         })
     }
 
+    /// The node at `ix`.
     pub fn node(&self, ix: NodeIx) -> &Node {
         &self.dataset.nodes[ix]
     }
 
-    pub fn edge(&self, ix: EdgeIx) -> &Edge {
+    pub(crate) fn edge(&self, ix: EdgeIx) -> &Edge {
         &self.dataset.edges[ix]
     }
 
+    /// How many nodes there are.
     pub fn node_count(&self) -> usize {
         self.dataset.nodes.len()
     }

@@ -1,3 +1,5 @@
+//! The `aikg` command: everything it does is in the library (`aikg::cli`).
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -15,7 +15,7 @@ use serde::Serialize;
 pub struct Sym(Arc<str>);
 
 impl Sym {
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -130,7 +130,7 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherD
 pub struct Interner(FastMap<Sym, ()>);
 
 impl Interner {
-    pub fn sym(&mut self, s: &str) -> Sym {
+    pub(crate) fn sym(&mut self, s: &str) -> Sym {
         if let Some((k, _)) = self.0.get_key_value(s) {
             return k.clone();
         }
@@ -171,10 +171,15 @@ pub type EdgeIx = usize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
+    /// A boolean.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A float.
     Float(f64),
+    /// A string.
     Str(String),
+    /// A list.
     List(Vec<Value>),
 }
 
@@ -202,16 +207,22 @@ impl fmt::Display for Value {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PropType {
+    /// Text.
     String,
+    /// A whole number.
     Integer,
+    /// A number.
     Number,
+    /// `true` or `false`.
     Boolean,
+    /// A date: YYYY, YYYY-MM or YYYY-MM-DD.
     Date,
+    /// A list of strings.
     Strings,
 }
 
 impl PropType {
-    pub const ALL: [(&'static str, PropType); 6] = [
+    pub(crate) const ALL: [(&'static str, PropType); 6] = [
         ("string", PropType::String),
         ("integer", PropType::Integer),
         ("number", PropType::Number),
@@ -220,7 +231,7 @@ impl PropType {
         ("strings", PropType::Strings),
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         PropType::ALL.iter().find(|(_, t)| *t == self).map_or("string", |(n, _)| n)
     }
 }
@@ -235,22 +246,25 @@ pub enum Supply {
     Reverse,
 }
 
+/// A layer of the industry chain, from the schema.
 #[derive(Debug, Clone, Serialize)]
 pub struct Layer {
+    /// Its id, the key nodes name it by.
     pub id: String,
-    pub name: String,
-    pub name_zh: Option<String>,
-    pub color: String,
-    pub description: String,
+    pub(crate) name: String,
+    pub(crate) name_zh: Option<String>,
+    pub(crate) color: String,
+    pub(crate) description: String,
+    /// The segments a node of this layer may be in.
     pub segments: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Kind {
-    pub id: String,
-    pub shape: String,
-    pub description: String,
-    pub props: BTreeMap<String, PropType>,
+pub(crate) struct Kind {
+    pub(crate) id: String,
+    pub(crate) shape: String,
+    pub(crate) description: String,
+    pub(crate) props: BTreeMap<String, PropType>,
     /// How time treats nodes of this kind (a node may override it).
     pub lifecycle: Lifecycle,
     /// What a node's `start` means for this kind: "founded", "released", "launched"…
@@ -264,16 +278,19 @@ pub struct Kind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Lifecycle {
+    /// Made once and kept: a trained model, a collected dataset.
     MadeOnce,
+    /// Made while it is in production: a chip.
     Produced,
+    /// Running only while it runs: a cloud, a network.
     #[default]
     Service,
 }
 
 impl Lifecycle {
-    pub const ALL: [Lifecycle; 3] = [Lifecycle::MadeOnce, Lifecycle::Produced, Lifecycle::Service];
+    pub(crate) const ALL: [Lifecycle; 3] = [Lifecycle::MadeOnce, Lifecycle::Produced, Lifecycle::Service];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Lifecycle::MadeOnce => "made-once",
             Lifecycle::Produced => "produced",
@@ -281,7 +298,7 @@ impl Lifecycle {
         }
     }
 
-    pub fn parse(s: &str) -> Option<Lifecycle> {
+    pub(crate) fn parse(s: &str) -> Option<Lifecycle> {
         Lifecycle::ALL.into_iter().find(|l| l.name() == s)
     }
 
@@ -292,10 +309,10 @@ impl Lifecycle {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Relation {
-    pub id: String,
-    pub description: String,
-    pub supply: Option<Supply>,
+pub(crate) struct Relation {
+    pub(crate) id: String,
+    pub(crate) description: String,
+    pub(crate) supply: Option<Supply>,
     /// A downstream node needs at least one supplier of this relation per kind of supplier.
     pub required: bool,
     /// Kinds of downstream node for which this relation is a required input although `required`
@@ -306,9 +323,9 @@ pub struct Relation {
     /// designer's edge to its products: NVIDIA's own purchases are not inputs of every chip it
     /// designs (the H100 takes CoWoS through its own edge, the RTX 3090 takes none).
     pub carries: bool,
-    pub from: Vec<String>,
-    pub to: Vec<String>,
-    pub style: String,
+    pub(crate) from: Vec<String>,
+    pub(crate) to: Vec<String>,
+    pub(crate) style: String,
     /// The relation carries money (an investment, a round's proceeds), not goods or services.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub money: bool,
@@ -318,8 +335,8 @@ pub struct Relation {
 /// capitalisation, a company's revenue.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Metric {
-    pub id: String,
-    pub description: String,
+    pub(crate) id: String,
+    pub(crate) description: String,
     /// `usd`, `tokens`, `usd_per_token`, `twh`, `gw`…
     pub unit: String,
     /// The node kinds it may describe.
@@ -328,12 +345,13 @@ pub struct Metric {
     pub flow: bool,
 }
 
+/// The schema: layers, kinds, relations, source kinds and domains, metrics.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Schema {
     /// In upstream -> downstream order.
     pub layers: Vec<Layer>,
-    pub kinds: Vec<Kind>,
-    pub relations: Vec<Relation>,
+    pub(crate) kinds: Vec<Kind>,
+    pub(crate) relations: Vec<Relation>,
     /// What each known web domain publishes, sorted by domain: the ceiling on the tier of the
     /// sources it hosts, or `blocked` for hosts never to cite.
     pub domains: Vec<Domain>,
@@ -354,9 +372,9 @@ pub enum Tier {
 }
 
 impl Tier {
-    pub const ALL: [Tier; 3] = [Tier::Primary, Tier::Secondary, Tier::Weak];
+    pub(crate) const ALL: [Tier; 3] = [Tier::Primary, Tier::Secondary, Tier::Weak];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Tier::Primary => "primary",
             Tier::Secondary => "secondary",
@@ -393,16 +411,16 @@ pub fn kind_tier(kind: &str) -> Option<Tier> {
 /// A web domain and what it publishes. `domain` matches the host and its subdomains.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Domain {
-    pub domain: String,
+    pub(crate) domain: String,
     /// Who publishes there (empty for a blocked host).
     pub publisher: String,
     /// A source kind, the best kind of page the domain hosts; or `blocked`.
     pub kind: String,
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 impl Domain {
-    pub const BLOCKED: &'static str = "blocked";
+    pub(crate) const BLOCKED: &'static str = "blocked";
 
     /// The highest tier a source on this domain can have; `None` for a blocked host.
     pub fn ceiling(&self) -> Option<Tier> {
@@ -411,19 +429,20 @@ impl Domain {
 }
 
 impl Schema {
+    /// The layer with id `id`.
     pub fn layer(&self, id: &str) -> Option<&Layer> {
         self.layers.iter().find(|l| l.id == id)
     }
-    pub fn layer_rank(&self, id: &str) -> usize {
+    pub(crate) fn layer_rank(&self, id: &str) -> usize {
         self.layers.iter().position(|l| l.id == id).unwrap_or(usize::MAX)
     }
-    pub fn kind(&self, id: &str) -> Option<&Kind> {
+    pub(crate) fn kind(&self, id: &str) -> Option<&Kind> {
         self.kinds.iter().find(|k| k.id == id)
     }
-    pub fn relation(&self, id: &str) -> Option<&Relation> {
+    pub(crate) fn relation(&self, id: &str) -> Option<&Relation> {
         self.relations.iter().find(|r| r.id == id)
     }
-    pub fn metric(&self, id: &str) -> Option<&Metric> {
+    pub(crate) fn metric(&self, id: &str) -> Option<&Metric> {
         self.metrics.iter().find(|m| m.id == id)
     }
     /// Whether relation `rel` carries money.
@@ -438,10 +457,10 @@ impl Schema {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Source {
-    pub id: SourceId,
-    pub title: String,
-    pub publisher: Option<String>,
+pub(crate) struct Source {
+    pub(crate) id: SourceId,
+    pub(crate) title: String,
+    pub(crate) publisher: Option<String>,
     /// The original publication.
     pub url: String,
     /// The copy it was read from, when that is not the original.
@@ -451,7 +470,7 @@ pub struct Source {
     /// When it was read, for a living page that carries no date of its own (documentation, a
     /// project's site). Every source has a `date` or a `retrieved`.
     pub retrieved: Option<String>,
-    pub kind: String,
+    pub(crate) kind: String,
     /// Derived at load: the kind's tier, capped by what the URL's domain can host.
     pub tier: Tier,
 }
@@ -459,41 +478,50 @@ pub struct Source {
 /// A value that a source asserts and others dispute, kept attributed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Claim {
+    /// The field or property the claim is about.
     pub prop: String,
-    pub value: Value,
+    pub(crate) value: Value,
+    /// Who asserts it.
     pub sources: Vec<SourceId>,
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// Where a node was defined: file name (shared by every node of the file) and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    pub file: std::sync::Arc<str>,
-    pub line: usize,
+    pub(crate) file: std::sync::Arc<str>,
+    pub(crate) line: usize,
 }
 
+/// A node of the graph: a company, product, technology, token, round…
 #[derive(Debug, Clone, Serialize)]
 pub struct Node {
+    /// Its id.
     pub id: NodeId,
+    /// Its kind (the Cypher label).
     pub kind: Sym,
+    /// The layer of the chain it is in.
     pub layer: Sym,
+    /// Its segment within the layer.
     pub segment: Option<Sym>,
-    pub name: String,
-    pub name_zh: Option<String>,
-    pub aliases: Vec<String>,
-    pub summary: Option<String>,
+    pub(crate) name: String,
+    pub(crate) name_zh: Option<String>,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) summary: Option<String>,
     /// When it came into being: founded, released, launched, introduced.
     pub start: Option<String>,
     /// When it ended: discontinued, shut down, merged, acquired.
     pub end: Option<String>,
     /// Overrides its kind's lifecycle.
     pub lifecycle: Option<Lifecycle>,
-    pub tags: Vec<String>,
-    pub sources: Vec<SourceId>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) sources: Vec<SourceId>,
+    /// Its kind's properties and its metrics' standing values.
     pub props: BTreeMap<String, Value>,
+    /// Disputed values, attributed to their sources.
     pub claims: Vec<Claim>,
     #[serde(skip)]
-    pub origin: Origin,
+    pub(crate) origin: Origin,
 }
 
 /// An edge. What most edges of a large imported graph lack (dates, notes, shares' subjects,
@@ -501,11 +529,11 @@ pub struct Node {
 /// of the memory.
 #[derive(Debug, Clone)]
 pub struct Edge {
-    pub from: NodeIx,
-    pub to: NodeIx,
-    pub rel: Sym,
-    pub sources: Vec<SourceId>,
-    pub share_pct: Option<f64>,
+    pub(crate) from: NodeIx,
+    pub(crate) to: NodeIx,
+    pub(crate) rel: Sym,
+    pub(crate) sources: Vec<SourceId>,
+    pub(crate) share_pct: Option<f64>,
     /// `None` when every optional field is empty; read through [`Edge::more`].
     pub extra: Option<Box<EdgeMore>>,
 }
@@ -513,16 +541,16 @@ pub struct Edge {
 /// The optional fields of an edge.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EdgeMore {
-    pub share_of: Option<String>,
-    pub as_of: Option<String>,
-    pub since: Option<String>,
-    pub until: Option<String>,
+    pub(crate) share_of: Option<String>,
+    pub(crate) as_of: Option<String>,
+    pub(crate) since: Option<String>,
+    pub(crate) until: Option<String>,
     /// `announced`, `operating` or `ended`; absent means operating.
     pub status: Option<String>,
-    pub confidence: Option<String>,
-    pub note: Option<String>,
-    pub props: BTreeMap<String, Value>,
-    pub claims: Vec<Claim>,
+    pub(crate) confidence: Option<String>,
+    pub(crate) note: Option<String>,
+    pub(crate) props: BTreeMap<String, Value>,
+    pub(crate) claims: Vec<Claim>,
 }
 
 static NO_MORE: EdgeMore = EdgeMore {
@@ -551,22 +579,17 @@ impl EdgeMore {
     }
 }
 
-/// The fields in the order of the data files, the JSON export and the query language.
+/// The fields in the order of the data files and the JSON export: the relation, the registry's
+/// fields ([`crate::fields::edge_keys`]), then props and claims.
 impl Serialize for Edge {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let m = self.more();
-        let mut st = s.serialize_struct("Edge", 12)?;
+        let mut st = s.serialize_struct("Edge", crate::fields::EDGE.len() + 3)?;
         st.serialize_field("rel", &self.rel)?;
-        st.serialize_field("sources", &self.sources)?;
-        st.serialize_field("share_pct", &self.share_pct)?;
-        st.serialize_field("share_of", &m.share_of)?;
-        st.serialize_field("as_of", &m.as_of)?;
-        st.serialize_field("since", &m.since)?;
-        st.serialize_field("until", &m.until)?;
-        st.serialize_field("status", &m.status)?;
-        st.serialize_field("confidence", &m.confidence)?;
-        st.serialize_field("note", &m.note)?;
+        for f in crate::fields::edge_keys() {
+            st.serialize_field(f.name, &(f.get)(self))?;
+        }
         st.serialize_field("props", &m.props)?;
         st.serialize_field("claims", &m.claims)?;
         st.end()
@@ -576,9 +599,12 @@ impl Serialize for Edge {
 /// The whole validated dataset.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
+    /// Layers, kinds, relations, source kinds and metrics.
     pub schema: Schema,
-    pub sources: BTreeMap<SourceId, Source>,
+    pub(crate) sources: BTreeMap<SourceId, Source>,
+    /// The nodes, in file order.
     pub nodes: Vec<Node>,
+    /// The edges, in file order.
     pub edges: Vec<Edge>,
     /// Dated rental prices, in file order.
     pub prices: Vec<Price>,
@@ -590,9 +616,9 @@ pub struct Dataset {
 /// market capitalisation on a day, a company's revenue in a year. Like a price, not an edge.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Observation {
-    pub node: NodeId,
-    pub metric: String,
-    pub value: f64,
+    pub(crate) node: NodeId,
+    pub(crate) metric: String,
+    pub(crate) value: f64,
     /// When the value held, or the end of the period it covers: YYYY, YYYY-MM or YYYY-MM-DD.
     pub date: String,
     /// The period a flow covers: "FY2024", "Q3 2025".
@@ -601,9 +627,9 @@ pub struct Observation {
     /// One of [`OBSERVATION_CONFIDENCES`]; absent means `reported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<String>,
-    pub sources: Vec<SourceId>,
+    pub(crate) sources: Vec<SourceId>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 impl Observation {
@@ -625,15 +651,15 @@ pub const METRIC_AS_OF_SUFFIX: &str = "_as_of";
 /// other days), and none changes the graph. Its ends are node ids the loader checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Price {
-    pub provider: NodeId,
-    pub chip: NodeId,
-    pub usd_per_chip_hour: f64,
+    pub(crate) provider: NodeId,
+    pub(crate) chip: NodeId,
+    pub(crate) usd_per_chip_hour: f64,
     /// One of [`PRICE_TERMS`].
     pub terms: String,
     /// The day the price was observed or published: YYYY, YYYY-MM or YYYY-MM-DD.
     pub date: String,
-    pub sources: Vec<SourceId>,
-    pub note: Option<String>,
+    pub(crate) sources: Vec<SourceId>,
+    pub(crate) note: Option<String>,
 }
 
 /// The terms a price is offered on: `on-demand` (no commitment), `committed` (a reservation or
@@ -649,7 +675,7 @@ impl Source {
 }
 
 impl Dataset {
-    pub fn source(&self, id: &SourceId) -> Option<&Source> {
+    pub(crate) fn source(&self, id: &SourceId) -> Option<&Source> {
         self.sources.get(id)
     }
 
@@ -689,10 +715,15 @@ impl Dataset {
 /// What cites a source: see [`Dataset::citing`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Citer {
+    /// A node.
     Node,
+    /// An edge.
     Edge,
+    /// A claim on a node or an edge.
     Claim,
+    /// A price.
     Price,
+    /// An observation.
     Observation,
 }
 
@@ -700,9 +731,9 @@ pub enum Citer {
 /// its first day where something begins and its last where something ends. Ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day {
-    pub year: u16,
-    pub month: u8,
-    pub day: u8,
+    pub(crate) year: u16,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
 }
 
 impl Day {
@@ -739,30 +770,6 @@ impl fmt::Display for Day {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
-
-/// The fields every node has or may have, before its kind's `props`, in the order every export
-/// and the query language use. One list for them all: a new field is added here once.
-pub const NODE_FIELDS: [&str; 12] = [
-    "id",
-    "name",
-    "name_zh",
-    "layer",
-    "segment",
-    "summary",
-    "start",
-    "end",
-    "lifecycle",
-    "aliases",
-    "tags",
-    "sources",
-];
-
-/// The fields of every edge, before its `props`, in the same sense.
-pub const EDGE_FIELDS: [&str; 9] =
-    ["share_pct", "share_of", "as_of", "since", "until", "status", "confidence", "note", "sources"];
-
-/// The node and edge fields that hold lists.
-pub const LIST_FIELDS: [&str; 3] = ["aliases", "tags", "sources"];
 
 /// The `confidence` of an edge with no citable source: analytics leave it out unless asked.
 pub const UNVERIFIED: &str = "unverified";

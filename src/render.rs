@@ -17,7 +17,7 @@ use serde::{Serialize, Serializer};
 use crate::table::{Cell, Output, Section, Table};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Jsonl,
@@ -35,7 +35,7 @@ pub struct Style {
     pub width: Option<u16>,
 }
 
-pub fn render(output: &Output, format: Format, style: Style) -> String {
+pub(crate) fn render(output: &Output, format: Format, style: Style) -> String {
     match output {
         Output::Table(t) => match format {
             Format::Table => table(t, style),
@@ -71,7 +71,7 @@ pub fn render(output: &Output, format: Format, style: Style) -> String {
 
 /// Columns of prose (a verdict's reason, a note, a summary, a market's list of shares, a list of
 /// sources). On a terminal they leave the grid, which would squeeze them to a few characters a
-/// line, and follow it as full-width lines keyed by the row's id (or first column).
+/// line, and follow it as full-width lines keyed by the row's id (or other end, or first column).
 const PROSE: &[&str] = &["why", "note", "summary", "detail", "shares", "sources"];
 
 fn table(t: &Table, style: Style) -> String {
@@ -81,23 +81,62 @@ fn table(t: &Table, style: Style) -> String {
     // Where the table fits the terminal unwrapped, it stays as it is.
     let unwrapped = grid(t, Style { width: None, ..style });
     let fits = unwrapped.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= usize::from(width));
-    if prose.is_empty() || t.rows.is_empty() || fits {
-        return grid(t, style);
+    if fits {
+        return unwrapped;
+    }
+    if prose.is_empty() || t.rows.is_empty() {
+        return fitted(t, style, width);
     }
     let keep: Vec<usize> = (0..t.columns.len()).filter(|i| !prose.contains(i)).collect();
     let narrow = Table {
         columns: keep.iter().map(|&i| t.columns[i].clone()).collect(),
         rows: t.rows.iter().map(|r| keep.iter().map(|&i| r[i].clone()).collect()).collect(),
     };
-    let mut out = grid(&narrow, style);
-    // Each row's prose is keyed by its id where the table has one, else by its first column.
-    let key = t.columns.iter().position(|c| c == "id").unwrap_or(0);
+    let mut out = fitted(&narrow, style, width);
+    // Each row's prose is keyed by the column that names it.
+    let key = key_column(t);
     for &i in &prose {
         let _ = writeln!(out, "\n{}:", t.columns[i]);
         for row in t.rows.iter().filter(|r| !r[i].text().is_empty()) {
             let line = format!("{}: {}", terminal_text(&row[key].text()), terminal_text(&row[i].text()));
             out.push_str(&wrap(&line, usize::from(width), 2, 4));
         }
+    }
+    out
+}
+
+/// The column that names a row: its id, else the other end of an edge (`to`, `from`), else the
+/// first column.
+fn key_column(t: &Table) -> usize {
+    let find = |name: &str| t.columns.iter().position(|c| c == name);
+    find("id").or_else(|| find("to")).or_else(|| find("from")).unwrap_or(0)
+}
+
+/// The grid at `width` where every column can keep its longest word whole; else, where the grid
+/// would break words (ids, numbers, headers) across lines, each row as a wrapped line of
+/// `column: value` pairs under its key (its id, else its first column).
+fn fitted(t: &Table, style: Style, width: u16) -> String {
+    let longest_word =
+        |s: &str| s.split_whitespace().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0);
+    let needed: usize = 1
+        + (0..t.columns.len())
+            .map(|i| {
+                let cells = t.rows.iter().map(|r| longest_word(&terminal_text(&r[i].text())));
+                cells.chain([longest_word(&t.columns[i])]).max().unwrap_or(0) + 3
+            })
+            .sum::<usize>();
+    if needed <= usize::from(width) || t.rows.is_empty() {
+        return grid(t, style);
+    }
+    let key = key_column(t);
+    let mut out = String::new();
+    for row in &t.rows {
+        let _ = writeln!(out, "{}", terminal_text(&row[key].text()));
+        let pairs: Vec<String> = (0..t.columns.len())
+            .filter(|&i| i != key && !row[i].text().is_empty())
+            .map(|i| format!("{}: {}", terminal_text(&t.columns[i]), terminal_text(&row[i].text())))
+            .collect();
+        out.push_str(&wrap(&pairs.join(" · "), usize::from(width), 2, 2));
     }
     out
 }
@@ -368,6 +407,16 @@ mod tests {
         // Off a terminal, or where it fits, the grid keeps every column.
         assert!(table(&t, Style { color: false, width: None }).contains("┆ why"));
         assert!(table(&t, Style { color: false, width: Some(200) }).contains("┆ why"));
+    }
+
+    #[test]
+    fn a_grid_that_would_break_words_becomes_records() {
+        let mut t = Table::new(&["rank", "id", "layer", "betweenness"]);
+        t.push(vec![1usize.into(), "euv-lithography".into(), "semiconductors".into(), 0.000983.into()]);
+        let out = table(&t, Style { color: false, width: Some(40) });
+        assert_eq!(out, "euv-lithography\n  rank: 1 · layer: semiconductors ·\n  betweenness: 0.000983\n");
+        // Where every column keeps its longest word, the grid stays.
+        assert!(table(&t, Style { color: false, width: Some(80) }).contains("┆ betweenness"));
     }
 
     #[test]

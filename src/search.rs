@@ -6,7 +6,7 @@ use crate::model::NodeIx;
 /// One search hit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
-    pub node: NodeIx,
+    pub(crate) node: NodeIx,
     /// 0-100, higher is better.
     pub score: u32,
     /// The name that matched best.

@@ -9,11 +9,17 @@ use crate::model::{Sym, Value};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Cell {
+    /// No value.
     Null,
+    /// A boolean.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A float.
     Float(f64),
+    /// A string.
     Str(String),
+    /// A list.
     List(Vec<Cell>),
     /// A map (a query's `properties(n)`); JSON writes it as an object.
     Map(std::collections::BTreeMap<String, Cell>),
@@ -25,8 +31,8 @@ pub enum Cell {
 /// See [`Cell::Structured`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Structured {
-    pub text: String,
-    pub value: Box<Cell>,
+    pub(crate) text: String,
+    pub(crate) value: Box<Cell>,
 }
 
 impl Serialize for Structured {
@@ -36,7 +42,7 @@ impl Serialize for Structured {
 }
 
 impl Cell {
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Cell::Null => String::new(),
             Cell::Bool(b) => b.to_string(),
@@ -142,6 +148,17 @@ impl From<&Value> for Cell {
         }
     }
 }
+impl From<crate::fields::FieldValue<'_>> for Cell {
+    fn from(v: crate::fields::FieldValue<'_>) -> Self {
+        use crate::fields::FieldValue;
+        match v {
+            FieldValue::Null => Cell::Null,
+            FieldValue::Text(s) => s.into(),
+            FieldValue::Number(x) => Cell::Float(x),
+            FieldValue::Strings(l) => Cell::List(l.iter().map(Cell::from).collect()),
+        }
+    }
+}
 impl From<&[String]> for Cell {
     fn from(items: &[String]) -> Self {
         Cell::List(items.iter().map(Cell::from).collect())
@@ -151,12 +168,13 @@ impl From<&[String]> for Cell {
 /// Rows under named columns.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
-    pub columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
+    /// The rows, one cell per column.
     pub rows: Vec<Vec<Cell>>,
 }
 
 impl Table {
-    pub fn new(columns: &[&str]) -> Self {
+    pub(crate) fn new(columns: &[&str]) -> Self {
         Table { columns: columns.iter().map(|c| c.to_string()).collect(), rows: Vec::new() }
     }
 
@@ -170,13 +188,14 @@ impl Table {
 /// A titled table, one part of an [`Output::Report`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    pub title: String,
-    pub table: Table,
+    pub(crate) title: String,
+    pub(crate) table: Table,
 }
 
 /// What a command produces.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
+    /// One table.
     Table(Table),
     /// Several tables, e.g. `show` (fields, properties, edges) or `stats`.
     Report(Vec<Section>),

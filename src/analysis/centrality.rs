@@ -154,9 +154,9 @@ fn bucket<T: Copy + Default>(n: usize, items: &[T], key: impl Fn(&T) -> u32) -> 
 /// their rank uniformly, stop when the L1 change of an iteration is below `tolerance`.
 #[derive(Debug, Clone, Copy)]
 pub struct PageRank {
-    pub damping: f64,
-    pub tolerance: f64,
-    pub max_iterations: usize,
+    pub(crate) damping: f64,
+    pub(crate) tolerance: f64,
+    pub(crate) max_iterations: usize,
 }
 
 impl Default for PageRank {

@@ -12,15 +12,23 @@ const LINEAGE: &[&str] = &["MERGED_INTO", "SUCCEEDED_BY", "ACQUIRED"];
 /// One change between two days.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Change {
+    /// A node that came into being between the two days.
     NodeAppeared(NodeIx),
+    /// A node that ended between the two days.
     NodeEnded(NodeIx),
+    /// An edge that began between the two days.
     EdgeAppeared(EdgeIx),
+    /// An edge that ended between the two days.
     EdgeEnded(EdgeIx),
     /// A holder's share of a market: the observation standing on each day (edge), if any.
     ShareMoved {
+        /// The node whose share it is.
         holder: NodeIx,
+        /// The market (the edges' `share_of`).
         market: String,
+        /// The share edge standing on the first day.
         before: Option<EdgeIx>,
+        /// The share edge standing on the second day.
         after: Option<EdgeIx>,
     },
     /// A lineage edge (merger, rename, acquisition) dated between the two days.
@@ -94,15 +102,15 @@ const PARTY_KINDS: &[&str] = &["Company", "Org", "Project", "Person"];
 /// between (a chip that `from` buys and `to` designs; a round that `from` joins and `to` raised).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
-    pub from: NodeIx,
-    pub to: NodeIx,
+    pub(crate) from: NodeIx,
+    pub(crate) to: NodeIx,
     /// The node the payment passes through, if it is not a direct edge.
-    pub via: Option<NodeIx>,
+    pub(crate) via: Option<NodeIx>,
     /// The edges of the route, in the direction money moves.
-    pub edges: Vec<EdgeIx>,
+    pub(crate) edges: Vec<EdgeIx>,
     /// How many routes the data holds from `from` to `to` (this one is the first: direct before
     /// through a node, then by the id of the node).
-    pub routes: usize,
+    pub(crate) routes: usize,
 }
 
 /// The loops money runs in between parties, shortest first (then by the ids along them), each

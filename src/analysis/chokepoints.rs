@@ -18,16 +18,17 @@ use super::supply::{Inputs, SupplyView};
 use crate::graph::KnowledgeGraph;
 use crate::model::NodeIx;
 
+/// A node whose loss breaks others, with what it breaks and how central it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chokepoint {
-    pub node: NodeIx,
+    pub(crate) node: NodeIx,
     /// Nodes that break when this one stops (cascade model), sorted by id.
     pub breaks: Vec<NodeIx>,
     /// Nodes every supply route into which passes through this one, sorted by id.
     pub dominates: Vec<NodeIx>,
     /// All nodes downstream of this one.
     pub downstream: usize,
-    pub cut_vertex: bool,
+    pub(crate) cut_vertex: bool,
     /// Normalised betweenness on the dependency graph.
     pub betweenness: f64,
 }

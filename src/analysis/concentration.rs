@@ -9,22 +9,23 @@ use crate::model::{Day, EdgeIx, NodeIx};
 /// A supplier above this share dominates its market.
 pub const DOMINANT_SHARE: f64 = 65.0;
 
+/// One dated point of a market: its holders' shares and their concentration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Market {
-    pub share_of: String,
-    pub as_of: Option<String>,
+    pub(crate) share_of: String,
+    pub(crate) as_of: Option<String>,
     /// (holder, share in percent, edge), largest share first, then id.
     pub shares: Vec<(NodeIx, f64, EdgeIx)>,
     /// Herfindahl-Hirschman index over the known shares, 0-10,000.
     pub hhi: f64,
-    pub top1: f64,
-    pub top3: f64,
+    pub(crate) top1: f64,
+    pub(crate) top3: f64,
     /// Sum of the known shares; below 100 means part of the market is not in the data.
     pub covered: f64,
 }
 
 impl Market {
-    pub fn dominated(&self) -> bool {
+    pub(crate) fn dominated(&self) -> bool {
         self.top1 > DOMINANT_SHARE
     }
 }

@@ -48,9 +48,15 @@ pub const PRECISIONS: &[(&str, &str)] = &[
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Mode {
     /// Training on this many tokens.
-    Training { tokens: f64 },
+    Training {
+        /// Tokens trained on.
+        tokens: f64,
+    },
     /// Generating this many tokens.
-    Inference { tokens_out: f64 },
+    Inference {
+        /// Tokens generated.
+        tokens_out: f64,
+    },
 }
 
 /// The inputs of one estimate.
@@ -58,7 +64,7 @@ pub enum Mode {
 pub struct Inputs {
     /// Parameters (active per token, for a mixture of experts).
     pub params: f64,
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// The chip's dense peak at the chosen precision, in TFLOP/s.
     pub peak_tflops: f64,
     /// Model-FLOPs utilisation, in (0, 1].
@@ -72,11 +78,11 @@ pub struct Inputs {
 /// The figures an estimate derives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
-    pub flops: f64,
+    pub(crate) flops: f64,
     /// FLOP/s one chip delivers: peak × MFU.
     pub flops_per_chip_s: f64,
-    pub chip_hours: f64,
-    pub days: f64,
+    pub(crate) chip_hours: f64,
+    pub(crate) days: f64,
     /// Megawatt-hours drawn by the chips alone.
     pub energy_mwh: Option<f64>,
     /// Inference only: tokens per second one chip generates.
@@ -87,7 +93,12 @@ pub struct Estimate {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
     /// A count or size that must be positive and finite.
-    NotPositive { flag: &'static str, value: f64 },
+    NotPositive {
+        /// The flag.
+        flag: &'static str,
+        /// The value given.
+        value: f64,
+    },
     /// An MFU outside (0, 1].
     Mfu(f64),
     /// A result too large for a 64-bit float.
@@ -255,13 +266,13 @@ pub fn standing_prices<'a>(prices: &'a [Price], chip: &str, day: Option<Day>) ->
 /// One disclosed figure of a model against its estimate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
-    pub model: String,
+    pub(crate) model: String,
     /// `training FLOPs` or `chip-hours`.
     pub figure: &'static str,
     /// `None` when the data cannot estimate it (the chip has no throughput figure).
     pub estimate: Option<f64>,
-    pub disclosed: f64,
-    pub tolerance: f64,
+    pub(crate) disclosed: f64,
+    pub(crate) tolerance: f64,
     /// What the estimate rests on: the parameters counted, the chip and MFU.
     pub basis: String,
 }

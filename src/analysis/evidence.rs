@@ -27,8 +27,8 @@ impl Default for Policy {
 /// How many edges a [`Policy`] left out, and why.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LeftOut {
-    pub below_tier: usize,
-    pub unverified: usize,
+    pub(crate) below_tier: usize,
+    pub(crate) unverified: usize,
 }
 
 impl Policy {
@@ -56,14 +56,14 @@ impl Policy {
 /// Counts per tier of a set of items (nodes, edges, share figures).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TierMix {
-    pub primary: usize,
-    pub secondary: usize,
-    pub weak: usize,
-    pub unverified: usize,
+    pub(crate) primary: usize,
+    pub(crate) secondary: usize,
+    pub(crate) weak: usize,
+    pub(crate) unverified: usize,
 }
 
 impl TierMix {
-    pub fn of(tiers: impl IntoIterator<Item = Option<Tier>>) -> Self {
+    pub(crate) fn of(tiers: impl IntoIterator<Item = Option<Tier>>) -> Self {
         let mut mix = TierMix::default();
         for t in tiers {
             match t {
@@ -76,7 +76,7 @@ impl TierMix {
         mix
     }
 
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.primary + self.secondary + self.weak + self.unverified
     }
 }
@@ -84,9 +84,9 @@ impl TierMix {
 /// Who cites one source.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Citations {
-    pub nodes: usize,
-    pub edges: usize,
-    pub claims: usize,
+    pub(crate) nodes: usize,
+    pub(crate) edges: usize,
+    pub(crate) claims: usize,
     /// Rental prices (`[[price]]`) citing it.
     pub prices: usize,
     /// Observations (`[[observation]]`) citing it.

@@ -19,8 +19,8 @@ use supply::{Flow, Inputs, Lost, SupplyView, Tiered};
 /// A dependant of a failed node and what happens to it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dependant {
-    pub tiered: Tiered,
-    pub verdict: Verdict,
+    pub(crate) tiered: Tiered,
+    pub(crate) verdict: Verdict,
     /// Every supply route into it from a node with no suppliers passes through the failed node
     /// (the failed node dominates it in the supply graph); `false` for a spared node.
     pub sole_route: bool,
@@ -33,7 +33,14 @@ pub enum Verdict {
     /// what it depends on: the cascade model of [`Inputs`].
     Breaks((Sym, Sym)),
     /// It loses part of an input: the share (0..1) of the input (relation, supplier layer).
-    Loses { share: f64, input: (Sym, Sym), basis: Basis },
+    Loses {
+        /// The share lost, 0..1.
+        share: f64,
+        /// The input (relation, supplier layer).
+        input: (Sym, Sym),
+        /// How the share was found.
+        basis: Basis,
+    },
     /// It keeps every input it needs, for this reason.
     Keeps(Kept),
     /// Time spares it (see [`time`]).

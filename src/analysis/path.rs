@@ -10,7 +10,9 @@ use crate::model::{EdgeIx, NodeIx, Supply};
 /// What a path may use. Empty sets mean "anything".
 #[derive(Debug, Clone, Default)]
 pub struct Constraints {
+    /// Relations a step may follow (empty: any).
     pub rels: BTreeSet<String>,
+    /// Nodes no path may pass through.
     pub avoid: BTreeSet<NodeIx>,
     /// Layers that inner nodes must be in (the endpoints are exempt).
     pub layers: BTreeSet<String>,
@@ -29,19 +31,20 @@ pub struct Constraints {
 /// own direction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
-    pub edge: EdgeIx,
-    pub from: NodeIx,
-    pub to: NodeIx,
-    pub forward: bool,
+    pub(crate) edge: EdgeIx,
+    pub(crate) from: NodeIx,
+    pub(crate) to: NodeIx,
+    pub(crate) forward: bool,
 }
 
-pub type Path = Vec<Step>;
+pub(crate) type Path = Vec<Step>;
 
 /// Result of a search: the paths found (sorted) and whether enumeration stopped at `limit`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
+    /// The paths, sorted.
     pub paths: Vec<Path>,
-    pub truncated: bool,
+    pub(crate) truncated: bool,
 }
 
 /// A per-node array borrowed from the graph's pool (so that a search costs what it visits, not

@@ -21,7 +21,9 @@ pub struct SupplyView {
 /// Upstream (towards suppliers) or downstream (towards customers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
+    /// Towards suppliers.
     Upstream,
+    /// Towards customers.
     Downstream,
 }
 
@@ -29,13 +31,14 @@ pub enum Flow {
 /// node through which it was first reached.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tiered {
-    pub node: NodeIx,
-    pub tier: usize,
-    pub via_edge: EdgeIx,
-    pub via_node: NodeIx,
+    pub(crate) node: NodeIx,
+    pub(crate) tier: usize,
+    pub(crate) via_edge: EdgeIx,
+    pub(crate) via_node: NodeIx,
 }
 
 impl SupplyView {
+    /// The supply arcs of the graph as it stands today.
     pub fn new(g: &KnowledgeGraph) -> Self {
         SupplyView::at(g, None)
     }
@@ -216,7 +219,7 @@ pub struct Inputs {
 /// One supplier's part of an input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split {
-    pub supplier: NodeIx,
+    pub(crate) supplier: NodeIx,
     /// 0..1.
     pub weight: f64,
     /// The edge whose `share_pct` gave the weight; `None` for an equal split.
@@ -266,7 +269,7 @@ pub enum Lost {
 }
 
 impl Inputs {
-    pub fn new(g: &KnowledgeGraph, view: &SupplyView) -> Self {
+    pub(crate) fn new(g: &KnowledgeGraph, view: &SupplyView) -> Self {
         let n = view.suppliers.len();
         let mut groups: Vec<Vec<Vec<NodeIx>>> = vec![Vec::new(); n];
         let mut feeds: Vec<Vec<(NodeIx, usize)>> = vec![Vec::new(); n];

@@ -94,7 +94,7 @@ pub enum Dating {
 }
 
 impl Dating {
-    pub const ALL: [Dating; 6] = [
+    pub(crate) const ALL: [Dating; 6] = [
         Dating::Since,
         Dating::AsOf,
         Dating::Artifact,
@@ -103,7 +103,7 @@ impl Dating {
         Dating::Undated,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Dating::Since => "its own since",
             Dating::AsOf => "its as_of",
@@ -292,19 +292,28 @@ fn observed(e: &Edge, day: Day) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Spared {
     /// Released before the walk's start existed.
-    BeforeItExisted { released: Day },
+    BeforeItExisted {
+        /// Its release.
+        released: Day,
+    },
     /// When it was released, the walk's start existed but was not in its supply chain (the graph
     /// as of that day has no supply route from one to the other).
-    NotInItsChain { released: Day },
+    NotInItsChain {
+        /// Its release.
+        released: Day,
+    },
     /// A made-once artifact already released: a stop now does not undo it.
-    AlreadyMade { released: Day },
+    AlreadyMade {
+        /// Its release.
+        released: Day,
+    },
 }
 
 /// A downstream walk on a day: the nodes reached, tier by tier (sorted by tier, then id), and
 /// those among them that are spared, with the reason; the walk does not pass through them.
 pub struct Walk {
-    pub reached: Vec<Tiered>,
-    pub spared: BTreeMap<NodeIx, Spared>,
+    pub(crate) reached: Vec<Tiered>,
+    pub(crate) spared: BTreeMap<NodeIx, Spared>,
 }
 
 /// Everything downstream of `start` on `day`, up to `depth` tiers. An artifact released before

@@ -17,7 +17,7 @@ pub struct Args {
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let d = &ctx.graph.dataset;
     if args.claims {
-        return ctx.emit(&Output::Table(super::claims::table(&ctx.graph, None)));
+        return ctx.emit(&Output::Table(super::support::claims::table(&ctx.graph, None)));
     }
     let mut t = Table::new(&["check", "count"]);
     for (k, v) in [

@@ -21,7 +21,7 @@ pub struct Args {
     /// Print the query that answers this elsewhere instead of answering (each market's latest
     /// point; no --layer or --series)
     #[arg(long = "as", value_enum, value_name = "LANGUAGE")]
-    as_: Option<super::spark::As>,
+    as_: Option<super::support::spark::As>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         if !layers.is_empty() || args.series.is_some() {
             return Err(super::CliError::bad_input("--as spark-sql takes neither --layer nor --series"));
         }
-        return super::spark::print(ctx, &crate::export::SparkQuery::Concentration, args.timeless);
+        return super::support::spark::print(ctx, &crate::export::SparkQuery::Concentration, args.timeless);
     }
     let all = markets(g, if args.timeless { None } else { ctx.day() });
     let mut chosen: Vec<Market> = match &args.series {

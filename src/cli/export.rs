@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::diagram::{text, DrawArgs, SelectArgs, Syntax};
+use super::support::diagram::{text, DrawArgs, SelectArgs, Syntax};
 use super::{write_files, write_output, CliError, Ctx, Result};
 
 #[derive(Debug, clap::Args)]

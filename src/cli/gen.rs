@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::progress::Progress;
+use super::support::progress::Progress;
 use super::{check_output_folder, note, write_dataset, CliError, Ctx, Result};
 use crate::gen::{generate, GenError};
 

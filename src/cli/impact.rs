@@ -27,7 +27,7 @@ pub struct Args {
     timeless: bool,
     /// Print the query that answers this elsewhere instead of answering
     #[arg(long = "as", value_enum, value_name = "LANGUAGE")]
-    as_: Option<super::spark::As>,
+    as_: Option<super::support::spark::As>,
 }
 
 fn parse_cut(s: &str) -> std::result::Result<f64, String> {
@@ -42,7 +42,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let failed = ctx.node(&args.node)?;
     if args.as_.is_some() {
         let failed = g.node(failed).id.0.clone();
-        return super::spark::print(
+        return super::support::spark::print(
             ctx,
             &crate::export::SparkQuery::Impact { failed, cut: args.cut },
             args.timeless,

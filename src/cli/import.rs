@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::progress::Progress;
+use super::support::progress::Progress;
 use super::{
     check_output_folder, load_error, note, read_texts, write_cache_only, write_dataset, CliError, Result,
 };

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::diagram::command_line;
 use super::render::picture_or_markdown;
+use super::support::diagram::command_line;
 use super::{CliError, Ctx, Result};
 use crate::diagram::{dot, matrix};
 

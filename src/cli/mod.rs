@@ -1,51 +1,48 @@
 //! The command line: argument parsing, loading the dataset, writing results and errors. This is
 //! the only module that touches files, standard output or standard error.
+//!
+//! One file per command, named after it, each with `run` as its entry; what the commands share
+//! and are not commands themselves is in `support/`.
 
 mod check;
 mod chokepoints;
-mod claims;
+mod completions;
 mod concentration;
-mod context;
 mod cycles;
-mod diagram;
 mod diff;
-mod error;
+mod downstream;
 mod estimate;
 mod export;
 mod gen;
 mod impact;
 mod import;
 mod list;
+mod man;
 mod map;
 mod matrix;
 mod neighbors;
-mod open;
 mod path;
-mod progress;
 mod query;
 mod rank;
 mod render;
-mod rounds;
 mod schema;
 mod search;
 mod series;
-mod shell;
 mod show;
 mod sources;
-mod spark;
 mod stats;
-mod tiers;
+mod support;
 mod timeline;
-mod write;
+mod upstream;
 
-pub use context::{note, split_list, Ctx};
-use context::{note_left_out, terminal_width};
-pub use error::{CliError, Exit, Result};
-pub(crate) use open::{load_error, read_texts};
-use open::{open, render_diags};
-pub use open::{stamp, CACHE_FILE};
-use write::write_stdout;
-pub use write::{check_output_folder, write_cache_only, write_dataset, write_files, write_output};
+pub use support::context::{note, split_list, Ctx};
+use support::context::{note_left_out, terminal_width};
+pub use support::error::{CliError, Exit, Result};
+pub(crate) use support::open::{load_error, read_texts};
+use support::open::{open, render_diags};
+pub use support::open::{stamp, CACHE_FILE};
+use support::write::write_stdout;
+pub use support::write::{check_output_folder, write_cache_only, write_dataset, write_files, write_output};
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -54,7 +51,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::analysis::evidence::{LeftOut, Policy};
-use crate::analysis::supply::Flow;
 use crate::analysis::time;
 use crate::graph::KnowledgeGraph;
 use crate::model::{Day, Tier};
@@ -72,7 +68,7 @@ Exit codes: 0 success (an empty result too), 2 bad input, 1 any other failure.";
     about = "A knowledge graph of the AI x crypto industry chain, from lithography to tokens",
     after_help = AFTER_HELP
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Load the dataset from DIR (schema.toml, sources.toml, layer files) instead of the built-in one
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
@@ -144,9 +140,9 @@ enum Command {
     /// Nodes within N hops of a node
     Neighbors(neighbors::Args),
     /// Suppliers of a node, tier by tier (tier 1 = direct suppliers)
-    Upstream(tiers::Args),
+    Upstream(upstream::Args),
     /// Customers of a node, tier by tier (tier 1 = direct customers)
-    Downstream(tiers::Args),
+    Downstream(downstream::Args),
     /// Shortest path(s) between two nodes, with constraints applied during the search
     Path(path::Args),
     /// What depends on a node, tier by tier, and whether each dependant has another route
@@ -182,7 +178,7 @@ enum Command {
     /// Validate the data; list warnings and disputed claims
     Check(check::Args),
     /// A shell completion script (bash, zsh, fish, powershell, elvish) on standard output
-    Completions(shell::CompletionArgs),
+    Completions(completions::Args),
     /// The man page (roff) on standard output
     Man,
     /// Import a JSON export or Neo4j CSV files into a dataset folder that --data opens
@@ -221,8 +217,8 @@ fn run(cli: Cli) -> Result<()> {
     let width = if stdout_tty { terminal_width() } else { None };
     let command = match cli.command {
         Command::Import(a) => return import::run(a),
-        Command::Completions(a) => return shell::completions(a),
-        Command::Man => return shell::man(),
+        Command::Completions(a) => return completions::run(a),
+        Command::Man => return man::run(),
         other => other,
     };
     // `check` reports every diagnostic, so it always reads the text; other commands take the
@@ -270,8 +266,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Search(a) => search::run(&ctx, a),
         Command::Sources(a) => sources::run(&ctx, a),
         Command::Neighbors(a) => neighbors::run(&ctx, a),
-        Command::Upstream(a) => tiers::run(&ctx, a, Flow::Upstream),
-        Command::Downstream(a) => tiers::run(&ctx, a, Flow::Downstream),
+        Command::Upstream(a) => upstream::run(&ctx, a),
+        Command::Downstream(a) => downstream::run(&ctx, a),
         Command::Path(a) => path::run(&ctx, a),
         Command::Impact(a) => impact::run(&ctx, a),
         Command::Chokepoints(a) => chokepoints::run(&ctx, a),

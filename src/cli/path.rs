@@ -33,7 +33,7 @@ pub struct Args {
     /// Print the query that answers this elsewhere instead of answering (the shortest path's
     /// length; no --all)
     #[arg(long = "as", value_enum, value_name = "LANGUAGE")]
-    as_: Option<super::spark::As>,
+    as_: Option<super::support::spark::As>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -55,7 +55,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             return Err(super::CliError::bad_input("--as spark-sql gives the shortest length: no --all"));
         }
         let id = |ix: &crate::model::NodeIx| g.node(*ix).id.0.clone();
-        return super::spark::print(
+        return super::support::spark::print(
             ctx,
             &crate::export::SparkQuery::Path {
                 from: id(&from),

@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let (name, text) = match (&args.query, &args.file) {
         (Some(q), _) => ("query".to_string(), q.clone()),
         (None, Some(path)) => {
-            let text = super::open::read_text(path)?;
+            let text = super::support::open::read_text(path)?;
             (path.display().to_string(), text)
         }
         (None, None) => {

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use super::diagram::{text, DrawArgs, SelectArgs, Syntax};
+use super::support::diagram::{text, DrawArgs, SelectArgs, Syntax};
 use super::{write_output, CliError, Ctx, Result};
 
 #[derive(Debug, clap::Args)]

@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Result};
-use crate::model::{Dataset, Supply, Value, EDGE_FIELDS, LIST_FIELDS, METRIC_AS_OF_SUFFIX, NODE_FIELDS};
+use crate::fields::{self, FieldType};
+use crate::model::{Dataset, Supply, Value, METRIC_AS_OF_SUFFIX};
 use crate::table::{Cell, Output, Section, Table};
 
 #[derive(Debug, clap::Args)]
@@ -16,12 +17,12 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
 }
 
 /// A node or edge field's type, in the schema's words.
-fn field_type(field: &str) -> &'static str {
-    match field {
-        f if LIST_FIELDS.contains(&f) => "strings",
-        "share_pct" => "number",
-        "start" | "end" | "as_of" | "since" | "until" => "date",
-        _ => "string",
+fn field_type(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Strings => "strings",
+        FieldType::Number => "number",
+        FieldType::Date => "date",
+        FieldType::Text => "string",
     }
 }
 
@@ -29,9 +30,15 @@ fn schema(d: &Dataset) -> Vec<Section> {
     let mut kinds = Table::new(&["kind", "property", "type", "field or prop", "nodes"]);
     for k in &d.schema.kinds {
         let of_kind: Vec<_> = d.nodes.iter().filter(|n| n.kind == k.id).collect();
-        for (p, ty) in NODE_FIELDS.map(|f| (f, field_type(f))) {
-            let count = of_kind.iter().filter(|n| node_has(n, p)).count();
-            kinds.push(vec![(&k.id).into(), p.into(), ty.into(), "field".into(), count.into()]);
+        for f in &fields::NODE {
+            let count = of_kind.iter().filter(|n| !(f.get)(n).is_null()).count();
+            kinds.push(vec![
+                (&k.id).into(),
+                f.name.into(),
+                field_type(f.ty).into(),
+                "field".into(),
+                count.into(),
+            ]);
         }
         for (p, ty) in &k.props {
             let count = of_kind.iter().filter(|n| n.props.contains_key(p)).count();
@@ -75,9 +82,9 @@ fn schema(d: &Dataset) -> Vec<Section> {
         }
     }
     let mut rel_props = Table::new(&["property", "type", "field or prop", "edges"]);
-    for (p, ty) in EDGE_FIELDS.map(|f| (f, field_type(f))) {
-        let count = d.edges.iter().filter(|e| edge_has(e, p)).count();
-        rel_props.push(vec![p.into(), ty.into(), "field".into(), count.into()]);
+    for f in &fields::EDGE {
+        let count = d.edges.iter().filter(|e| !(f.get)(e).is_null()).count();
+        rel_props.push(vec![f.name.into(), field_type(f.ty).into(), "field".into(), count.into()]);
     }
     for (p, (types, count)) in edge_props {
         let ty = types.into_iter().collect::<Vec<_>>().join("|");
@@ -105,34 +112,6 @@ fn schema(d: &Dataset) -> Vec<Section> {
         sections.push(Section { title: "metrics (dated observations)".into(), table: metrics });
     }
     sections
-}
-
-fn node_has(n: &crate::model::Node, field: &str) -> bool {
-    match field {
-        "name_zh" => n.name_zh.is_some(),
-        "segment" => n.segment.is_some(),
-        "summary" => n.summary.is_some(),
-        "start" => n.start.is_some(),
-        "end" => n.end.is_some(),
-        "lifecycle" => n.lifecycle.is_some(),
-        // id, name, layer, and the lists, which are always there (perhaps empty).
-        _ => true,
-    }
-}
-
-fn edge_has(e: &crate::model::Edge, field: &str) -> bool {
-    let m = e.more();
-    match field {
-        "share_pct" => e.share_pct.is_some(),
-        "share_of" => m.share_of.is_some(),
-        "as_of" => m.as_of.is_some(),
-        "since" => m.since.is_some(),
-        "until" => m.until.is_some(),
-        "status" => m.status.is_some(),
-        "confidence" => m.confidence.is_some(),
-        "note" => m.note.is_some(),
-        _ => true,
-    }
 }
 
 fn type_of(v: &Value) -> &'static str {

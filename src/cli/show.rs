@@ -1,6 +1,7 @@
 //! `aikg show NODE`: everything the dataset knows about one node.
 
 use super::{Ctx, Result};
+use crate::fields;
 use crate::graph::Dir;
 use crate::model::{SourceId, Tier, UNVERIFIED};
 use crate::table::{Cell, Output, Section, Table};
@@ -21,9 +22,27 @@ pub fn evidence(tier: Option<Tier>) -> &'static str {
     tier.map_or(UNVERIFIED, Tier::name)
 }
 
-fn sources_cell(ids: &[SourceId]) -> Cell {
-    Cell::List(ids.iter().map(|s| Cell::from(&s.0)).collect())
-}
+/// The node's fields in the order `show` lists them: every registry field, with its kind (not a
+/// field) after its Chinese name.
+const NODE_SHOWN: [&str; 13] = [
+    "id",
+    "name",
+    "name_zh",
+    "kind",
+    "layer",
+    "segment",
+    "aliases",
+    "tags",
+    "summary",
+    "start",
+    "end",
+    "lifecycle",
+    "sources",
+];
+
+/// The edge fields a node's edge tables show between the other end and the evidence (the
+/// registry's values; the note follows the evidence).
+const SHOWN: [&str; 4] = ["share_pct", "share_of", "as_of", "status"];
 
 fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
     let g = &ctx.graph;
@@ -34,19 +53,15 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
             fields.push(vec![k.into(), v]);
         }
     };
-    field("id", (&n.id.0).into());
-    field("name", (&n.name).into());
-    field("name_zh", n.name_zh.as_ref().into());
-    field("kind", (&n.kind).into());
-    field("layer", (&n.layer).into());
-    field("segment", n.segment.as_ref().into());
-    field("aliases", n.aliases.as_slice().into());
-    field("tags", n.tags.as_slice().into());
-    field("summary", n.summary.as_ref().into());
-    field("start", n.start.as_ref().into());
-    field("end", n.end.as_ref().into());
-    field("lifecycle", g.lifecycle(ix).name().into());
-    field("sources", sources_cell(&n.sources));
+    for name in NODE_SHOWN {
+        let value = match (name, fields::find(&fields::NODE, name)) {
+            // The lifecycle in force: the node's own, else its kind's.
+            ("lifecycle", _) => g.lifecycle(ix).name().into(),
+            (_, Some(f)) => (f.get)(n).into(),
+            _ => (&n.kind).into(),
+        };
+        field(name, value);
+    }
     field("defined at", format!("{}:{}", n.origin.file, n.origin.line).into());
     let mut sections = vec![Section { title: "node".into(), table: fields }];
 
@@ -71,40 +86,23 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
 
     let out = g.incident(ix, Dir::Out);
     let inc = g.incident(ix, Dir::In);
-    sections.extend(super::rounds::sections(g, ix, &inc));
-    let claims = super::claims::table(g, Some(ix));
+    sections.extend(super::support::rounds::sections(g, ix, &inc));
+    let claims = super::support::claims::table(g, Some(ix));
     if !claims.rows.is_empty() {
         sections.push(Section { title: "disputed claims".into(), table: claims });
     }
 
     for (title, dir, list) in [("out", "to", &out), ("in", "from", &inc)] {
-        let mut t = Table::new(&[
-            "rel",
-            dir,
-            "name",
-            "share_pct",
-            "share_of",
-            "as_of",
-            "status",
-            "evidence",
-            "note",
-            "sources",
-        ]);
+        let header = ["rel", dir, "name"].into_iter().chain(SHOWN).chain(["evidence", "note", "sources"]);
+        let mut t = Table::new(&header.collect::<Vec<_>>());
         for &(e, other) in list {
             let edge = g.edge(e);
             let o = g.node(other);
-            t.push(vec![
-                (&edge.rel).into(),
-                (&o.id.0).into(),
-                (&o.name).into(),
-                edge.share_pct.into(),
-                edge.more().share_of.as_ref().into(),
-                edge.more().as_of.as_ref().into(),
-                edge.more().status.as_ref().into(),
-                evidence(g.dataset.edge_tier(edge)).into(),
-                edge.more().note.as_ref().into(),
-                sources_cell(&edge.sources),
-            ]);
+            let field = |name| fields::find(&fields::EDGE, name).map_or(Cell::Null, |f| (f.get)(edge).into());
+            let mut row: Vec<Cell> = vec![(&edge.rel).into(), (&o.id.0).into(), (&o.name).into()];
+            row.extend(SHOWN.map(field));
+            row.extend([evidence(g.dataset.edge_tier(edge)).into(), field("note"), field("sources")]);
+            t.push(row);
         }
         if !t.rows.is_empty() {
             sections.push(Section { title: format!("edges {title}"), table: t });
@@ -138,4 +136,17 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
     }
     sections.push(Section { title: "sources".into(), table: sources });
     sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_lists_every_node_field_once() {
+        for f in &fields::NODE {
+            assert_eq!(NODE_SHOWN.iter().filter(|n| **n == f.name).count(), 1, "{}", f.name);
+        }
+        assert_eq!(NODE_SHOWN.len(), fields::NODE.len() + 1, "the fields and the kind");
+    }
 }

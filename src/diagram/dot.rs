@@ -594,7 +594,7 @@ fn legend(g: &KnowledgeGraph, sub: &Subgraph, p: &plan::Plan, opts: &Options) ->
 /// The overview leaves out links of at most this many supply edges, unless asked for all.
 const THIN_LINK: usize = 3;
 
-pub fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
+pub(crate) fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
     let schema = &g.dataset.schema;
     let what = format!(
         "overview of {} nodes and {} edges; arrows count supply edges, upstream to downstream",

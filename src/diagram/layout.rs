@@ -11,31 +11,32 @@ use std::collections::BTreeMap;
 /// A node of the drawn layout: its centre and size, in inches.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlainNode {
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) w: f64,
+    pub(crate) h: f64,
 }
 
 /// An edge of the drawn layout: its tail and head node names and its spline's control points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlainEdge {
-    pub tail: String,
-    pub head: String,
-    pub points: Vec<(f64, f64)>,
+    pub(crate) tail: String,
+    pub(crate) head: String,
+    pub(crate) points: Vec<(f64, f64)>,
 }
 
 /// A parsed `dot -Tplain` layout.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Plain {
-    pub nodes: BTreeMap<String, PlainNode>,
-    pub edges: Vec<PlainEdge>,
+    pub(crate) nodes: BTreeMap<String, PlainNode>,
+    pub(crate) edges: Vec<PlainEdge>,
 }
 
 /// The layout's numbers.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LayoutReport {
-    pub nodes: usize,
+    pub(crate) nodes: usize,
+    /// The number of edges laid out.
     pub edges: usize,
     /// Edges whose head lies to the right of their tail.
     pub downstream: usize,
@@ -67,6 +68,7 @@ impl LayoutReport {
     pub fn monotone_pct(&self) -> f64 {
         Self::pct(self.monotone, self.edges)
     }
+    /// Edge crossings per edge.
     pub fn crossings_per_edge(&self) -> f64 {
         if self.edges == 0 {
             0.0

@@ -16,28 +16,29 @@ use crate::model::{NodeIx, Value};
 /// One entry of a tile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    pub node: NodeIx,
-    pub name: String,
-    pub name_zh: Option<String>,
+    pub(crate) node: NodeIx,
+    pub(crate) name: String,
+    pub(crate) name_zh: Option<String>,
     /// Ticker symbols: the node's own, then those of the tokens it issues (sorted).
     pub tickers: Vec<String>,
-    pub degree: usize,
+    pub(crate) degree: usize,
 }
 
 /// One tile: a segment and its entries, in the order of the module's rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tile {
-    pub segment: String,
-    pub entries: Vec<Entry>,
+    pub(crate) segment: String,
+    pub(crate) entries: Vec<Entry>,
 }
 
+/// A market map: one layer's segments, each with its nodes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarketMap {
-    pub layer: String,
-    pub layer_name: String,
-    pub layer_zh: Option<String>,
-    pub color: String,
-    pub tiles: Vec<Tile>,
+    pub(crate) layer: String,
+    pub(crate) layer_name: String,
+    pub(crate) layer_zh: Option<String>,
+    pub(crate) color: String,
+    pub(crate) tiles: Vec<Tile>,
 }
 
 fn ticker(g: &KnowledgeGraph, n: NodeIx) -> Option<String> {

@@ -11,13 +11,15 @@ use crate::graph::KnowledgeGraph;
 use crate::query::Val;
 use crate::table::format_float;
 
+/// A query's rows as a matrix: its first column's values down, its second's across, and a
+/// mark where a pair occurs (the third column's value, if it has one).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matrix {
     /// The query's column names for the rows and the columns.
     pub row_title: String,
-    pub col_title: String,
-    pub rows: Vec<String>,
-    pub cols: Vec<String>,
+    pub(crate) col_title: String,
+    pub(crate) rows: Vec<String>,
+    pub(crate) cols: Vec<String>,
     /// (row, column) -> the mark: the value, or "●".
     pub cells: BTreeMap<(usize, usize), String>,
 }

@@ -136,7 +136,7 @@ fn legend(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
     out
 }
 
-pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
+pub(crate) fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
     let schema = &g.dataset.schema;
     let mut out = format!("---\n{}\n---\nflowchart LR\n", title(&format!("aikg: {}", sub.title)));
     let name = |n: NodeIx| node_id(&g.node(n).id.0);
@@ -168,7 +168,7 @@ pub fn subgraph(g: &KnowledgeGraph, sub: &Subgraph, opts: &Options) -> String {
     out
 }
 
-pub fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
+pub(crate) fn overview(g: &KnowledgeGraph, o: &Overview, opts: &Options) -> String {
     let schema = &g.dataset.schema;
     let what = format!(
         "aikg: overview of {} nodes and {} edges; arrows count supply edges",

@@ -22,17 +22,17 @@ pub struct Selection {
     /// The nodes and relationships a query returned; when set, it replaces the whole graph as
     /// the starting set. With no relationships returned, the edges between the nodes are drawn.
     pub query: Option<(BTreeSet<NodeIx>, BTreeSet<EdgeIx>)>,
-    pub focus: Option<Focus>,
-    pub layers: BTreeSet<String>,
-    pub rels: BTreeSet<String>,
+    pub(crate) focus: Option<Focus>,
+    pub(crate) layers: BTreeSet<String>,
+    pub(crate) rels: BTreeSet<String>,
 }
 
 /// A neighbourhood: the nodes within `depth` steps of `node`.
 #[derive(Debug, Clone, Copy)]
 pub struct Focus {
-    pub node: NodeIx,
-    pub depth: usize,
-    pub reach: Reach,
+    pub(crate) node: NodeIx,
+    pub(crate) depth: usize,
+    pub(crate) reach: Reach,
 }
 
 /// How a focus neighbourhood grows.
@@ -55,7 +55,7 @@ pub struct Subgraph {
     pub nodes: Vec<NodeIx>,
     /// By endpoints' ids, then relation.
     pub edges: Vec<EdgeIx>,
-    pub title: String,
+    pub(crate) title: String,
     /// The focus node, when the selection has one.
     pub focus: Option<NodeIx>,
     /// Whether the focus view follows supply edges (upstream, downstream or both), so that its
@@ -63,7 +63,7 @@ pub struct Subgraph {
     pub tiered: bool,
 }
 
-pub fn select(g: &KnowledgeGraph, s: &Selection) -> Subgraph {
+pub(crate) fn select(g: &KnowledgeGraph, s: &Selection) -> Subgraph {
     let rel_ok = |rel: &str| s.rels.is_empty() || s.rels.contains(rel);
     let supply_only = s.focus.is_some_and(|f| !matches!(f.reach, Reach::Edges(_)));
     let mut nodes: BTreeSet<NodeIx> = match s.focus {
@@ -186,7 +186,9 @@ pub fn by_layer<'g>(g: &'g KnowledgeGraph, sub: &Subgraph) -> Vec<(&'g Layer, Ve
 /// Which names a diagram shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
+    /// English names only.
     En,
+    /// Chinese names where there are any, else English.
     Zh,
     /// The English name, and the Chinese name on a second line when there is a different one.
     #[default]
@@ -196,10 +198,12 @@ pub enum Lang {
 /// How much legend a diagram carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Legend {
+    /// Layer colours, relation lines and the shapes of the kinds shown.
     #[default]
     Full,
     /// Layer colours and relation lines only, each on one line.
     Compact,
+    /// No legend.
     None,
 }
 
@@ -216,15 +220,15 @@ pub enum Theme {
 /// How to draw a selection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
-    pub lang: Lang,
-    pub legend: Legend,
+    pub(crate) lang: Lang,
+    pub(crate) legend: Legend,
     /// Every edge labelled with its relation, not only the ones that carry a number.
     pub edge_labels: bool,
     /// In a tiered focus view, also the edges that skip a tier or join two nodes of one tier.
     pub all_edges: bool,
     /// Collapse beyond this many nodes; 0: never.
     pub max_nodes: usize,
-    pub theme: Theme,
+    pub(crate) theme: Theme,
     /// The command that drew the picture, for the footer.
     pub command: Option<String>,
 }
@@ -287,17 +291,17 @@ pub fn drawn_reversed(g: &KnowledgeGraph, e: EdgeIx) -> bool {
 pub struct OverviewBox {
     /// `layer` or `layer/segment`.
     pub key: String,
-    pub layer: String,
-    pub label: String,
-    pub label_zh: Option<String>,
-    pub nodes: usize,
+    pub(crate) layer: String,
+    pub(crate) label: String,
+    pub(crate) label_zh: Option<String>,
+    pub(crate) nodes: usize,
 }
 
 /// The graph collapsed to boxes, with the number of supply edges between each pair of boxes,
 /// counted upstream -> downstream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Overview {
-    pub boxes: Vec<OverviewBox>,
+    pub(crate) boxes: Vec<OverviewBox>,
     /// (from box, to box) -> number of supply edges.
     pub links: BTreeMap<(usize, usize), usize>,
     /// Edges that are not supply edges, between boxes, in total.
@@ -309,7 +313,7 @@ pub struct Overview {
 /// devices take chips downstream (one box for both would make supply run back and forth).
 pub const SPLIT_LAYERS: &[&str] = &["edge", "crypto"];
 
-pub fn overview(g: &KnowledgeGraph) -> Overview {
+pub(crate) fn overview(g: &KnowledgeGraph) -> Overview {
     let schema = &g.dataset.schema;
     let mut boxes = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();

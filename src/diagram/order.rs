@@ -81,7 +81,7 @@ const SIFT_LIMIT: usize = 600;
 pub struct Ordering {
     /// Column -> boxes from top to bottom.
     pub columns: BTreeMap<i64, Vec<usize>>,
-    pub crossings: usize,
+    pub(crate) crossings: usize,
     /// Crossings per column gap, keyed by the left column.
     pub by_gap: BTreeMap<i64, usize>,
 }

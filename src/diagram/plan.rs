@@ -22,9 +22,13 @@ use crate::model::{EdgeIx, NodeIx, Supply};
 /// One box of the drawing: a node, or a group of collapsed nodes of one kind in one column.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
+    /// One node.
     Node(NodeIx),
+    /// Nodes of one kind collapsed into one box.
     Group {
+        /// Their kind.
         kind: String,
+        /// The nodes it stands for.
         members: Vec<NodeIx>,
     },
     /// Nodes of one kind in one column with the same drawn edges to the same boxes: one box
@@ -38,24 +42,25 @@ pub enum Item {
 pub struct Arrow {
     /// Item indexes, upstream first for supply edges.
     pub from: usize,
-    pub to: usize,
-    pub supply: bool,
+    pub(crate) to: usize,
+    pub(crate) supply: bool,
     /// The merged edges, in the subgraph's order.
     pub edges: Vec<EdgeIx>,
 }
 
+/// What a diagram draws: boxes in columns and the arrows between them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// Boxes with their column, in the subgraph's node order (groups after the nodes).
     pub items: Vec<(Item, i64)>,
-    pub arrows: Vec<Arrow>,
+    pub(crate) arrows: Vec<Arrow>,
     /// How many nodes were collapsed into groups.
     pub collapsed: usize,
     /// How many edges of a tiered view were left out for skipping a tier or staying in one.
     pub skipped: usize,
     /// Tokens drawn in the box of the one project that issues them: issuer -> tokens.
     pub tokens: BTreeMap<NodeIx, Vec<NodeIx>>,
-    pub focus: Option<NodeIx>,
+    pub(crate) focus: Option<NodeIx>,
 }
 
 /// Whether the edge is a supply edge and, if so, its (upstream, downstream) ends.

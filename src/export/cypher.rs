@@ -10,13 +10,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::{prop_columns, ColType};
-use crate::model::{Dataset, PropType, Value, EDGE_FIELDS, LIST_FIELDS, METRIC_AS_OF_SUFFIX, NODE_FIELDS};
+use crate::fields::{self, FieldType, FieldValue};
+use crate::model::{Dataset, PropType, Value, METRIC_AS_OF_SUFFIX};
 
 /// The database the script is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
+    /// Neo4j: uniqueness constraints, one `CREATE` per node and edge.
     Neo4j,
+    /// Memgraph: indexes on `id`, one `CREATE` per node and edge.
     Memgraph,
+    /// Kùzu and LadybugDB: typed node and relationship tables first, in one transaction.
     Kuzu,
     /// FalkorDB: `CREATE INDEX FOR (n:L) ON (n.id)` (FalkorDB reads no `CREATE CONSTRAINT`),
     /// then the nodes of each kind and the edges of each relation and pair of kinds in `UNWIND`
@@ -27,15 +31,16 @@ pub enum Dialect {
 /// Nodes or edges per UNWIND statement in the FalkorDB script.
 const BATCH: usize = 1000;
 
-/// A node or edge field's Kùzu type: lists of strings, the share a double, the rest strings.
-fn field_type(field: &str) -> &'static str {
-    match field {
-        f if LIST_FIELDS.contains(&f) => "STRING[]",
-        "share_pct" => "DOUBLE",
-        _ => "STRING",
+/// A node or edge field's Kùzu type: lists of strings, numbers doubles, the rest strings.
+fn field_type(ty: FieldType) -> &'static str {
+    match ty {
+        FieldType::Strings => "STRING[]",
+        FieldType::Number => "DOUBLE",
+        FieldType::Text | FieldType::Date => "STRING",
     }
 }
 
+/// The whole dataset as a Cypher script for `dialect`.
 pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
     let mut out = String::with_capacity(d.nodes.len() * 300 + d.edges.len() * 200);
     let name = match dialect {
@@ -80,31 +85,17 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
         out.push_str("BEGIN TRANSACTION;\n");
     }
     let string = |s: &str| string(s, dialect);
-    let list = |items: &mut dyn Iterator<Item = &str>| list(items, dialect);
     // FalkorDB parses and plans every statement on one thread, so one statement per node or
     // edge loads a million edges in a quarter of an hour; it gets UNWIND batches instead.
     let mut node_batches: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for n in &d.nodes {
-        let fields: [(&str, Option<String>); 12] = [
-            ("id", Some(string(&n.id.0))),
-            ("name", Some(string(&n.name))),
-            ("name_zh", n.name_zh.as_deref().map(string)),
-            ("layer", Some(string(&n.layer))),
-            ("segment", n.segment.as_deref().map(string)),
-            ("summary", n.summary.as_deref().map(string)),
-            ("start", n.start.as_deref().map(string)),
-            ("end", n.end.as_deref().map(string)),
-            ("lifecycle", n.lifecycle.map(|l| string(l.name()))),
-            ("aliases", Some(list(&mut n.aliases.iter().map(String::as_str)))),
-            ("tags", Some(list(&mut n.tags.iter().map(String::as_str)))),
-            ("sources", Some(list(&mut n.sources.iter().map(|s| s.0.as_str())))),
-        ];
+        let fields = fields::NODE.iter().map(|f| (f.name, literal((f.get)(n), dialect)));
         let declared = d.schema.kind(&n.kind).map(|k| &k.props);
         let props = n.props.iter().map(|(k, v)| {
             let ty = declared.and_then(|p| p.get(k)).copied();
             (k.as_str(), Some(node_value(v, ty, dialect)))
         });
-        let props = map(fields.into_iter().chain(props));
+        let props = map(fields.chain(props));
         if dialect == Dialect::FalkorDB {
             node_batches.entry(n.kind.as_str()).or_default().push(props);
         } else {
@@ -119,24 +110,13 @@ pub fn to_cypher(d: &Dataset, dialect: Dialect) -> String {
     let mut edge_batches: BTreeMap<(&str, &str, &str), Vec<String>> = BTreeMap::new();
     for e in &d.edges {
         let (a, b) = (&d.nodes[e.from], &d.nodes[e.to]);
-        let opt = |s: &Option<String>| s.as_deref().map(string);
-        let fields: [(&str, Option<String>); 9] = [
-            ("share_pct", e.share_pct.map(float)),
-            ("share_of", opt(&e.more().share_of)),
-            ("as_of", opt(&e.more().as_of)),
-            ("since", opt(&e.more().since)),
-            ("until", opt(&e.more().until)),
-            ("status", opt(&e.more().status)),
-            ("confidence", opt(&e.more().confidence)),
-            ("note", opt(&e.more().note)),
-            ("sources", Some(list(&mut e.sources.iter().map(|s| s.0.as_str())))),
-        ];
+        let fields = fields::EDGE.iter().map(|f| (f.name, literal((f.get)(e), dialect)));
         let props = e
             .more()
             .props
             .iter()
             .map(|(k, v)| (k.as_str(), Some(edge_value(v, edge_cols.get(k).copied(), dialect))));
-        let props = map(fields.into_iter().chain(props));
+        let props = map(fields.chain(props));
         if dialect == Dialect::FalkorDB {
             let key = (e.rel.as_str(), a.kind.as_str(), b.kind.as_str());
             let row = format!("[{}, {}, {props}]", string(&a.id.0), string(&b.id.0));
@@ -176,9 +156,9 @@ fn kuzu_tables(out: &mut String, d: &Dataset, edge_cols: &BTreeMap<String, ColTy
     let kinds_used: BTreeSet<&str> = d.nodes.iter().map(|n| n.kind.as_str()).collect();
     for kind in d.schema.kinds.iter().filter(|k| kinds_used.contains(k.id.as_str())) {
         let mut cols: Vec<String> =
-            NODE_FIELDS.iter().map(|c| format!("{} {}", ident(c), field_type(c))).collect();
+            fields::NODE.iter().map(|f| format!("{} {}", ident(f.name), field_type(f.ty))).collect();
         for (p, ty) in &kind.props {
-            if !NODE_FIELDS.contains(&p.as_str()) {
+            if fields::find(&fields::NODE, p).is_none() {
                 cols.push(format!("{} {}", ident(p), kuzu_type(*ty)));
             }
         }
@@ -194,7 +174,7 @@ fn kuzu_tables(out: &mut String, d: &Dataset, edge_cols: &BTreeMap<String, ColTy
         pairs.entry(&e.rel).or_default().insert((&d.nodes[e.from].kind, &d.nodes[e.to].kind));
     }
     let mut cols: Vec<String> =
-        EDGE_FIELDS.iter().map(|c| format!("{} {}", ident(c), field_type(c))).collect();
+        fields::EDGE.iter().map(|f| format!("{} {}", ident(f.name), field_type(f.ty))).collect();
     for (p, ty) in edge_cols {
         let t = match ty {
             ColType::Int => "INT64",
@@ -269,6 +249,16 @@ fn value(v: &Value, dialect: Dialect) -> String {
 }
 
 /// A float literal that reads back as the same f64 and is never taken for an integer.
+/// A field's value as a literal; `None` when absent.
+fn literal(v: FieldValue<'_>, dialect: Dialect) -> Option<String> {
+    match v {
+        FieldValue::Null => None,
+        FieldValue::Text(s) => Some(string(s, dialect)),
+        FieldValue::Number(x) => Some(float(x)),
+        FieldValue::Strings(l) => Some(list(&mut l.iter(), dialect)),
+    }
+}
+
 fn float(x: f64) -> String {
     format!("{x:?}")
 }

@@ -13,10 +13,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{
-    Dataset, Domain, Edge, Layer, Metric, Node, Observation, Price, Relation, Source, Value, EDGE_FIELDS,
-    LIST_FIELDS, NODE_FIELDS,
-};
+use crate::fields::{self, FieldType};
+use crate::model::{Dataset, Domain, Edge, Layer, Metric, Node, Observation, Price, Relation, Source, Value};
 pub use cypher::{to_cypher, Dialect};
 pub use parquet::to_parquet;
 pub use spark_sql::{to_spark_sql, SparkQuery, When};
@@ -193,41 +191,18 @@ fn prop_columns(d: &Dataset) -> (BTreeMap<String, ColType>, BTreeMap<String, Col
     (nodes, edges)
 }
 
-/// A node's fields as text, in the column order of both flat exports (after the id): kind,
-/// name, name_zh, layer, segment, summary, start, end, lifecycle, aliases, tags, sources; lists
-/// joined with `;`.
-fn node_fields(n: &Node) -> [String; 12] {
-    [
-        n.kind.to_string(),
-        n.name.clone(),
-        n.name_zh.clone().unwrap_or_default(),
-        n.layer.to_string(),
-        n.segment.as_deref().unwrap_or_default().to_string(),
-        n.summary.clone().unwrap_or_default(),
-        n.start.clone().unwrap_or_default(),
-        n.end.clone().unwrap_or_default(),
-        n.lifecycle.map(|l| l.name().to_string()).unwrap_or_default(),
-        n.aliases.join(";"),
-        n.tags.join(";"),
-        n.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
-    ]
+/// A node's fields as text, in the column order of both flat exports (after the id): kind, then
+/// the registry's fields ([`fields::columns`]); lists joined with `;`.
+fn node_fields(n: &Node) -> Vec<String> {
+    let fields = fields::columns(&fields::NODE[1..]).map(|f| (f.get)(n).text(";"));
+    std::iter::once(n.kind.to_string()).chain(fields).collect()
 }
 
-/// An edge's text fields after its endpoints, in export column order: type, share_of, as_of,
-/// since, until, status, confidence, note, sources.
-fn edge_fields(e: &Edge) -> [String; 9] {
-    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    [
-        e.rel.to_string(),
-        opt(&e.more().share_of),
-        opt(&e.more().as_of),
-        opt(&e.more().since),
-        opt(&e.more().until),
-        opt(&e.more().status),
-        opt(&e.more().confidence),
-        opt(&e.more().note),
-        e.sources.iter().map(|s| s.0.as_str()).collect::<Vec<_>>().join(";"),
-    ]
+/// An edge's fields as text after its endpoints, in export column order: type, then the
+/// registry's fields ([`fields::columns`]: the share last); lists joined with `;`.
+fn edge_fields(e: &Edge) -> Vec<String> {
+    let fields = fields::columns(&fields::EDGE).map(|f| (f.get)(e).text(";"));
+    std::iter::once(e.rel.to_string()).chain(fields).collect()
 }
 
 /// A property value as text; lists joined with `;` (Neo4j's array delimiter).
@@ -279,10 +254,14 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
     }
     let (node_cols, edge_cols) = prop_columns(d);
     // The flat columns: the fields of the model, lists typed for Neo4j's importer.
-    let typed = |f: &&str| if LIST_FIELDS.contains(f) { format!("{f}:string[]") } else { f.to_string() };
+    let typed = |name: &str, ty| match ty {
+        FieldType::Strings => format!("{name}:string[]"),
+        FieldType::Number => format!("{name}:double"),
+        FieldType::Text | FieldType::Date => name.to_string(),
+    };
     let mut nodes = vec![["id:ID".to_string(), ":LABEL".to_string()]
         .into_iter()
-        .chain(NODE_FIELDS[1..].iter().map(typed))
+        .chain(fields::columns(&fields::NODE[1..]).map(|f| typed(f.name, f.ty)))
         .chain(node_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
         .collect::<Vec<_>>()];
     for n in &d.nodes {
@@ -298,14 +277,12 @@ pub fn to_csv(d: &Dataset) -> Result<Vec<(&'static str, String)>, String> {
     let mut edges = vec![[":START_ID", ":END_ID", ":TYPE"]
         .iter()
         .map(|s| s.to_string())
-        .chain(EDGE_FIELDS[1..].iter().map(typed))
-        .chain(["share_pct:double".to_string()])
+        .chain(fields::columns(&fields::EDGE).map(|f| typed(f.name, f.ty)))
         .chain(edge_cols.iter().map(|(k, t)| format!("{k}:{}", t.neo4j())))
         .collect::<Vec<_>>()];
     for e in &d.edges {
         let mut row = vec![d.nodes[e.from].id.0.clone(), d.nodes[e.to].id.0.clone()];
         row.extend(edge_fields(e));
-        row.push(e.share_pct.map(|p| p.to_string()).unwrap_or_default());
         row.extend(
             edge_cols
                 .iter()
@@ -389,12 +366,19 @@ pub fn xml(s: &str) -> String {
 pub fn to_graphml(d: &Dataset) -> String {
     use std::fmt::Write as _;
     let (node_cols, edge_cols) = prop_columns(d);
-    let node_fixed: Vec<&str> = ["label"].into_iter().chain(NODE_FIELDS[1..].iter().copied()).collect();
-    let edge_fixed: Vec<&str> = ["type"].into_iter().chain(EDGE_FIELDS[1..].iter().copied()).collect();
+    let graphml_type = |ty| if ty == FieldType::Number { "double" } else { "string" };
+    let node_fixed: Vec<(&str, &str)> = [("label", "string")]
+        .into_iter()
+        .chain(fields::columns(&fields::NODE[1..]).map(|f| (f.name, graphml_type(f.ty))))
+        .collect();
+    let edge_fixed: Vec<(&str, &str)> = [("type", "string")]
+        .into_iter()
+        .chain(fields::columns(&fields::EDGE).map(|f| (f.name, graphml_type(f.ty))))
+        .collect();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n");
-    for k in &node_fixed {
-        let _ = writeln!(out, "  <key id=\"n_{k}\" for=\"node\" attr.name=\"{k}\" attr.type=\"string\"/>");
+    for (k, t) in &node_fixed {
+        let _ = writeln!(out, "  <key id=\"n_{k}\" for=\"node\" attr.name=\"{k}\" attr.type=\"{t}\"/>");
     }
     for (k, t) in &node_cols {
         let _ = writeln!(
@@ -404,13 +388,9 @@ pub fn to_graphml(d: &Dataset) -> String {
             t.graphml()
         );
     }
-    for k in &edge_fixed {
-        let _ = writeln!(out, "  <key id=\"e_{k}\" for=\"edge\" attr.name=\"{k}\" attr.type=\"string\"/>");
+    for (k, t) in &edge_fixed {
+        let _ = writeln!(out, "  <key id=\"e_{k}\" for=\"edge\" attr.name=\"{k}\" attr.type=\"{t}\"/>");
     }
-    let _ = writeln!(
-        out,
-        "  <key id=\"e_share_pct\" for=\"edge\" attr.name=\"share_pct\" attr.type=\"double\"/>"
-    );
     for (k, t) in &edge_cols {
         let _ = writeln!(
             out,
@@ -427,7 +407,7 @@ pub fn to_graphml(d: &Dataset) -> String {
     };
     for n in &d.nodes {
         let _ = writeln!(out, "    <node id=\"{}\">", xml(&n.id.0));
-        for (k, v) in node_fixed.iter().zip(node_fields(n)) {
+        for ((k, _), v) in node_fixed.iter().zip(node_fields(n)) {
             data(&mut out, format!("n_{k}"), &v);
         }
         for (k, v) in &n.props {
@@ -442,11 +422,8 @@ pub fn to_graphml(d: &Dataset) -> String {
             xml(&d.nodes[e.from].id.0),
             xml(&d.nodes[e.to].id.0)
         );
-        for (k, v) in edge_fixed.iter().zip(edge_fields(e)) {
+        for ((k, _), v) in edge_fixed.iter().zip(edge_fields(e)) {
             data(&mut out, format!("e_{k}"), &v);
-        }
-        if let Some(p) = e.share_pct {
-            data(&mut out, "e_share_pct".into(), &p.to_string());
         }
         for (k, v) in &e.more().props {
             data(&mut out, format!("e_{}", xml(k)), &text_of(v));

@@ -2,9 +2,9 @@
 //! export with typed columns, for Spark and any other engine that reads Parquet natively.
 //!
 //! The columns are the CSV export's, named without Neo4j's type suffixes: a node's `id`, `kind`
-//! (the CSV's `:LABEL`) and the model's fields ([`NODE_FIELDS`]), then one typed column per
+//! (the CSV's `:LABEL`) and the model's fields ([`fields::NODE`]), then one typed column per
 //! property; an edge's `from`, `to`, `rel` (`:START_ID`, `:END_ID`, `:TYPE`), the model's fields
-//! ([`EDGE_FIELDS`]) and `share_pct`, then `evidence` (the tier its sources give it: `primary`,
+//! ([`fields::EDGE`], in [`fields::columns`] order: `share_pct` last), then `evidence` (the tier its sources give it: `primary`,
 //! `secondary`, `weak`, or null when unverified; what `--min-tier` reads), then its properties.
 //! Lists are Parquet lists of strings, not `;`-joined text; an absent value is null, never "".
 //! Uncompressed, one row group per [`ROW_GROUP`] rows; same data, same bytes.
@@ -18,7 +18,8 @@ use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::{Type, TypePtr};
 
 use super::{prop_columns, ColType};
-use crate::model::{Dataset, Value, EDGE_FIELDS, LIST_FIELDS, NODE_FIELDS};
+use crate::fields::{self, Field, FieldType, FieldValue};
+use crate::model::{Dataset, Value};
 
 /// Rows per row group.
 const ROW_GROUP: usize = 1 << 18;
@@ -39,13 +40,29 @@ struct Column {
     values: Values,
 }
 
-fn opt(s: &Option<String>) -> Option<String> {
-    s.clone()
-}
-
-/// The strings of a list field.
-fn list<T: ToString>(items: &[T]) -> Option<Vec<String>> {
-    Some(items.iter().map(|i| i.to_string()).collect())
+/// A built-in field's column, one value per item.
+fn field_column<T>(f: &Field<T>, items: &[T]) -> Column {
+    let values = items.iter().map(|x| (f.get)(x));
+    let values = match f.ty {
+        FieldType::Strings => Values::List(
+            values
+                .map(|v| match v {
+                    FieldValue::Strings(l) => Some(l.iter().map(String::from).collect()),
+                    _ => None,
+                })
+                .collect(),
+        ),
+        FieldType::Number => Values::Double(
+            values.map(|v| if let FieldValue::Number(x) = v { Some(x) } else { None }).collect(),
+        ),
+        FieldType::Text | FieldType::Date if f.required => {
+            Values::Required(values.map(|v| v.text(";")).collect())
+        }
+        FieldType::Text | FieldType::Date => {
+            Values::Str(values.map(|v| (!v.is_null()).then(|| v.text(";"))).collect())
+        }
+    };
+    Column { name: f.name.to_string(), values }
 }
 
 /// A property column of type `t`, one value per row.
@@ -82,11 +99,12 @@ fn prop_column<'a>(name: &str, t: ColType, rows: impl Iterator<Item = Option<&'a
 /// columns cannot be exported: the error names it.
 pub fn to_parquet(d: &Dataset) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
     let (node_cols, edge_cols) = prop_columns(d);
-    let node_fixed: Vec<&str> = ["id", "kind"].into_iter().chain(NODE_FIELDS[1..].iter().copied()).collect();
+    let node_fixed: Vec<&str> =
+        ["id", "kind"].into_iter().chain(fields::columns(&fields::NODE[1..]).map(|f| f.name)).collect();
     let edge_fixed: Vec<&str> = ["from", "to", "rel"]
         .into_iter()
-        .chain(EDGE_FIELDS[1..].iter().copied())
-        .chain(["share_pct", "evidence"])
+        .chain(fields::columns(&fields::EDGE).map(|f| f.name))
+        .chain(["evidence"])
         .collect();
     for (props, fixed, what) in [(&node_cols, &node_fixed, "node"), (&edge_cols, &edge_fixed, "edge")] {
         if let Some(k) = props.keys().find(|k| fixed.contains(&k.as_str())) {
@@ -103,25 +121,7 @@ pub fn to_parquet(d: &Dataset) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
             values: Values::Required(n.iter().map(|n| n.kind.to_string()).collect()),
         },
     ];
-    for f in &NODE_FIELDS[1..] {
-        let values = match *f {
-            "name" => Values::Required(n.iter().map(|n| n.name.clone()).collect()),
-            "name_zh" => Values::Str(n.iter().map(|n| opt(&n.name_zh)).collect()),
-            "layer" => Values::Required(n.iter().map(|n| n.layer.to_string()).collect()),
-            "segment" => Values::Str(n.iter().map(|n| n.segment.as_ref().map(|s| s.to_string())).collect()),
-            "summary" => Values::Str(n.iter().map(|n| opt(&n.summary)).collect()),
-            "start" => Values::Str(n.iter().map(|n| opt(&n.start)).collect()),
-            "end" => Values::Str(n.iter().map(|n| opt(&n.end)).collect()),
-            "lifecycle" => Values::Str(n.iter().map(|n| n.lifecycle.map(|l| l.name().to_string())).collect()),
-            "aliases" => Values::List(n.iter().map(|n| list(&n.aliases)).collect()),
-            "tags" => Values::List(n.iter().map(|n| list(&n.tags)).collect()),
-            "sources" => Values::List(
-                n.iter().map(|n| list(&n.sources.iter().map(|s| &s.0).collect::<Vec<_>>())).collect(),
-            ),
-            other => return Err(format!("the Parquet export does not know the node field `{other}`")),
-        };
-        nodes.push(Column { name: f.to_string(), values });
-    }
+    nodes.extend(fields::columns(&fields::NODE[1..]).map(|f| field_column(f, n)));
     for (k, t) in &node_cols {
         nodes.push(prop_column(k, *t, n.iter().map(|n| n.props.get(k))));
     }
@@ -136,24 +136,11 @@ pub fn to_parquet(d: &Dataset) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
             values: Values::Required(e.iter().map(|e| e.rel.to_string()).collect()),
         },
     ];
-    for f in EDGE_FIELDS[1..].iter().chain(["share_pct", "evidence"].iter()) {
-        let values = match *f {
-            "share_of" => Values::Str(e.iter().map(|e| opt(&e.more().share_of)).collect()),
-            "as_of" => Values::Str(e.iter().map(|e| opt(&e.more().as_of)).collect()),
-            "since" => Values::Str(e.iter().map(|e| opt(&e.more().since)).collect()),
-            "until" => Values::Str(e.iter().map(|e| opt(&e.more().until)).collect()),
-            "status" => Values::Str(e.iter().map(|e| opt(&e.more().status)).collect()),
-            "confidence" => Values::Str(e.iter().map(|e| opt(&e.more().confidence)).collect()),
-            "note" => Values::Str(e.iter().map(|e| opt(&e.more().note)).collect()),
-            "sources" => Values::List(
-                e.iter().map(|e| list(&e.sources.iter().map(|s| &s.0).collect::<Vec<_>>())).collect(),
-            ),
-            "share_pct" => Values::Double(e.iter().map(|e| e.share_pct).collect()),
-            "evidence" => Values::Str(e.iter().map(|e| d.edge_tier(e).map(|t| t.to_string())).collect()),
-            other => return Err(format!("the Parquet export does not know the edge field `{other}`")),
-        };
-        edges.push(Column { name: f.to_string(), values });
-    }
+    edges.extend(fields::columns(&fields::EDGE).map(|f| field_column(f, e)));
+    edges.push(Column {
+        name: "evidence".into(),
+        values: Values::Str(e.iter().map(|e| d.edge_tier(e).map(|t| t.to_string())).collect()),
+    });
     for (k, t) in &edge_cols {
         edges.push(prop_column(k, *t, e.iter().map(|e| e.more().props.get(k))));
     }
@@ -176,7 +163,6 @@ pub fn to_parquet(d: &Dataset) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
         Column { name: "retrieved".into(), values: text(|s| s.retrieved.clone()) },
         Column { name: "kind".into(), values: Values::Required(s.iter().map(|s| s.kind.clone()).collect()) },
     ];
-    debug_assert!(LIST_FIELDS.iter().all(|f| NODE_FIELDS.contains(f) || EDGE_FIELDS.contains(f)));
     let file =
         |cols: &[Column], rows: usize| write(cols, rows).map_err(|e| format!("cannot encode Parquet: {e}"));
     Ok(vec![

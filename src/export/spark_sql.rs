@@ -34,17 +34,36 @@ use crate::model::{Day, Lifecycle, Schema, Supply, Tier};
 #[derive(Debug, Clone, PartialEq)]
 pub enum SparkQuery {
     /// Supply tiers from `start`, at most `depth` tiers.
-    Tiers { start: String, flow: Flow, depth: Option<usize> },
+    Tiers {
+        /// The start node.
+        start: String,
+        /// Upstream or downstream.
+        flow: Flow,
+        /// At most this many tiers.
+        depth: Option<usize>,
+    },
     /// The verdict on every dependant of `failed` when it loses the fraction `cut` of its output.
-    Impact { failed: String, cut: f64 },
+    Impact {
+        /// The node that fails.
+        failed: String,
+        /// The fraction of its output lost.
+        cut: f64,
+    },
     /// The length of the shortest path from `from` to `to`.
     Path {
+        /// The start node.
         from: String,
+        /// The end node.
         to: String,
+        /// Whether steps go from a node to its suppliers only.
         upstream: bool,
+        /// At most this many edges.
         max_len: Option<usize>,
+        /// Relations a step may follow (empty: any).
         rels: Vec<String>,
+        /// Nodes no path may pass through.
         avoid: Vec<String>,
+        /// Layers inner nodes must be in.
         layers: Vec<String>,
     },
     /// HHI, top-1 and top-3 share of each market's latest point.

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::fields::{self, Field, FieldValue};
 use crate::model::{Claim, Dataset, Lifecycle, PropType, Supply, Value};
 
 /// The files of a dataset folder, as (file name, contents).
@@ -119,21 +120,12 @@ fn nodes(d: &Dataset) -> String {
     out.push_str(HEADER);
     for n in &d.nodes {
         out.push_str("\n[[node]]\n");
-        field(&mut out, "id", &n.id.0);
-        field(&mut out, "kind", &n.kind);
-        field(&mut out, "layer", &n.layer);
-        opt(&mut out, "segment", &n.segment);
-        field(&mut out, "name", &n.name);
-        opt(&mut out, "name_zh", &n.name_zh);
-        list(&mut out, "aliases", &n.aliases);
-        opt(&mut out, "summary", &n.summary);
-        opt(&mut out, "start", &n.start);
-        opt(&mut out, "end", &n.end);
-        if let Some(l) = n.lifecycle {
-            field(&mut out, "lifecycle", l.name());
+        for name in fields::NODE_KEYS {
+            match fields::find(&fields::NODE, name) {
+                Some(f) => write_field(&mut out, f, (f.get)(n)),
+                None => field(&mut out, "kind", &n.kind),
+            }
         }
-        list(&mut out, "tags", &n.tags);
-        let _ = writeln!(out, "sources = {}", strings(n.sources.iter().map(|s| &s.0)));
         let props = n.props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         inline_table(&mut out, "props", &props);
         claims(&mut out, "node", &n.claims);
@@ -149,17 +141,9 @@ fn edges(d: &Dataset) -> String {
         field(&mut out, "from", &d.nodes[e.from].id.0);
         field(&mut out, "to", &d.nodes[e.to].id.0);
         field(&mut out, "rel", &e.rel);
-        let _ = writeln!(out, "sources = {}", strings(e.sources.iter().map(|s| &s.0)));
-        if let Some(p) = e.share_pct {
-            let _ = writeln!(out, "share_pct = {}", value(&Value::Float(p)));
+        for f in fields::edge_keys() {
+            write_field(&mut out, f, (f.get)(e));
         }
-        opt(&mut out, "share_of", &e.more().share_of);
-        opt(&mut out, "as_of", &e.more().as_of);
-        opt(&mut out, "since", &e.more().since);
-        opt(&mut out, "until", &e.more().until);
-        opt(&mut out, "status", &e.more().status);
-        opt(&mut out, "confidence", &e.more().confidence);
-        opt(&mut out, "note", &e.more().note);
         let props = e.more().props.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
         inline_table(&mut out, "props", &props);
         claims(&mut out, "edge", &e.more().claims);
@@ -205,6 +189,23 @@ fn claims(out: &mut String, table: &str, claims: &[Claim]) {
         let _ = writeln!(out, "value = {}", value(&c.value));
         let _ = writeln!(out, "sources = {}", strings(c.sources.iter().map(|s| &s.0)));
         opt(out, "note", &c.note);
+    }
+}
+
+/// A built-in field as a `key = value` line: nothing when absent, nor for an empty list unless the
+/// field is required.
+fn write_field<T>(out: &mut String, f: &Field<T>, v: FieldValue<'_>) {
+    match v {
+        FieldValue::Null => {}
+        FieldValue::Text(s) => field(out, f.name, s),
+        FieldValue::Number(x) => {
+            let _ = writeln!(out, "{} = {}", f.name, value(&Value::Float(x)));
+        }
+        FieldValue::Strings(l) => {
+            if f.required || l.iter().next().is_some() {
+                let _ = writeln!(out, "{} = {}", f.name, strings(l.iter()));
+            }
+        }
     }
 }
 

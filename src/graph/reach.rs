@@ -15,6 +15,7 @@ pub struct Reach<'g> {
 }
 
 impl<'g> Reach<'g> {
+    /// A counter over `g`, its bitset sized to the graph and clear.
     pub fn new(g: &'g KnowledgeGraph) -> Self {
         Reach { g, seen: vec![0; g.node_count().div_ceil(64)], queue: Vec::new() }
     }

@@ -10,6 +10,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, Texts};
+use crate::fields;
 use crate::load::raw::*;
 use crate::load::{check, LoadError, Loaded, Parts};
 
@@ -549,18 +550,19 @@ impl Reader {
         ) else {
             return None;
         };
-        let fixed =
-            ["name_zh", "segment", "summary", "start", "end", "lifecycle", "aliases", "tags", "sources"];
+        // One column per registry field, in its order (a new field fails to compile here).
+        let cols = fields::NODE.each_ref().map(|f| t.column(f.name, ""));
+        let [_, _, name_zh, _, segment, summary, start, end, lifecycle, aliases, tags, sources] = cols;
         let taken = [id, label, name, layer];
-        let props = (0..t.columns.len())
-            .filter(|i| !taken.contains(i) && !fixed.contains(&t.columns[*i].name.as_str()))
+        let props: Vec<usize> = (0..t.columns.len())
+            .filter(|i| !taken.contains(i) && fields::find(&fields::NODE, &t.columns[*i].name).is_none())
             .collect();
         let columns = NodeColumns {
             id,
             label,
             name,
             layer,
-            fixed: fixed.map(|c| t.column(c, "")),
+            fixed: [name_zh, segment, summary, start, end, lifecycle, aliases, tags, sources],
             props,
             columns: t.columns.clone(),
             types,
@@ -574,17 +576,18 @@ impl Reader {
         else {
             return None;
         };
-        let fixed =
-            ["share_of", "as_of", "since", "until", "status", "confidence", "note", "sources", "share_pct"];
+        // One column per registry field, in its order (a new field fails to compile here).
+        let cols = fields::EDGE.each_ref().map(|f| t.column(f.name, ""));
+        let [share_pct, share_of, as_of, since, until, status, confidence, note, sources] = cols;
         let taken = [from, to, rel];
-        let props = (0..t.columns.len())
-            .filter(|i| !taken.contains(i) && !fixed.contains(&t.columns[*i].name.as_str()))
+        let props: Vec<usize> = (0..t.columns.len())
+            .filter(|i| !taken.contains(i) && fields::find(&fields::EDGE, &t.columns[*i].name).is_none())
             .collect();
         let columns = EdgeColumns {
             from,
             to,
             rel,
-            fixed: fixed.map(|c| t.column(c, "")),
+            fixed: [share_of, as_of, since, until, status, confidence, note, sources, share_pct],
             props,
             columns: t.columns.clone(),
         };

@@ -15,14 +15,15 @@ use std::ops::Range;
 /// Deeper nesting than any dataset needs; the reader recurses once per level.
 pub const MAX_DEPTH: usize = 64;
 
+/// A parsed JSON value with the byte span it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Json {
-    pub span: Range<usize>,
-    pub value: JsonValue,
+    pub(crate) span: Range<usize>,
+    pub(crate) value: JsonValue,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonValue {
+pub(crate) enum JsonValue {
     Null,
     Bool(bool),
     /// The number as written: whether it is an integer depends on its text (`3` vs `3.0`).
@@ -34,7 +35,7 @@ pub enum JsonValue {
 }
 
 impl JsonValue {
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             JsonValue::Null => "null",
             JsonValue::Bool(_) => "a boolean",
@@ -49,8 +50,8 @@ impl JsonValue {
 /// A syntax error at a byte span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntaxError {
-    pub span: Range<usize>,
-    pub message: String,
+    pub(crate) span: Range<usize>,
+    pub(crate) message: String,
 }
 
 /// Parses one JSON document.

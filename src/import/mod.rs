@@ -13,6 +13,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, Texts};
+use crate::fields;
 use crate::load::raw::*;
 use crate::load::{article, check, LoadError, Loaded, Parts};
 
@@ -418,23 +419,7 @@ impl Reader {
     }
 
     fn node(&mut self, j: &Json) -> Option<Spanned<RawNode>> {
-        let fields = [
-            "id",
-            "kind",
-            "layer",
-            "segment",
-            "name",
-            "name_zh",
-            "aliases",
-            "summary",
-            "start",
-            "end",
-            "lifecycle",
-            "tags",
-            "sources",
-            "props",
-            "claims",
-        ];
+        let fields: Vec<&str> = fields::NODE_KEYS.into_iter().chain(["props", "claims"]).collect();
         let o = self.object(j, "node", &fields)?;
         let node = RawNode {
             id: self.req(&o, "id")?,
@@ -493,22 +478,9 @@ impl Reader {
     }
 
     fn edge(&mut self, j: &Json) -> Option<Spanned<RawEdge>> {
-        let fields = [
-            "from",
-            "to",
-            "rel",
-            "sources",
-            "share_pct",
-            "share_of",
-            "as_of",
-            "since",
-            "until",
-            "status",
-            "confidence",
-            "note",
-            "props",
-            "claims",
-        ];
+        let keys = fields::edge_keys().map(|f| f.name);
+        let fields: Vec<&str> =
+            ["from", "to", "rel"].into_iter().chain(keys).chain(["props", "claims"]).collect();
         let o = self.object(j, "edge", &fields)?;
         let share_pct = match o.get("share_pct") {
             None => None,

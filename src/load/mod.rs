@@ -33,12 +33,14 @@ pub enum LoadError {
 /// A dataset and the lint warnings found while loading it.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The validated dataset.
     pub dataset: Dataset,
+    /// Lint warnings (the data loads all the same).
     pub warnings: Vec<Diagnostic>,
 }
 
-pub const SCHEMA_FILE: &str = "schema.toml";
-pub const SOURCES_FILE: &str = "sources.toml";
+pub(crate) const SCHEMA_FILE: &str = "schema.toml";
+pub(crate) const SOURCES_FILE: &str = "sources.toml";
 
 const CONFIDENCES: &[&str] = &["reported", "estimated", UNVERIFIED];
 const STYLES: &[&str] = &["solid", "dashed", "dotted", "bold"];
@@ -172,7 +174,7 @@ impl Checker {
     }
 }
 
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 80
         && s.split('-').all(|part| {
@@ -180,7 +182,7 @@ pub fn is_slug(s: &str) -> bool {
         })
 }
 
-pub fn is_date(s: &str) -> bool {
+pub(crate) fn is_date(s: &str) -> bool {
     Day::first(s).is_some()
 }
 

@@ -46,7 +46,8 @@ pub(super) fn check_metrics(
                 Some("list the node kinds it may describe: kinds = [\"Token\"]".into());
         }
         let as_of = format!("{id}{AS_OF_SUFFIX}");
-        if NODE_FIELDS.contains(&id.as_str()) || NODE_FIELDS.contains(&as_of.as_str()) {
+        let is_node_field = |name: &str| crate::fields::find(&crate::fields::NODE, name).is_some();
+        if is_node_field(id) || is_node_field(&as_of) {
             ck.error(file, m.id.span(), format!("metric `{id}` has the name of a node field"));
         }
         for k in &m.kinds {

@@ -7,9 +7,8 @@ use super::ast::*;
 use super::value::Val;
 use super::QueryError;
 use crate::diag::suggestion;
+use crate::fields;
 use crate::graph::KnowledgeGraph;
-
-use crate::model::{EDGE_FIELDS, NODE_FIELDS};
 
 struct Checker<'a> {
     labels: Vec<&'a str>,
@@ -29,8 +28,12 @@ fn unknown(span: &Span, what: &str, name: &str, known: impl IntoIterator<Item = 
 
 pub fn check(g: &KnowledgeGraph, q: &Query, params: &BTreeMap<String, Val>) -> Result<(), QueryError> {
     let schema = &g.dataset.schema;
-    let mut props: BTreeSet<String> =
-        NODE_FIELDS.iter().chain(EDGE_FIELDS.iter()).map(|s| s.to_string()).collect();
+    let mut props: BTreeSet<String> = fields::NODE
+        .iter()
+        .map(|f| f.name)
+        .chain(fields::EDGE.iter().map(|f| f.name))
+        .map(String::from)
+        .collect();
     for k in &schema.kinds {
         props.extend(k.props.keys().cloned());
     }

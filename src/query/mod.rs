@@ -21,17 +21,18 @@ pub use value::Val;
 /// A query error pointing at a span of the query text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryError {
-    pub span: Range<usize>,
+    pub(crate) span: Range<usize>,
+    /// What is wrong.
     pub message: String,
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
 }
 
 impl QueryError {
-    pub fn new(span: Range<usize>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(span: Range<usize>, message: impl Into<String>) -> Self {
         QueryError { span, message: message.into(), help: None }
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }

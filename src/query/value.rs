@@ -5,24 +5,33 @@ use std::collections::BTreeMap;
 
 use crate::model::{EdgeIx, NodeIx};
 
+/// A query value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
+    /// Null.
     Null,
+    /// A boolean.
     Bool(bool),
+    /// An integer.
     Int(i64),
+    /// A float.
     Float(f64),
+    /// A string.
     Str(String),
+    /// A list.
     List(Vec<Val>),
     /// A map from `properties()`; keys sorted.
     Map(BTreeMap<String, Val>),
+    /// A node.
     Node(NodeIx),
+    /// A relationship.
     Rel(EdgeIx),
     /// Nodes and the relationships between them, in walking order.
     Path(Vec<NodeIx>, Vec<EdgeIx>),
 }
 
 impl Val {
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Val::Null => "null",
             Val::Bool(_) => "boolean",

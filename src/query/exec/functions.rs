@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::fields::{self, FieldValue};
 use crate::graph::KnowledgeGraph;
-use crate::model::{EdgeIx, NodeIx, Value, EDGE_FIELDS, NODE_FIELDS};
+use crate::model::{EdgeIx, NodeIx, Value};
 use crate::query::ast::*;
 use crate::query::value::Val;
 use crate::query::QueryError;
@@ -196,60 +197,43 @@ pub(super) fn from_value(v: &Value) -> Val {
     }
 }
 
-pub(super) fn opt_str(s: &Option<String>) -> Val {
-    s.as_ref().map_or(Val::Null, |s| Val::Str(s.clone()))
-}
-
-pub(super) fn strs(items: &[String]) -> Val {
-    Val::List(items.iter().map(|s| Val::Str(s.clone())).collect())
+/// A built-in field's value as a query value.
+fn field_val(v: FieldValue<'_>) -> Val {
+    match v {
+        FieldValue::Null => Val::Null,
+        FieldValue::Text(s) => Val::Str(s.to_string()),
+        FieldValue::Number(x) => Val::Float(x),
+        FieldValue::Strings(l) => Val::List(l.iter().map(|s| Val::Str(s.to_string())).collect()),
+    }
 }
 
 /// A node's property: its fields first, then its `props`; null when absent.
 pub fn node_prop(g: &KnowledgeGraph, n: NodeIx, key: &str) -> Val {
     let node = g.node(n);
-    match key {
-        "id" => Val::Str(node.id.0.clone()),
-        "name" => Val::Str(node.name.clone()),
-        "name_zh" => opt_str(&node.name_zh),
-        "layer" => Val::Str(node.layer.to_string()),
-        "segment" => node.segment.as_ref().map_or(Val::Null, |s| Val::Str(s.to_string())),
-        "summary" => opt_str(&node.summary),
-        "start" => opt_str(&node.start),
-        "end" => opt_str(&node.end),
-        "lifecycle" => node.lifecycle.map_or(Val::Null, |l| Val::Str(l.name().to_string())),
-        "aliases" => strs(&node.aliases),
-        "tags" => strs(&node.tags),
-        "sources" => Val::List(node.sources.iter().map(|s| Val::Str(s.0.to_string())).collect()),
-        other => node.props.get(other).map_or(Val::Null, from_value),
+    match fields::find(&fields::NODE, key) {
+        Some(f) => field_val((f.get)(node)),
+        None => node.props.get(key).map_or(Val::Null, from_value),
     }
 }
 
 /// A relationship's property: its fields first, then its `props`; null when absent.
 pub fn rel_prop(g: &KnowledgeGraph, e: EdgeIx, key: &str) -> Val {
     let edge = g.edge(e);
-    match key {
-        "share_pct" => edge.share_pct.map_or(Val::Null, Val::Float),
-        "share_of" => opt_str(&edge.more().share_of),
-        "as_of" => opt_str(&edge.more().as_of),
-        "since" => opt_str(&edge.more().since),
-        "until" => opt_str(&edge.more().until),
-        "confidence" => opt_str(&edge.more().confidence),
-        "status" => opt_str(&edge.more().status),
-        "note" => opt_str(&edge.more().note),
-        "sources" => Val::List(edge.sources.iter().map(|s| Val::Str(s.0.to_string())).collect()),
-        other => edge.more().props.get(other).map_or(Val::Null, from_value),
+    match fields::find(&fields::EDGE, key) {
+        Some(f) => field_val((f.get)(edge)),
+        None => edge.more().props.get(key).map_or(Val::Null, from_value),
     }
 }
 
 /// A node's non-null properties, the fields with its `props` (what `properties(n)` returns, and
 /// what the Cypher export writes on the node).
 pub(in crate::query) fn node_props(g: &KnowledgeGraph, n: NodeIx) -> BTreeMap<String, Val> {
-    let keys = NODE_FIELDS.iter().map(|k| k.to_string()).chain(g.node(n).props.keys().cloned());
+    let keys = fields::NODE.iter().map(|f| f.name.to_string()).chain(g.node(n).props.keys().cloned());
     keys.filter_map(|k| Some(node_prop(g, n, &k)).filter(|v| *v != Val::Null).map(|v| (k, v))).collect()
 }
 
 /// A relationship's non-null properties.
 pub(in crate::query) fn rel_props(g: &KnowledgeGraph, e: EdgeIx) -> BTreeMap<String, Val> {
-    let keys = EDGE_FIELDS.iter().map(|k| k.to_string()).chain(g.edge(e).more().props.keys().cloned());
+    let keys = fields::EDGE.iter().map(|f| f.name.to_string()).chain(g.edge(e).more().props.keys().cloned());
     keys.filter_map(|k| Some(rel_prop(g, e, &k)).filter(|v| *v != Val::Null).map(|v| (k, v))).collect()
 }

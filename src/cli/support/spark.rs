@@ -2,7 +2,7 @@
 //! instead of answering, print the Spark SQL script that answers the same question over the
 //! Parquet export (see `export::to_spark_sql` and docs/spark.md).
 
-use super::{write_stdout, Ctx, Result};
+use crate::cli::{write_stdout, Ctx, Result};
 use crate::export::{to_spark_sql, SparkQuery, When};
 
 /// What an analytic prints instead of its answer.

@@ -1,6 +1,6 @@
 //! The selection flags shared by `export` and `render`, and turning them into diagram text.
 
-use super::{CliError, Ctx, Result};
+use crate::cli::{CliError, Ctx, Result};
 use crate::diagram::{self, Focus, Reach, Selection};
 use crate::graph::Dir;
 

@@ -14,17 +14,17 @@ use crate::table::Output;
 
 /// What every command gets: the graph and how to print.
 pub struct Ctx {
-    pub graph: KnowledgeGraph,
-    pub texts: Texts,
-    pub warnings: Vec<Diagnostic>,
-    pub(super) format: Format,
-    pub(super) style: Style,
+    pub(crate) graph: KnowledgeGraph,
+    pub(crate) texts: Texts,
+    pub(crate) warnings: Vec<Diagnostic>,
+    pub(in crate::cli) format: Format,
+    pub(in crate::cli) style: Style,
     /// The day the graph is viewed on (`--as-of`, or the data's today for analytics).
-    pub(super) day: Option<Day>,
+    pub(in crate::cli) day: Option<Day>,
     /// Whether that day was asked for (`--as-of`) rather than the data's today.
-    pub(super) as_of: bool,
+    pub(in crate::cli) as_of: bool,
     /// The evidence policy the analytics follow (`--min-tier`, `--include-unverified`).
-    pub(super) policy: Policy,
+    pub(in crate::cli) policy: Policy,
 }
 
 impl Ctx {
@@ -38,7 +38,7 @@ impl Ctx {
         self.graph.resolve(input).map_err(|e| self.resolve_error(e))
     }
 
-    pub(super) fn resolve_error(&self, e: ResolveError) -> CliError {
+    pub(in crate::cli) fn resolve_error(&self, e: ResolveError) -> CliError {
         let g = &self.graph;
         let describe = |ix: &NodeIx| {
             let n = g.node(*ix);
@@ -99,7 +99,7 @@ impl Ctx {
         }
     }
 
-    pub(super) fn emit(&self, output: &Output) -> Result<()> {
+    pub(in crate::cli) fn emit(&self, output: &Output) -> Result<()> {
         write_stdout(render(output, self.format, self.style).as_bytes())
     }
 }
@@ -110,7 +110,7 @@ pub fn note(text: &str) {
 }
 
 /// Says on standard error which edges an analysis left out, and the flag that brings them back.
-pub(super) fn note_left_out(left_out: LeftOut, policy: Policy) {
+pub(in crate::cli) fn note_left_out(left_out: LeftOut, policy: Policy) {
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     if left_out.unverified > 0 {
         let n = left_out.unverified;
@@ -127,7 +127,7 @@ pub(super) fn note_left_out(left_out: LeftOut, policy: Policy) {
 }
 
 /// The width of the terminal on standard output: what the terminal says, else `COLUMNS`, else 120.
-pub(super) fn terminal_width() -> Option<u16> {
+pub(in crate::cli) fn terminal_width() -> Option<u16> {
     let asked = crossterm::terminal::size().ok().map(|(w, _)| w).filter(|w| *w > 0);
     asked.or_else(|| std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())).or(Some(120))
 }

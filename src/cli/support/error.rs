@@ -11,7 +11,7 @@ pub enum Exit {
 }
 
 impl Exit {
-    pub fn code(self) -> u8 {
+    pub(crate) fn code(self) -> u8 {
         match self {
             Exit::BadInput => 2,
             Exit::Failure => 1,
@@ -22,8 +22,8 @@ impl Exit {
 /// A failure to report: the full text for standard error and its kind.
 #[derive(Debug)]
 pub struct CliError {
-    pub exit: Exit,
-    pub text: String,
+    pub(crate) exit: Exit,
+    pub(crate) text: String,
 }
 
 impl CliError {
@@ -42,10 +42,11 @@ impl CliError {
         CliError { exit: Exit::Failure, text: format!("error: {}\n", message.as_ref()) }
     }
 
-    pub fn with_help(mut self, help: &str) -> Self {
+    pub(crate) fn with_help(mut self, help: &str) -> Self {
         self.text.push_str(&format!("  = help: {help}\n"));
         self
     }
 }
 
+/// A command's result.
 pub type Result<T> = std::result::Result<T, CliError>;

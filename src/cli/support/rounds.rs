@@ -34,7 +34,7 @@ fn money_in<'a>(
 }
 
 /// The sections `show` adds for node `ix` whose incoming edges are `inc`.
-pub(super) fn sections(g: &KnowledgeGraph, ix: NodeIx, inc: &[(EdgeIx, NodeIx)]) -> Vec<Section> {
+pub(in crate::cli) fn sections(g: &KnowledgeGraph, ix: NodeIx, inc: &[(EdgeIx, NodeIx)]) -> Vec<Section> {
     let mut out = Vec::new();
     if g.node(ix).kind == ROUND {
         let mut investors: Vec<(bool, &str, EdgeIx, NodeIx)> = money_in(g, inc)

@@ -1,6 +1,7 @@
 //! The disputed-claims table, shared by `check --claims` (every claim) and `show` (the claims
 //! about one node and its edges): who says what, next to the value the data records.
 
+use crate::fields;
 use crate::graph::KnowledgeGraph;
 use crate::model::{Claim, Edge, Node, NodeIx};
 use crate::table::{Cell, Table};
@@ -38,26 +39,16 @@ fn push(t: &mut Table, subject: &str, claims: &[Claim], recorded: impl Fn(&str) 
 
 /// The value a node records for a field or property, to set beside a claim about it.
 fn node_recorded(n: &Node, prop: &str) -> Cell {
-    match prop {
-        "name" => (&n.name).into(),
-        "name_zh" => n.name_zh.as_ref().into(),
-        "summary" => n.summary.as_ref().into(),
-        "start" => n.start.as_ref().into(),
-        "end" => n.end.as_ref().into(),
-        other => n.props.get(other).map(Cell::from).unwrap_or(Cell::Null),
+    match fields::find(&fields::NODE, prop) {
+        Some(f) => (f.get)(n).into(),
+        None => n.props.get(prop).map(Cell::from).unwrap_or(Cell::Null),
     }
 }
 
 /// The value an edge records for a field or property, to set beside a claim about it.
 fn recorded(e: &Edge, prop: &str) -> Cell {
-    match prop {
-        "share_pct" => e.share_pct.into(),
-        "share_of" => e.more().share_of.as_ref().into(),
-        "as_of" => e.more().as_of.as_ref().into(),
-        "since" => e.more().since.as_ref().into(),
-        "until" => e.more().until.as_ref().into(),
-        "confidence" => e.more().confidence.as_ref().into(),
-        "status" => e.more().status.as_ref().into(),
-        other => e.more().props.get(other).map(Cell::from).unwrap_or(Cell::Null),
+    match fields::find(&fields::EDGE, prop) {
+        Some(f) => (f.get)(e).into(),
+        None => e.more().props.get(prop).map(Cell::from).unwrap_or(Cell::Null),
     }
 }

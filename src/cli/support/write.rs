@@ -9,7 +9,7 @@ use super::open::{stamp, CACHE_FILE};
 use crate::model::Dataset;
 
 /// Writes to standard output; a closed pipe (`aikg list | head`) is a success.
-pub(super) fn write_stdout(bytes: &[u8]) -> Result<()> {
+pub(in crate::cli) fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|_| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {

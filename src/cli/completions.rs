@@ -1,30 +1,21 @@
-//! `aikg completions SHELL` and `aikg man`: a completion script and a man page, both generated from
-//! the clap definitions, so they never drift from the commands.
+//! `aikg completions SHELL`: a completion script generated from the clap definitions, so it never
+//! drifts from the commands (as `aikg man`'s page does not; see `man.rs`).
 
 use clap::CommandFactory;
 
-use super::{write_stdout, Cli, CliError, Result};
+use super::{write_stdout, Cli, Result};
 
 #[derive(Debug, clap::Args)]
-pub struct CompletionArgs {
+pub struct Args {
     /// The shell: bash, zsh, fish, powershell or elvish
     #[arg(value_enum)]
     shell: clap_complete::Shell,
 }
 
 /// Prints the completion script for a shell, e.g. `aikg completions bash > /etc/bash_completion.d/aikg`.
-pub fn completions(args: CompletionArgs) -> Result<()> {
+pub fn run(args: Args) -> Result<()> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "aikg", &mut out);
-    write_stdout(&out)
-}
-
-/// Prints the man page in roff, e.g. `aikg man > aikg.1 && man ./aikg.1`.
-pub fn man() -> Result<()> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut out)
-        .map_err(|e| CliError::failure(format!("cannot render the man page: {e}")))?;
     write_stdout(&out)
 }
 

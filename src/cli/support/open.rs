@@ -10,10 +10,10 @@ use crate::load::{load, LoadError, Loaded};
 use crate::model::Dataset;
 
 /// A loaded dataset, with the texts and warnings when it was read from text (not from a cache).
-pub(super) struct Opened {
-    pub(super) dataset: Dataset,
-    pub(super) texts: Texts,
-    pub(super) warnings: Vec<Diagnostic>,
+pub(in crate::cli) struct Opened {
+    pub(in crate::cli) dataset: Dataset,
+    pub(in crate::cli) texts: Texts,
+    pub(in crate::cli) warnings: Vec<Diagnostic>,
 }
 
 /// The name of the binary cache in a dataset folder.
@@ -22,7 +22,7 @@ pub const CACHE_FILE: &str = "aikg.cache";
 /// Opens the built-in dataset or the folder `dir`, from the binary cache when `cached` allows it
 /// and the cache is current. A folder whose cache is stale gets a fresh one; a folder without a
 /// cache (a hand-edited dataset) is not written to.
-pub(super) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
+pub(in crate::cli) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
     let from_text = |dataset| Opened { dataset, texts: Texts::default(), warnings: Vec::new() };
     let Some(dir) = dir else {
         if let Some(d) = cached.then(|| crate::cache::decode(crate::embedded::CACHE, b"built-in")).flatten() {
@@ -97,7 +97,7 @@ pub(crate) fn read_texts(paths: &[PathBuf]) -> Result<Texts> {
 
 /// Reads a file a person named: a missing file is bad input (exit 2), any other failure to read
 /// it is not (exit 1); text that is not UTF-8 is a located error at its first bad byte.
-pub(super) fn read_text(path: &Path) -> Result<String> {
+pub(in crate::cli) fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| {
         let err = format!("cannot read `{}`: {e}", path.display());
         if e.kind() == std::io::ErrorKind::NotFound {
@@ -135,7 +135,7 @@ pub(crate) fn load_error(e: LoadError, texts: &Texts, dir: Option<&Path>) -> Cli
     }
 }
 
-pub(super) fn render_diags(diags: &[Diagnostic], texts: &Texts) -> String {
+pub(in crate::cli) fn render_diags(diags: &[Diagnostic], texts: &Texts) -> String {
     diags
         .iter()
         .map(|d| {

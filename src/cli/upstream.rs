@@ -1,4 +1,4 @@
-//! `aikg upstream NODE` / `aikg downstream NODE`: supply tiers. Tier 1 is a direct supplier (or
+//! `aikg upstream NODE`: supply tiers (and, in `tiers`, the walk `aikg downstream` shares). Tier 1 is a direct supplier (or
 //! customer), tier 2 one step further, and so on; each node is listed once, at its lowest tier,
 //! with the relation and the node through which it was reached.
 //!
@@ -25,16 +25,21 @@ pub struct Args {
     timeless: bool,
     /// Print the query that answers this elsewhere instead of answering
     #[arg(long = "as", value_enum, value_name = "LANGUAGE")]
-    as_: Option<super::spark::As>,
+    as_: Option<super::support::spark::As>,
 }
 
-pub fn run(ctx: &Ctx, args: Args, flow: Flow) -> Result<()> {
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    tiers(ctx, args, Flow::Upstream)
+}
+
+/// The tiers from a node either way: `upstream` and `downstream` both answer with it.
+pub(super) fn tiers(ctx: &Ctx, args: Args, flow: Flow) -> Result<()> {
     let g = &ctx.graph;
     let start = ctx.node(&args.node)?;
     let depth = args.depth.map(|d| d as usize);
     if args.as_.is_some() {
         let start = g.node(start).id.0.clone();
-        return super::spark::print(ctx, &SparkQuery::Tiers { start, flow, depth }, args.timeless);
+        return super::support::spark::print(ctx, &SparkQuery::Tiers { start, flow, depth }, args.timeless);
     }
     let today = if args.timeless { None } else { ctx.day() };
     let (day, reached, spared) = match (flow, today) {
