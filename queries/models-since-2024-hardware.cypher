@@ -4,4 +4,4 @@ WHERE m.start >= '2024'
 OPTIONAL MATCH (m)-[:TRAINED_ON]->(hw)
 WITH lab, m, hw ORDER BY hw.id
 RETURN m.start AS released, m.id AS model, lab.id AS lab, m.params AS params, collect(hw.id) AS trained_on
-ORDER BY released, model
+ORDER BY released, model, lab

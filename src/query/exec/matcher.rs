@@ -17,6 +17,8 @@ impl Exec<'_> {
         scope: &[String],
     ) -> Result<Vec<Env>, QueryError> {
         let (pushed, rest) = plan::push_down(patterns, filter, scope);
+        // One bound on the partial matches of a MATCH, whatever it produces.
+        self.partial.set(0);
         let saved = self.set_pushed(std::rc::Rc::new(pushed));
         let r = self.match_rows(rows, optional, patterns, &rest, budget);
         self.set_pushed(saved);
@@ -264,11 +266,19 @@ impl Exec<'_> {
         if grown % 4096 == 0 {
             self.check_time(&p.span)?;
         }
-        if (self.tally.get().is_some() || streaming) && (hi + 1 < p.nodes.len() || lo > 0) {
+        // Partial matches are bounded in every mode, so that a long chain with no match (a
+        // 300-hop pattern over a graph without such paths) fails within seconds.
+        if hi + 1 < p.nodes.len() || lo > 0 {
             let n = self.partial.get() + 1;
             self.partial.set(n);
             if n > MAX_PARTIAL {
-                let what = if streaming { "aggregating over" } else { "counting" };
+                let what = if streaming {
+                    "aggregating over"
+                } else if self.tally.get().is_some() {
+                    "counting"
+                } else {
+                    "matching"
+                };
                 return Err(QueryError::new(
                     p.span.clone(),
                     format!("{what} this pattern takes more than {MAX_PARTIAL} partial matches"),

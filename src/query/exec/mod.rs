@@ -26,8 +26,9 @@ pub(super) use functions::{node_props, rel_props};
 /// Intermediate rows allowed before a query is stopped.
 pub const MAX_ROWS: usize = 1_000_000;
 
-/// Partial matches a count may grow before it is stopped (counting keeps no rows, so the row cap
-/// does not bound it; this does, to a few seconds of work).
+/// Partial matches one MATCH may grow before it is stopped, in every mode (counting and grouping
+/// keep no rows, so the row cap does not bound them; a long chain may find no match at all): a
+/// few seconds of work.
 pub const MAX_PARTIAL: u64 = 10 * MAX_ROWS as u64;
 
 pub struct Exec<'g> {
@@ -44,7 +45,7 @@ pub struct Exec<'g> {
     pushed: RefCell<std::rc::Rc<plan::Pushed>>,
     /// Counting instead of collecting: the matches the pattern being counted has had so far.
     tally: std::cell::Cell<Option<u64>>,
-    /// Partial matches grown while counting (bounded by [`MAX_PARTIAL`]).
+    /// Partial matches the current MATCH has grown (bounded by [`MAX_PARTIAL`]).
     partial: std::cell::Cell<u64>,
     /// Steps of pattern growth so far, in any mode (the time is checked every 4096).
     grown: std::cell::Cell<u64>,
