@@ -135,7 +135,10 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
         let p = cumulative.partition_point(|&c| c <= at);
         let (rel, a, b) = patterns[p];
         let (from, to) = (pick(&mut rng, a), pick(&mut rng, b));
-        if from == to || !seen.insert((from, to, p)) {
+        // Acquisitions run from a lower node number to a higher one, so that no node ends up
+        // owning its own owner (real ownership has no loops).
+        let backwards = rel.as_str() == crate::analysis::time::ACQUIRED && from > to;
+        if from == to || backwards || !seen.insert((from, to, p)) {
             misses += 1;
             // Far more misses than edges means the space of distinct edges is nearly full.
             if misses > 100 + 20 * edges {

@@ -241,8 +241,12 @@ pub fn as_of(mut d: Dataset, day: Day) -> Dataset {
             _ => false,
         })
         .collect();
-    let keep_node: Vec<bool> =
-        (0..d.nodes.len()).map(|ix| exists(&d, ix, day) && !owners.contains_key(&ix)).collect();
+    // A node owned by another is gone into its owner, unless it is itself some node's owner in the
+    // end (data with a loop of acquisitions: its ends are owned by each other).
+    let tops: std::collections::BTreeSet<NodeIx> = owners.values().copied().collect();
+    let keep_node: Vec<bool> = (0..d.nodes.len())
+        .map(|ix| exists(&d, ix, day) && (!owners.contains_key(&ix) || tops.contains(&ix)))
+        .collect();
     let mut new_ix = vec![usize::MAX; d.nodes.len()];
     let mut next = 0;
     for (ix, keep) in keep_node.iter().enumerate() {
