@@ -538,6 +538,9 @@ pub struct Edge {
     pub extra: Option<Box<EdgeMore>>,
 }
 
+/// The relation that makes one node part of another from its date.
+pub const ACQUIRED: &str = "ACQUIRED";
+
 /// The optional fields of an edge.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EdgeMore {

@@ -179,8 +179,7 @@ pub fn owners(d: &Dataset, day: Day) -> FastMap<NodeIx, NodeIx> {
     resolved.into_iter().collect()
 }
 
-/// The relation that makes one node part of another from its date.
-pub const ACQUIRED: &str = "ACQUIRED";
+pub use crate::model::ACQUIRED;
 
 /// Edge `e` on `day` with its ends taken over by their owners: the (from, to) it joins, if it
 /// holds then, both ends exist (an acquired node through its owner) and they differ.

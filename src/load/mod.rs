@@ -713,6 +713,7 @@ fn check_graph(
     }
 
     duplicate_edges(ck, &edges, &edge_at, &nodes, &line_of);
+    acquisition_loops(ck, &edges, &edge_at, &nodes);
 
     let prices = price::check_prices(ck, files, &index, &nodes, &sources, &schema);
     price::check_training_chips(ck, &index, &nodes, &node_spans);
@@ -779,6 +780,63 @@ fn duplicate_edges(
             "first defined at {}:{}; give one an `as_of` date if both figures stand",
             origin.file, origin.line
         ));
+    }
+}
+
+/// A warning at each `ACQUIRED` edge that closes a loop of acquisitions (a company that, through
+/// a chain of acquisitions, acquired its own acquirer). The dated views cut such a loop short,
+/// so an answer still comes out, but whichever company owns the other is then arbitrary.
+fn acquisition_loops(ck: &mut Checker, edges: &[Edge], at: &[(usize, usize, Range<usize>)], nodes: &[Node]) {
+    let mut acquired: FastMap<NodeIx, Vec<usize>> = FastMap::default();
+    for (i, e) in edges.iter().enumerate().filter(|(_, e)| e.rel == ACQUIRED) {
+        acquired.entry(e.from).or_default().push(i);
+    }
+    if acquired.is_empty() {
+        return;
+    }
+    // Depth-first search from each acquirer in file order: 1 = on the current chain, 2 = done.
+    let mut state = vec![0u8; nodes.len()];
+    let mut starts: Vec<NodeIx> = acquired.keys().copied().collect();
+    starts.sort_unstable();
+    for start in starts {
+        if state[start] != 0 {
+            continue;
+        }
+        // The chain: each node with the position of its next edge to follow, and the edge that
+        // reached it.
+        let mut chain: Vec<(NodeIx, usize, Option<usize>)> = vec![(start, 0, None)];
+        state[start] = 1;
+        while let Some(&mut (node, ref mut next, _)) = chain.last_mut() {
+            let Some(&edge) = acquired.get(&node).and_then(|out| out.get(*next)) else {
+                state[node] = 2;
+                chain.pop();
+                continue;
+            };
+            *next += 1;
+            let to = edges[edge].to;
+            match state[to] {
+                0 => {
+                    state[to] = 1;
+                    chain.push((to, 0, Some(edge)));
+                }
+                1 => {
+                    let from = chain.iter().position(|&(n, _, _)| n == to).unwrap_or(0);
+                    let names: Vec<&str> = chain[from..]
+                        .iter()
+                        .map(|&(n, _, _)| nodes[n].id.0.as_str())
+                        .chain([nodes[to].id.0.as_str()])
+                        .collect();
+                    let (file, _, rel_span) = &at[edge];
+                    let msg = format!("acquisitions form a loop: {}", names.join(" -> "));
+                    ck.diags.push(
+                        Diagnostic::warning(*file, rel_span.clone(), msg).with_help(
+                            "a company cannot own its own owner; check the directions and the dates",
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
     }
 }
 
