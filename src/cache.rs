@@ -9,11 +9,18 @@
 //!
 //! `encode` and `decode` are pure; `cli` decides where the bytes live.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use crate::model::*;
 
-const MAGIC: &[u8; 8] = b"AIKGBIN\x05";
+const MAGIC: &[u8; 8] = b"AIKGBIN\x06";
+
+/// What opening a dataset would otherwise compute, stored with it and checked against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// The node indices sorted by node id.
+    pub by_id: Vec<u32>,
+}
 
 /// The dataset as cache bytes, for files described by `stamp`.
 pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
@@ -101,6 +108,10 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         w.ids(&o.sources);
         w.opt(&o.note);
     }
+    let mut by_id: Vec<u32> = (0..d.nodes.len() as u32).collect();
+    by_id.sort_unstable_by(|a, b| d.nodes[*a as usize].id.cmp(&d.nodes[*b as usize].id));
+    w.len(by_id.len());
+    by_id.iter().for_each(|ix| w.out.extend_from_slice(&ix.to_le_bytes()));
     // The names table goes before the payload that refers to it by number.
     let mut body = Writer::new();
     body.len(w.table.len());
@@ -117,12 +128,18 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
 
 /// The dataset in `bytes`, if they are a cache this version wrote for `stamp`.
 pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
-    let mut r = Reader { bytes: bytes.strip_prefix(MAGIC)?, at: 0, last_file: None, names: Vec::new() };
+    decode_indexed(bytes, stamp).map(|(d, _)| d)
+}
+
+/// The dataset in `bytes` and its stored [`Index`], if they are a cache this version wrote for
+/// `stamp`.
+pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
+    let mut r = Reader::new(bytes.strip_prefix(MAGIC)?);
     if r.str()? != env!("CARGO_PKG_VERSION") || r.bytes()? != stamp {
         return None;
     }
     let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    let mut r = Reader { bytes: &r.bytes[r.at..], at: 0, last_file: None, names: Vec::new() };
+    let mut r = Reader::new(&r.bytes[r.at..]);
     if checksum(r.bytes) != sum {
         return None;
     }
@@ -131,6 +148,13 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
         r.names.push(Sym::from(name));
     }
     let schema = decode_schema(&mut r)?;
+    // Which names of the table are a kind, a layer, a relation: the invariants the rest of the
+    // program indexes by without checking, so that even a forged cache cannot cause a panic (the
+    // checksum already catches damage).
+    let is = |ids: Vec<&str>| -> Vec<bool> { r.names.iter().map(|n| ids.contains(&n.as_str())).collect() };
+    let is_kind = is(schema.kinds.iter().map(|k| k.id.as_str()).collect());
+    let is_layer = is(schema.layers.iter().map(|l| l.id.as_str()).collect());
+    let is_rel = is(schema.relations.iter().map(|r| r.id.as_str()).collect());
     let mut sources = BTreeMap::new();
     for _ in 0..r.len()? {
         let id = SourceId(r.sym()?);
@@ -152,8 +176,8 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
     for _ in 0..node_count {
         nodes.push(Node {
             id: NodeId(r.string()?),
-            kind: r.sym()?,
-            layer: r.sym()?,
+            kind: r.sym_in(&is_kind)?,
+            layer: r.sym_in(&is_layer)?,
             segment: r.opt_sym()?,
             name: r.string()?,
             name_zh: r.opt()?,
@@ -166,7 +190,7 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
                 b => Some(*Lifecycle::ALL.get(usize::from(b - 1))?),
             },
             tags: r.strs()?,
-            sources: r.ids()?,
+            sources: r.cites()?,
             props: r.props()?,
             claims: r.claims()?,
             origin: r.origin()?,
@@ -177,8 +201,11 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
     for _ in 0..edge_count {
         let from = r.len()?;
         let to = r.len()?;
-        let rel = r.sym()?;
-        let sources = r.ids()?;
+        if from >= node_count || to >= node_count {
+            return None;
+        }
+        let rel = r.sym_in(&is_rel)?;
+        let sources = r.cites()?;
         let share_pct = match r.byte()? {
             0 => None,
             1 => Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?)),
@@ -231,24 +258,28 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
             note: r.opt()?,
         });
     }
+    if r.len()? != node_count {
+        return None;
+    }
+    let by_id: Vec<u32> = r
+        .take(node_count.checked_mul(4)?)?
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
     if r.at != r.bytes.len() {
         return None;
     }
-    let d = Dataset { schema, sources, nodes, edges, prices, observations };
-    consistent(&d).then_some(d)
-}
-
-/// The invariants the rest of the program indexes by without checking: endpoints are nodes,
-/// names are in the schema. The checksum already catches damage; this keeps even a forged cache
-/// from causing a panic.
-fn consistent(d: &Dataset) -> bool {
-    let kinds: HashSet<&str> = d.schema.kinds.iter().map(|k| k.id.as_str()).collect();
-    let layers: HashSet<&str> = d.schema.layers.iter().map(|l| l.id.as_str()).collect();
-    let rels: HashSet<&str> = d.schema.relations.iter().map(|r| r.id.as_str()).collect();
-    d.nodes.iter().all(|n| kinds.contains(n.kind.as_str()) && layers.contains(n.layer.as_str()))
-        && d.edges
-            .iter()
-            .all(|e| e.from < d.nodes.len() && e.to < d.nodes.len() && rels.contains(e.rel.as_str()))
+    // The index is a permutation of the nodes in strictly increasing id order.
+    let mut seen = vec![false; node_count];
+    for &ix in &by_id {
+        if std::mem::replace(seen.get_mut(ix as usize)?, true) {
+            return None;
+        }
+    }
+    if by_id.windows(2).any(|w| nodes[w[0] as usize].id >= nodes[w[1] as usize].id) {
+        return None;
+    }
+    Some((Dataset { schema, sources, nodes, edges, prices, observations }, Index { by_id }))
 }
 
 fn encode_schema(w: &mut Writer, s: &Schema) {
@@ -488,9 +519,14 @@ struct Reader<'a> {
     last_file: Option<std::sync::Arc<str>>,
     /// The names table.
     names: Vec<Sym>,
+    /// The last list of sources read, as bytes and as read: the next item usually cites the same.
+    last_cites: Option<(&'a [u8], Cites)>,
 }
 
 impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, at: 0, last_file: None, names: Vec::new(), last_cites: None }
+    }
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
         let slice = self.bytes.get(self.at..end)?;
@@ -543,6 +579,31 @@ impl<'a> Reader<'a> {
     fn sym(&mut self) -> Option<Sym> {
         let ix = self.len()?;
         self.names.get(ix).cloned()
+    }
+    /// A name of the table that `allowed` (indexed like the table) admits.
+    fn sym_in(&mut self, allowed: &[bool]) -> Option<Sym> {
+        let ix = self.len()?;
+        allowed.get(ix).copied().unwrap_or(false).then(|| self.names.get(ix).cloned()).flatten()
+    }
+    /// The sources an item cites, sharing one copy with the item before when it cites the same.
+    fn cites(&mut self) -> Option<Cites> {
+        let start = self.at;
+        for _ in 0..self.count()? {
+            self.len()?;
+        }
+        let raw = self.bytes.get(start..self.at)?;
+        if let Some((last, cites)) = &self.last_cites {
+            if *last == raw {
+                return Some(cites.clone());
+            }
+        }
+        let mut again = Reader::new(raw);
+        again.names = std::mem::take(&mut self.names);
+        let ids = again.ids();
+        self.names = again.names;
+        let cites: Cites = ids?.into();
+        self.last_cites = Some((raw, cites.clone()));
+        Some(cites)
     }
     fn opt_sym(&mut self) -> Option<Option<Sym>> {
         match self.byte()? {

@@ -79,6 +79,8 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
     }
 
     let source = SourceId("aikg-gen".into());
+    // Every generated item cites the one source: one shared list.
+    let cites: Cites = vec![source.clone()].into();
     let mut out_nodes = Vec::with_capacity(nodes);
     let generated: std::sync::Arc<str> = "generated".into();
     let mut first_of = Vec::with_capacity(classes.len());
@@ -105,7 +107,7 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
                 end: None,
                 lifecycle: None,
                 tags: Vec::new(),
-                sources: vec![source.clone()],
+                sources: cites.clone(),
                 props: BTreeMap::new(),
                 claims: Vec::new(),
                 origin: Origin { file: generated.clone(), line: 0 },
@@ -150,7 +152,7 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
             from,
             to,
             rel: rel.clone(),
-            sources: vec![source.clone()],
+            sources: cites.clone(),
             share_pct: None,
             extra: None,
         });

@@ -140,6 +140,15 @@ impl Interner {
     }
 }
 
+/// The sources an item cites. Shared: most items of a large dataset cite the same few lists,
+/// and the cache hands every item with the same list one copy.
+pub type Cites = Arc<[SourceId]>;
+
+/// Serializes [`Cites`] as a list (serde's `rc` feature is not on).
+fn ser_cites<S: serde::Serializer>(c: &Cites, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(c.iter())
+}
+
 /// A node id: a lowercase kebab slug, unique in the dataset.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -515,7 +524,8 @@ pub struct Node {
     /// Overrides its kind's lifecycle.
     pub lifecycle: Option<Lifecycle>,
     pub(crate) tags: Vec<String>,
-    pub(crate) sources: Vec<SourceId>,
+    #[serde(serialize_with = "ser_cites")]
+    pub(crate) sources: Cites,
     /// Its kind's properties and its metrics' standing values.
     pub props: BTreeMap<String, Value>,
     /// Disputed values, attributed to their sources.
@@ -532,7 +542,7 @@ pub struct Edge {
     pub(crate) from: NodeIx,
     pub(crate) to: NodeIx,
     pub(crate) rel: Sym,
-    pub(crate) sources: Vec<SourceId>,
+    pub(crate) sources: Cites,
     pub(crate) share_pct: Option<f64>,
     /// `None` when every optional field is empty; read through [`Edge::more`].
     pub extra: Option<Box<EdgeMore>>,
@@ -693,8 +703,8 @@ impl Dataset {
     /// each edge, each claim on a node or an edge, each price, each observation. `check`'s never-cited warning,
     /// `stats` and `sources` all count from it.
     pub fn citing(&self) -> impl Iterator<Item = (Citer, &[SourceId])> + '_ {
-        let nodes = self.nodes.iter().map(|n| (Citer::Node, n.sources.as_slice()));
-        let edges = self.edges.iter().map(|e| (Citer::Edge, e.sources.as_slice()));
+        let nodes = self.nodes.iter().map(|n| (Citer::Node, &*n.sources));
+        let edges = self.edges.iter().map(|e| (Citer::Edge, &*e.sources));
         let claims =
             self.nodes.iter().flat_map(|n| &n.claims).chain(self.edges.iter().flat_map(|e| &e.more().claims));
         let prices = self.prices.iter().map(|p| (Citer::Price, p.sources.as_slice()));

@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 .max();
             let mut sources: Vec<Cell> = Vec::new();
             for &e in &s.edges {
-                for src in &g.edge(e).sources {
+                for src in g.edge(e).sources.iter() {
                     if !sources.iter().any(|c| matches!(c, Cell::Str(x) if *x == src.0)) {
                         sources.push(Cell::from(&src.0));
                     }

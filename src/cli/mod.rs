@@ -239,6 +239,8 @@ fn run(cli: Cli) -> Result<()> {
     let day = as_of.or_else(|| command.is_analytic().then(|| time::today(&opened.dataset)).flatten());
     if let Some(d) = day.filter(|_| !command.walks_in_time()) {
         opened.dataset = time::as_of(opened.dataset, d);
+        // The dated view may drop nodes: the stored index no longer describes them.
+        opened.index = None;
     }
     // Each node's metrics as they stood on the view's day (the data's today by default), as
     // properties; the round-trip exports carry the observations instead.
@@ -247,7 +249,7 @@ fn run(cli: Cli) -> Result<()> {
         crate::analysis::series::apply(&mut opened.dataset, on);
     }
     let ctx = Ctx {
-        graph: KnowledgeGraph::new(opened.dataset),
+        graph: KnowledgeGraph::with_index(opened.dataset, opened.index),
         texts: opened.texts,
         warnings: opened.warnings,
         format,
