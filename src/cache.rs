@@ -20,6 +20,8 @@ const MAGIC: &[u8; 8] = b"AIKGBIN\x06";
 pub struct Index {
     /// The node indices sorted by node id.
     pub by_id: Vec<u32>,
+    /// The property names of the edges, sorted (`None` once edges were left out of the dataset).
+    pub edge_props: Option<Vec<String>>,
 }
 
 /// The dataset as cache bytes, for files described by `stamp`.
@@ -80,12 +82,18 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
             }
             None => w.out.push(0),
         }
-        let m = e.more();
-        for field in [&m.share_of, &m.as_of, &m.since, &m.until, &m.status, &m.confidence, &m.note] {
-            w.opt(field);
+        // Most edges of a large dataset have none of the optional fields: one byte says so.
+        match &e.extra {
+            None => w.out.push(0),
+            Some(m) => {
+                w.out.push(1);
+                for field in [&m.share_of, &m.as_of, &m.since, &m.until, &m.status, &m.confidence, &m.note] {
+                    w.opt(field);
+                }
+                w.props(&m.props);
+                w.claims(&m.claims);
+            }
         }
-        w.props(&m.props);
-        w.claims(&m.claims);
     }
     w.len(d.prices.len());
     for p in &d.prices {
@@ -112,6 +120,10 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     by_id.sort_unstable_by(|a, b| d.nodes[*a as usize].id.cmp(&d.nodes[*b as usize].id));
     w.len(by_id.len());
     by_id.iter().for_each(|ix| w.out.extend_from_slice(&ix.to_le_bytes()));
+    let edge_props: std::collections::BTreeSet<&String> =
+        d.edges.iter().flat_map(|e| e.more().props.keys()).collect();
+    w.len(edge_props.len());
+    edge_props.iter().for_each(|k| w.str(k));
     // The names table goes before the payload that refers to it by number.
     let mut body = Writer::new();
     body.len(w.table.len());
@@ -211,13 +223,9 @@ pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
             1 => Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?)),
             _ => return None,
         };
-        edges.push(Edge {
-            from,
-            to,
-            rel,
-            sources,
-            share_pct,
-            extra: EdgeMore {
+        let extra = match r.byte()? {
+            0 => None,
+            1 => Some(Box::new(EdgeMore {
                 share_of: r.opt()?,
                 as_of: r.opt()?,
                 since: r.opt()?,
@@ -227,9 +235,10 @@ pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
                 note: r.opt()?,
                 props: r.props()?,
                 claims: r.claims()?,
-            }
-            .boxed(),
-        });
+            })),
+            _ => return None,
+        };
+        edges.push(Edge { from, to, rel, sources, share_pct, extra });
     }
     let price_count = r.len()?;
     let mut prices = Vec::with_capacity(price_count.min(r.bytes.len()));
@@ -266,6 +275,7 @@ pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
         .chunks_exact(4)
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
         .collect();
+    let edge_props = r.strs()?;
     if r.at != r.bytes.len() {
         return None;
     }
@@ -279,7 +289,10 @@ pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
     if by_id.windows(2).any(|w| nodes[w[0] as usize].id >= nodes[w[1] as usize].id) {
         return None;
     }
-    Some((Dataset { schema, sources, nodes, edges, prices, observations }, Index { by_id }))
+    // The edges' property names are what they hold, in order (damage is caught by the checksum;
+    // a forged list only changes which names a query may use, so it is not checked further).
+    let index = Index { by_id, edge_props: Some(edge_props) };
+    Some((Dataset { schema, sources, nodes, edges, prices, observations }, index))
 }
 
 fn encode_schema(w: &mut Writer, s: &Schema) {
@@ -673,5 +686,59 @@ mod tests {
         let last = flipped.len() - 100;
         flipped[last] ^= 0x10;
         assert!(decode(&flipped, b"stamp").is_none());
+    }
+
+    /// `bytes` with `change` made to the payload and the checksum made to match: a forged cache.
+    fn forge(bytes: &[u8], stamp: &[u8], change: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        let head = MAGIC.len() + 1 + env!("CARGO_PKG_VERSION").len() + 1 + stamp.len();
+        let mut body = bytes[head + 8..].to_vec();
+        change(&mut body);
+        let mut out = bytes[..head].to_vec();
+        out.extend_from_slice(&checksum(&body).to_le_bytes());
+        out.extend_from_slice(&body);
+        out
+    }
+
+    #[test]
+    fn stores_the_id_order_and_rejects_a_forged_one() {
+        let d = crate::testing::builtin();
+        let bytes = encode(&d, b"stamp");
+        let (_, index) = decode_indexed(&bytes, b"stamp").expect("decodes");
+        let mut ids: Vec<&str> = index.by_id.iter().map(|&ix| d.nodes[ix as usize].id.0.as_str()).collect();
+        let sorted = {
+            let mut s = ids.clone();
+            s.sort();
+            s
+        };
+        assert_eq!(ids, sorted);
+        ids.dedup();
+        assert_eq!(ids.len(), d.nodes.len());
+        let mut props: Vec<&String> = d.edges.iter().flat_map(|e| e.more().props.keys()).collect();
+        props.sort();
+        props.dedup();
+        assert_eq!(index.edge_props.as_ref().map(|p| p.iter().collect::<Vec<_>>()), Some(props));
+        // Where the id order sits in the payload: before the edges' property names, at the end.
+        let mut tail = Writer::new();
+        let names = index.edge_props.clone().unwrap_or_default();
+        tail.strs(&names);
+        let n = d.nodes.len();
+        let at = |body: &Vec<u8>| body.len() - tail.out.len() - 4 * n;
+        assert!(decode(&forge(&bytes, b"stamp", |_| {}), b"stamp").is_some());
+        let swapped = forge(&bytes, b"stamp", |body| {
+            let i = at(body);
+            let (a, b) = body[i..i + 8].split_at_mut(4);
+            a.swap_with_slice(b);
+        });
+        assert!(decode(&swapped, b"stamp").is_none());
+        let repeated = forge(&bytes, b"stamp", |body| {
+            let i = at(body);
+            body.copy_within(i..i + 4, i + 4);
+        });
+        assert!(decode(&repeated, b"stamp").is_none());
+        let outside = forge(&bytes, b"stamp", |body| {
+            let i = at(body);
+            body[i..i + 4].copy_from_slice(&(n as u32).to_le_bytes());
+        });
+        assert!(decode(&outside, b"stamp").is_none());
     }
 }

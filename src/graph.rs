@@ -37,6 +37,8 @@ pub struct KnowledgeGraph {
     supply: FastMap<String, Option<Supply>>,
     /// How many nodes each kind has, built on first use (the query planner's estimates).
     kind_counts: OnceLock<BTreeMap<String, usize>>,
+    /// The property names the edges hold: from the store, else gathered on first use.
+    edge_props: OnceLock<BTreeSet<String>>,
 }
 
 /// The relation from a project to the token it issues, and the two kinds it joins: a name that
@@ -134,11 +136,21 @@ impl KnowledgeGraph {
     /// is ignored).
     pub fn with_index(dataset: Dataset, index: Option<crate::cache::Index>) -> Self {
         let n = dataset.nodes.len();
-        let out = Csr::build(n, dataset.edges.iter().map(|e| (e.from, e.to)));
-        let inc = Csr::build(n, dataset.edges.iter().map(|e| (e.to, e.from)));
-        let by_id = OnceLock::new();
+        assert!(
+            n < u32::MAX as usize && dataset.edges.len() < u32::MAX as usize,
+            "more than 4 billion nodes or edges"
+        );
+        // The ends of every edge, read once for both directions.
+        let ends: Vec<(u32, u32)> = dataset.edges.iter().map(|e| (e.from as u32, e.to as u32)).collect();
+        let out = Csr::build(n, &ends, |&(a, b)| (a, b));
+        let inc = Csr::build(n, &ends, |&(a, b)| (b, a));
+        drop(ends);
+        let (by_id, edge_props) = (OnceLock::new(), OnceLock::new());
         if let Some(index) = index.filter(|i| i.by_id.len() == n) {
             let _ = by_id.set(index.by_id);
+            if let Some(props) = index.edge_props {
+                let _ = edge_props.set(props.into_iter().collect());
+            }
         }
         let supply = dataset.schema.relations.iter().map(|r| (r.id.clone(), r.supply)).collect();
         KnowledgeGraph {
@@ -152,7 +164,14 @@ impl KnowledgeGraph {
             id_rank: OnceLock::new(),
             supply,
             kind_counts: OnceLock::new(),
+            edge_props,
         }
+    }
+
+    /// The property names the edges hold.
+    pub fn edge_prop_keys(&self) -> &BTreeSet<String> {
+        self.edge_props
+            .get_or_init(|| self.dataset.edges.iter().flat_map(|e| e.more().props.keys().cloned()).collect())
     }
 
     /// How time treats a node: its own lifecycle, else its kind's.
@@ -451,21 +470,21 @@ struct Csr {
 }
 
 impl Csr {
-    /// From (node, other node) per edge, in edge order; each row lists its newest edge first.
-    fn build(n: usize, ends: impl DoubleEndedIterator<Item = (NodeIx, NodeIx)> + ExactSizeIterator) -> Csr {
+    /// From each edge's ends (`side` picks (node, other node) out of (from, to)), in edge order;
+    /// each row lists its newest edge first.
+    fn build(n: usize, ends: &[(u32, u32)], side: impl Fn(&(u32, u32)) -> (u32, u32)) -> Csr {
         let m = ends.len();
-        assert!(n < u32::MAX as usize && m < u32::MAX as usize, "more than 4 billion nodes or edges");
-        let ends: Vec<(u32, u32)> = ends.map(|(a, b)| (a as u32, b as u32)).collect();
         let mut start = vec![0u32; n + 1];
-        for &(a, _) in &ends {
-            start[a as usize + 1] += 1;
+        for e in ends {
+            start[side(e).0 as usize + 1] += 1;
         }
         for i in 0..n {
             start[i + 1] += start[i];
         }
         let mut fill = start.clone();
         let mut steps = vec![(0u32, 0u32); m];
-        for (ix, &(a, b)) in ends.iter().enumerate().rev() {
+        for (ix, e) in ends.iter().enumerate().rev() {
+            let (a, b) = side(e);
             let at = &mut fill[a as usize];
             steps[*at as usize] = (ix as u32, b);
             *at += 1;
@@ -502,6 +521,21 @@ mod tests {
 
     fn mini() -> KnowledgeGraph {
         crate::testing::mini()
+    }
+
+    #[test]
+    fn a_stored_index_answers_as_a_built_one() {
+        let d = crate::testing::builtin();
+        let bytes = crate::cache::encode(&d, b"s");
+        let (decoded, index) = crate::cache::decode_indexed(&bytes, b"s").expect("decodes");
+        let (built, stored) = (KnowledgeGraph::new(d), KnowledgeGraph::with_index(decoded, Some(index)));
+        assert_eq!(built.id_rank(), stored.id_rank());
+        assert_eq!(built.edge_prop_keys(), stored.edge_prop_keys());
+        for ix in 0..built.node_count() {
+            assert_eq!(stored.id_lookup(&built.node(ix).id.0), Some(ix));
+        }
+        assert_eq!(stored.id_lookup("no-such-node"), None);
+        assert_eq!(stored.id_lookup(""), None);
     }
 
     fn id(g: &KnowledgeGraph, ix: NodeIx) -> &str {

@@ -233,6 +233,10 @@ fn run(cli: Cli) -> Result<()> {
     let mut opened = open(cli.data.as_deref(), !matches!(command, Command::Check(_)))?;
     let policy = Policy { min_tier: cli.min_tier.into(), include_unverified: cli.include_unverified };
     let left_out = if command.is_analytic() { policy.apply(&mut opened.dataset) } else { LeftOut::default() };
+    if left_out != LeftOut::default() {
+        // The stored names of the edges' properties may include those of edges left out.
+        opened.index.iter_mut().for_each(|i| i.edge_props = None);
+    }
     // The day of the view: --as-of, or for analytics the data's own today. Commands that walk
     // artifacts at their own release keep every edge and take the day; the others see the
     // dataset as it stood on it.
