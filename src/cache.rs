@@ -413,17 +413,27 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
     Some(s)
 }
 
-/// A fast checksum over 8-byte words (not cryptographic): it detects damage, not forgery.
+/// A fast checksum over 8-byte words (not cryptographic): it detects damage, not forgery. Four
+/// independent lanes take turns over the words, so that a long file is not one chain of
+/// multiplications each waiting for the last.
 fn checksum(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = bytes.len() as u64 ^ K;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h ^ word).wrapping_mul(K).rotate_left(29);
+    let step = |h: u64, word: u64| (h ^ word).wrapping_mul(K).rotate_left(29);
+    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    let mut lanes = [bytes.len() as u64 ^ K, 1, 2, 3];
+    let mut blocks = bytes.chunks_exact(32);
+    for b in &mut blocks {
+        for (i, lane) in lanes.iter_mut().enumerate() {
+            *lane = step(*lane, word(&b[8 * i..8 * i + 8]));
+        }
     }
-    for &b in chunks.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+    let mut h = lanes.iter().fold(0, |h, &lane| step(h, lane));
+    let mut words = blocks.remainder().chunks_exact(8);
+    for c in &mut words {
+        h = step(h, word(c));
+    }
+    for &b in words.remainder() {
+        h = step(h, u64::from(b));
     }
     h ^ (h >> 31)
 }
@@ -583,7 +593,11 @@ impl<'a> Reader<'a> {
         (n <= self.bytes.len() - self.at).then_some(n)
     }
     fn strs(&mut self) -> Option<Vec<String>> {
-        (0..self.count()?).map(|_| self.string()).collect()
+        match self.count()? {
+            // Most lists are empty: no collecting for them.
+            0 => Some(Vec::new()),
+            n => (0..n).map(|_| self.string()).collect(),
+        }
     }
     fn ids(&mut self) -> Option<Vec<SourceId>> {
         (0..self.count()?).map(|_| self.sym().map(SourceId)).collect()
@@ -639,10 +653,17 @@ impl<'a> Reader<'a> {
         })
     }
     fn props(&mut self) -> Option<BTreeMap<String, Value>> {
-        (0..self.count()?).map(|_| Some((self.string()?, self.value(false)?))).collect()
+        match self.count()? {
+            0 => Some(BTreeMap::new()),
+            n => (0..n).map(|_| Some((self.string()?, self.value(false)?))).collect(),
+        }
     }
     fn claims(&mut self) -> Option<Vec<Claim>> {
-        (0..self.count()?)
+        let n = self.count()?;
+        if n == 0 {
+            return Some(Vec::new());
+        }
+        (0..n)
             .map(|_| {
                 Some(Claim {
                     prop: self.string()?,
