@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::model::*;
 
-const MAGIC: &[u8; 8] = b"AIKGBIN\x06";
+const MAGIC: &[u8; 8] = b"AIKGBIN\x07";
 
 /// What opening a dataset would otherwise compute, stored with it and checked against it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,9 +87,11 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
             None => w.out.push(0),
             Some(m) => {
                 w.out.push(1);
-                for field in [&m.share_of, &m.as_of, &m.since, &m.until, &m.status, &m.confidence, &m.note] {
-                    w.opt(field);
+                w.opt(&m.share_of);
+                for field in [&m.as_of, &m.since, &m.until, &m.status, &m.confidence] {
+                    w.opt_sym(field);
                 }
+                w.opt(&m.note);
                 w.props(&m.props);
                 w.claims(&m.claims);
             }
@@ -227,11 +229,11 @@ pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
             0 => None,
             1 => Some(Box::new(EdgeMore {
                 share_of: r.opt()?,
-                as_of: r.opt()?,
-                since: r.opt()?,
-                until: r.opt()?,
-                status: r.opt()?,
-                confidence: r.opt()?,
+                as_of: r.opt_sym()?,
+                since: r.opt_sym()?,
+                until: r.opt_sym()?,
+                status: r.opt_sym()?,
+                confidence: r.opt_sym()?,
                 note: r.opt()?,
                 props: r.props()?,
                 claims: r.claims()?,
@@ -480,6 +482,15 @@ impl Writer {
             Some(s) => {
                 self.out.push(1);
                 self.str(s.as_ref());
+            }
+            None => self.out.push(0),
+        }
+    }
+    fn opt_sym(&mut self, s: &Option<Sym>) {
+        match s {
+            Some(s) => {
+                self.out.push(1);
+                self.sym(s);
             }
             None => self.out.push(0),
         }

@@ -218,6 +218,8 @@ fn date(schema: &Schema, nodes: &mut [Node], edges: &mut [Edge], seed: u64) {
             }
         }
     }
+    // One shared copy of each month and status.
+    let mut names = Interner::default();
     for e in edges.iter_mut() {
         let roll = rng.below(100);
         let mut more = EdgeMore::default();
@@ -227,15 +229,15 @@ fn date(schema: &Schema, nodes: &mut [Node], edges: &mut [Edge], seed: u64) {
         let ceiling = [end_year[e.from], end_year[e.to]].into_iter().flatten().fold(2025, u64::min);
         if roll < 55 && floor <= ceiling {
             let (y, m) = (floor + rng.below(ceiling + 1 - floor), 1 + rng.below(12));
-            more.since = Some(format!("{y}-{m:02}"));
+            more.since = Some(names.sym(&format!("{y}-{m:02}")));
             if roll < 6 {
-                more.until = Some(format!("{}-{m:02}", (y + 1 + rng.below(3)).min(ceiling)));
-                more.status = Some("ended".into());
+                more.until = Some(names.sym(&format!("{}-{m:02}", (y + 1 + rng.below(3)).min(ceiling))));
+                more.status = Some(names.sym("ended"));
             }
         } else if roll < 57 {
-            more.status = Some("announced".into());
+            more.status = Some(names.sym("announced"));
         } else if roll < 59 {
-            more.status = Some("ended".into());
+            more.status = Some(names.sym("ended"));
         }
         if more != EdgeMore::default() {
             e.extra = Some(Box::new(more));

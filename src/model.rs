@@ -548,16 +548,17 @@ pub struct Edge {
     pub extra: Option<Box<EdgeMore>>,
 }
 
-/// The optional fields of an edge.
+/// The optional fields of an edge. Dates, statuses and confidences repeat across many edges:
+/// they are [`Sym`]s, one shared copy of each distinct value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EdgeMore {
     pub(crate) share_of: Option<String>,
-    pub(crate) as_of: Option<String>,
-    pub(crate) since: Option<String>,
-    pub(crate) until: Option<String>,
+    pub(crate) as_of: Option<Sym>,
+    pub(crate) since: Option<Sym>,
+    pub(crate) until: Option<Sym>,
     /// `announced`, `operating` or `ended`; absent means operating.
-    pub status: Option<String>,
-    pub(crate) confidence: Option<String>,
+    pub status: Option<Sym>,
+    pub(crate) confidence: Option<Sym>,
     pub(crate) note: Option<String>,
     pub(crate) props: BTreeMap<String, Value>,
     pub(crate) claims: Vec<Claim>,
