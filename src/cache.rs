@@ -10,6 +10,7 @@
 //! `encode` and `decode` are pure; `cli` decides where the bytes live.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::model::*;
 
@@ -212,6 +213,7 @@ pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
     }
     let edge_count = r.len()?;
     let mut edges = Vec::with_capacity(edge_count.min(r.bytes.len()));
+    let mut shared_more = FastMap::default();
     for _ in 0..edge_count {
         let from = r.len()?;
         let to = r.len()?;
@@ -227,21 +229,12 @@ pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
         };
         let extra = match r.byte()? {
             0 => None,
-            1 => Some(Box::new(EdgeMore {
-                share_of: r.opt()?,
-                as_of: r.opt_sym()?,
-                since: r.opt_sym()?,
-                until: r.opt_sym()?,
-                status: r.opt_sym()?,
-                confidence: r.opt_sym()?,
-                note: r.opt()?,
-                props: r.props()?,
-                claims: r.claims()?,
-            })),
+            1 => Some(r.edge_more(&mut shared_more)?),
             _ => return None,
         };
         edges.push(Edge { from, to, rel, sources, share_pct, extra });
     }
+    drop(shared_more);
     let price_count = r.len()?;
     let mut prices = Vec::with_capacity(price_count.min(r.bytes.len()));
     for _ in 0..price_count {
@@ -643,6 +636,29 @@ impl<'a> Reader<'a> {
         self.last_cites = Some((raw, cites.clone()));
         Some(cites)
     }
+    /// An edge's optional fields. Short ones (a month, a status) repeat across many edges: edges
+    /// whose fields are the same bytes share one copy, through `shared`.
+    fn edge_more(&mut self, shared: &mut FastMap<&'a [u8], Arc<EdgeMore>>) -> Option<Arc<EdgeMore>> {
+        /// Longer optional parts (notes, properties) are seldom the same: not worth a look-up.
+        const SHARED_MAX: usize = 32;
+        let (bytes, start) = (self.bytes, self.at);
+        let more = EdgeMore {
+            share_of: self.opt()?,
+            as_of: self.opt_sym()?,
+            since: self.opt_sym()?,
+            until: self.opt_sym()?,
+            status: self.opt_sym()?,
+            confidence: self.opt_sym()?,
+            note: self.opt()?,
+            props: self.props()?,
+            claims: self.claims()?,
+        };
+        let raw = bytes.get(start..self.at)?;
+        if raw.len() > SHARED_MAX {
+            return Some(Arc::new(more));
+        }
+        Some(shared.entry(raw).or_insert_with(|| Arc::new(more)).clone())
+    }
     fn opt_sym(&mut self) -> Option<Option<Sym>> {
         match self.byte()? {
             0 => Some(None),
@@ -718,6 +734,19 @@ mod tests {
         let last = flipped.len() - 100;
         flipped[last] ^= 0x10;
         assert!(decode(&flipped, b"stamp").is_none());
+    }
+
+    #[test]
+    fn edges_with_the_same_short_optional_fields_share_them() {
+        let mini = crate::testing::mini();
+        let d = crate::gen::generate(&mini.dataset, 300, 1500, 5).expect("small enough");
+        let back = decode(&encode(&d, b"s"), b"s").expect("decodes");
+        let with: Vec<&Arc<EdgeMore>> = back.edges.iter().filter_map(|e| e.extra.as_ref()).collect();
+        let distinct = with.iter().map(|m| Arc::as_ptr(m)).collect::<std::collections::BTreeSet<_>>();
+        assert!(with.len() > 100 && distinct.len() < with.len() / 2, "{} of {}", distinct.len(), with.len());
+        for (a, b) in back.edges.iter().zip(&d.edges) {
+            assert_eq!(a.more(), b.more());
+        }
     }
 
     /// `bytes` with `change` made to the payload and the checksum made to match: a forged cache.

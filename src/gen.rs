@@ -240,7 +240,7 @@ fn date(schema: &Schema, nodes: &mut [Node], edges: &mut [Edge], seed: u64) {
             more.status = Some(names.sym("ended"));
         }
         if more != EdgeMore::default() {
-            e.extra = Some(Box::new(more));
+            e.extra = Some(std::sync::Arc::new(more));
         }
     }
 }
