@@ -642,7 +642,44 @@ impl<'a> Reader<'a> {
         /// Longer optional parts (notes, properties) are seldom the same: not worth a look-up.
         const SHARED_MAX: usize = 32;
         let (bytes, start) = (self.bytes, self.at);
-        let more = EdgeMore {
+        // Find where the fields end without building them, then look the bytes up.
+        let skip_opt = |r: &mut Self| -> Option<()> {
+            match r.byte()? {
+                0 => Some(()),
+                1 => r.bytes().map(|_| ()),
+                _ => None,
+            }
+        };
+        let skip_sym = |r: &mut Self| -> Option<()> {
+            match r.byte()? {
+                0 => Some(()),
+                1 => r.len().map(|_| ()),
+                _ => None,
+            }
+        };
+        skip_opt(self)?;
+        for _ in 0..5 {
+            skip_sym(self)?;
+        }
+        skip_opt(self)?;
+        self.props()?;
+        self.claims()?;
+        let raw = bytes.get(start..self.at)?;
+        if let Some(more) = shared.get(raw) {
+            return Some(more.clone());
+        }
+        let mut again = Reader::new(raw);
+        again.names = std::mem::take(&mut self.names);
+        let more = again.edge_more_fields();
+        self.names = again.names;
+        let more = Arc::new(more.filter(|_| again.at == raw.len())?);
+        if raw.len() <= SHARED_MAX {
+            shared.insert(raw, more.clone());
+        }
+        Some(more)
+    }
+    fn edge_more_fields(&mut self) -> Option<EdgeMore> {
+        Some(EdgeMore {
             share_of: self.opt()?,
             as_of: self.opt_sym()?,
             since: self.opt_sym()?,
@@ -652,12 +689,7 @@ impl<'a> Reader<'a> {
             note: self.opt()?,
             props: self.props()?,
             claims: self.claims()?,
-        };
-        let raw = bytes.get(start..self.at)?;
-        if raw.len() > SHARED_MAX {
-            return Some(Arc::new(more));
-        }
-        Some(shared.entry(raw).or_insert_with(|| Arc::new(more)).clone())
+        })
     }
     fn opt_sym(&mut self) -> Option<Option<Sym>> {
         match self.byte()? {
