@@ -9,11 +9,21 @@
 //!
 //! `encode` and `decode` are pure; `cli` decides where the bytes live.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::model::*;
 
-const MAGIC: &[u8; 8] = b"AIKGBIN\x05";
+const MAGIC: &[u8; 8] = b"AIKGBIN\x07";
+
+/// What opening a dataset would otherwise compute, stored with it and checked against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    /// The node indices sorted by node id.
+    pub by_id: Vec<u32>,
+    /// The property names of the edges, sorted (`None` once edges were left out of the dataset).
+    pub edge_props: Option<Vec<String>>,
+}
 
 /// The dataset as cache bytes, for files described by `stamp`.
 pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
@@ -73,12 +83,20 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
             }
             None => w.out.push(0),
         }
-        let m = e.more();
-        for field in [&m.share_of, &m.as_of, &m.since, &m.until, &m.status, &m.confidence, &m.note] {
-            w.opt(field);
+        // Most edges of a large dataset have none of the optional fields: one byte says so.
+        match &e.extra {
+            None => w.out.push(0),
+            Some(m) => {
+                w.out.push(1);
+                w.opt(&m.share_of);
+                for field in [&m.as_of, &m.since, &m.until, &m.status, &m.confidence] {
+                    w.opt_sym(field);
+                }
+                w.opt(&m.note);
+                w.props(&m.props);
+                w.claims(&m.claims);
+            }
         }
-        w.props(&m.props);
-        w.claims(&m.claims);
     }
     w.len(d.prices.len());
     for p in &d.prices {
@@ -101,6 +119,14 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         w.ids(&o.sources);
         w.opt(&o.note);
     }
+    let mut by_id: Vec<u32> = (0..d.nodes.len() as u32).collect();
+    by_id.sort_unstable_by(|a, b| d.nodes[*a as usize].id.cmp(&d.nodes[*b as usize].id));
+    w.len(by_id.len());
+    by_id.iter().for_each(|ix| w.out.extend_from_slice(&ix.to_le_bytes()));
+    let edge_props: std::collections::BTreeSet<&String> =
+        d.edges.iter().flat_map(|e| e.more().props.keys()).collect();
+    w.len(edge_props.len());
+    edge_props.iter().for_each(|k| w.str(k));
     // The names table goes before the payload that refers to it by number.
     let mut body = Writer::new();
     body.len(w.table.len());
@@ -117,12 +143,18 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
 
 /// The dataset in `bytes`, if they are a cache this version wrote for `stamp`.
 pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
-    let mut r = Reader { bytes: bytes.strip_prefix(MAGIC)?, at: 0, last_file: None, names: Vec::new() };
+    decode_indexed(bytes, stamp).map(|(d, _)| d)
+}
+
+/// The dataset in `bytes` and its stored [`Index`], if they are a cache this version wrote for
+/// `stamp`.
+pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
+    let mut r = Reader::new(bytes.strip_prefix(MAGIC)?);
     if r.str()? != env!("CARGO_PKG_VERSION") || r.bytes()? != stamp {
         return None;
     }
     let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    let mut r = Reader { bytes: &r.bytes[r.at..], at: 0, last_file: None, names: Vec::new() };
+    let mut r = Reader::new(&r.bytes[r.at..]);
     if checksum(r.bytes) != sum {
         return None;
     }
@@ -131,6 +163,13 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
         r.names.push(Sym::from(name));
     }
     let schema = decode_schema(&mut r)?;
+    // Which names of the table are a kind, a layer, a relation: the invariants the rest of the
+    // program indexes by without checking, so that even a forged cache cannot cause a panic (the
+    // checksum already catches damage).
+    let is = |ids: Vec<&str>| -> Vec<bool> { r.names.iter().map(|n| ids.contains(&n.as_str())).collect() };
+    let is_kind = is(schema.kinds.iter().map(|k| k.id.as_str()).collect());
+    let is_layer = is(schema.layers.iter().map(|l| l.id.as_str()).collect());
+    let is_rel = is(schema.relations.iter().map(|r| r.id.as_str()).collect());
     let mut sources = BTreeMap::new();
     for _ in 0..r.len()? {
         let id = SourceId(r.sym()?);
@@ -152,8 +191,8 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
     for _ in 0..node_count {
         nodes.push(Node {
             id: NodeId(r.string()?),
-            kind: r.sym()?,
-            layer: r.sym()?,
+            kind: r.sym_in(&is_kind)?,
+            layer: r.sym_in(&is_layer)?,
             segment: r.opt_sym()?,
             name: r.string()?,
             name_zh: r.opt()?,
@@ -166,7 +205,7 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
                 b => Some(*Lifecycle::ALL.get(usize::from(b - 1))?),
             },
             tags: r.strs()?,
-            sources: r.ids()?,
+            sources: r.cites()?,
             props: r.props()?,
             claims: r.claims()?,
             origin: r.origin()?,
@@ -174,36 +213,28 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
     }
     let edge_count = r.len()?;
     let mut edges = Vec::with_capacity(edge_count.min(r.bytes.len()));
+    let mut shared_more = FastMap::default();
     for _ in 0..edge_count {
         let from = r.len()?;
         let to = r.len()?;
-        let rel = r.sym()?;
-        let sources = r.ids()?;
+        if from >= node_count || to >= node_count {
+            return None;
+        }
+        let rel = r.sym_in(&is_rel)?;
+        let sources = r.cites()?;
         let share_pct = match r.byte()? {
             0 => None,
             1 => Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?)),
             _ => return None,
         };
-        edges.push(Edge {
-            from,
-            to,
-            rel,
-            sources,
-            share_pct,
-            extra: EdgeMore {
-                share_of: r.opt()?,
-                as_of: r.opt()?,
-                since: r.opt()?,
-                until: r.opt()?,
-                status: r.opt()?,
-                confidence: r.opt()?,
-                note: r.opt()?,
-                props: r.props()?,
-                claims: r.claims()?,
-            }
-            .boxed(),
-        });
+        let extra = match r.byte()? {
+            0 => None,
+            1 => Some(r.edge_more(&mut shared_more)?),
+            _ => return None,
+        };
+        edges.push(Edge { from, to, rel, sources, share_pct, extra });
     }
+    drop(shared_more);
     let price_count = r.len()?;
     let mut prices = Vec::with_capacity(price_count.min(r.bytes.len()));
     for _ in 0..price_count {
@@ -231,24 +262,32 @@ pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
             note: r.opt()?,
         });
     }
+    if r.len()? != node_count {
+        return None;
+    }
+    let by_id: Vec<u32> = r
+        .take(node_count.checked_mul(4)?)?
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let edge_props = r.strs()?;
     if r.at != r.bytes.len() {
         return None;
     }
-    let d = Dataset { schema, sources, nodes, edges, prices, observations };
-    consistent(&d).then_some(d)
-}
-
-/// The invariants the rest of the program indexes by without checking: endpoints are nodes,
-/// names are in the schema. The checksum already catches damage; this keeps even a forged cache
-/// from causing a panic.
-fn consistent(d: &Dataset) -> bool {
-    let kinds: HashSet<&str> = d.schema.kinds.iter().map(|k| k.id.as_str()).collect();
-    let layers: HashSet<&str> = d.schema.layers.iter().map(|l| l.id.as_str()).collect();
-    let rels: HashSet<&str> = d.schema.relations.iter().map(|r| r.id.as_str()).collect();
-    d.nodes.iter().all(|n| kinds.contains(n.kind.as_str()) && layers.contains(n.layer.as_str()))
-        && d.edges
-            .iter()
-            .all(|e| e.from < d.nodes.len() && e.to < d.nodes.len() && rels.contains(e.rel.as_str()))
+    // The index is a permutation of the nodes in strictly increasing id order.
+    let mut seen = vec![false; node_count];
+    for &ix in &by_id {
+        if std::mem::replace(seen.get_mut(ix as usize)?, true) {
+            return None;
+        }
+    }
+    if by_id.windows(2).any(|w| nodes[w[0] as usize].id >= nodes[w[1] as usize].id) {
+        return None;
+    }
+    // The edges' property names are what they hold, in order (damage is caught by the checksum;
+    // a forged list only changes which names a query may use, so it is not checked further).
+    let index = Index { by_id, edge_props: Some(edge_props) };
+    Some((Dataset { schema, sources, nodes, edges, prices, observations }, index))
 }
 
 fn encode_schema(w: &mut Writer, s: &Schema) {
@@ -369,17 +408,27 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
     Some(s)
 }
 
-/// A fast checksum over 8-byte words (not cryptographic): it detects damage, not forgery.
+/// A fast checksum over 8-byte words (not cryptographic): it detects damage, not forgery. Four
+/// independent lanes take turns over the words, so that a long file is not one chain of
+/// multiplications each waiting for the last.
 fn checksum(bytes: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = bytes.len() as u64 ^ K;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let word = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-        h = (h ^ word).wrapping_mul(K).rotate_left(29);
+    let step = |h: u64, word: u64| (h ^ word).wrapping_mul(K).rotate_left(29);
+    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    let mut lanes = [bytes.len() as u64 ^ K, 1, 2, 3];
+    let mut blocks = bytes.chunks_exact(32);
+    for b in &mut blocks {
+        for (i, lane) in lanes.iter_mut().enumerate() {
+            *lane = step(*lane, word(&b[8 * i..8 * i + 8]));
+        }
     }
-    for &b in chunks.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(29);
+    let mut h = lanes.iter().fold(0, |h, &lane| step(h, lane));
+    let mut words = blocks.remainder().chunks_exact(8);
+    for c in &mut words {
+        h = step(h, word(c));
+    }
+    for &b in words.remainder() {
+        h = step(h, u64::from(b));
     }
     h ^ (h >> 31)
 }
@@ -426,6 +475,15 @@ impl Writer {
             Some(s) => {
                 self.out.push(1);
                 self.str(s.as_ref());
+            }
+            None => self.out.push(0),
+        }
+    }
+    fn opt_sym(&mut self, s: &Option<Sym>) {
+        match s {
+            Some(s) => {
+                self.out.push(1);
+                self.sym(s);
             }
             None => self.out.push(0),
         }
@@ -488,9 +546,14 @@ struct Reader<'a> {
     last_file: Option<std::sync::Arc<str>>,
     /// The names table.
     names: Vec<Sym>,
+    /// The last list of sources read, as bytes and as read: the next item usually cites the same.
+    last_cites: Option<(&'a [u8], Cites)>,
 }
 
 impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, at: 0, last_file: None, names: Vec::new(), last_cites: None }
+    }
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
         let slice = self.bytes.get(self.at..end)?;
@@ -534,7 +597,11 @@ impl<'a> Reader<'a> {
         (n <= self.bytes.len() - self.at).then_some(n)
     }
     fn strs(&mut self) -> Option<Vec<String>> {
-        (0..self.count()?).map(|_| self.string()).collect()
+        match self.count()? {
+            // Most lists are empty: no collecting for them.
+            0 => Some(Vec::new()),
+            n => (0..n).map(|_| self.string()).collect(),
+        }
     }
     fn ids(&mut self) -> Option<Vec<SourceId>> {
         (0..self.count()?).map(|_| self.sym().map(SourceId)).collect()
@@ -543,6 +610,86 @@ impl<'a> Reader<'a> {
     fn sym(&mut self) -> Option<Sym> {
         let ix = self.len()?;
         self.names.get(ix).cloned()
+    }
+    /// A name of the table that `allowed` (indexed like the table) admits.
+    fn sym_in(&mut self, allowed: &[bool]) -> Option<Sym> {
+        let ix = self.len()?;
+        allowed.get(ix).copied().unwrap_or(false).then(|| self.names.get(ix).cloned()).flatten()
+    }
+    /// The sources an item cites, sharing one copy with the item before when it cites the same.
+    fn cites(&mut self) -> Option<Cites> {
+        let start = self.at;
+        for _ in 0..self.count()? {
+            self.len()?;
+        }
+        let raw = self.bytes.get(start..self.at)?;
+        if let Some((last, cites)) = &self.last_cites {
+            if *last == raw {
+                return Some(cites.clone());
+            }
+        }
+        let mut again = Reader::new(raw);
+        again.names = std::mem::take(&mut self.names);
+        let ids = again.ids();
+        self.names = again.names;
+        let cites: Cites = ids?.into();
+        self.last_cites = Some((raw, cites.clone()));
+        Some(cites)
+    }
+    /// An edge's optional fields. Short ones (a month, a status) repeat across many edges: edges
+    /// whose fields are the same bytes share one copy, through `shared`.
+    fn edge_more(&mut self, shared: &mut FastMap<&'a [u8], Arc<EdgeMore>>) -> Option<Arc<EdgeMore>> {
+        /// Longer optional parts (notes, properties) are seldom the same: not worth a look-up.
+        const SHARED_MAX: usize = 32;
+        let (bytes, start) = (self.bytes, self.at);
+        // Find where the fields end without building them, then look the bytes up.
+        let skip_opt = |r: &mut Self| -> Option<()> {
+            match r.byte()? {
+                0 => Some(()),
+                1 => r.bytes().map(|_| ()),
+                _ => None,
+            }
+        };
+        let skip_sym = |r: &mut Self| -> Option<()> {
+            match r.byte()? {
+                0 => Some(()),
+                1 => r.len().map(|_| ()),
+                _ => None,
+            }
+        };
+        skip_opt(self)?;
+        for _ in 0..5 {
+            skip_sym(self)?;
+        }
+        skip_opt(self)?;
+        self.props()?;
+        self.claims()?;
+        let raw = bytes.get(start..self.at)?;
+        if let Some(more) = shared.get(raw) {
+            return Some(more.clone());
+        }
+        let mut again = Reader::new(raw);
+        again.names = std::mem::take(&mut self.names);
+        let more = again.edge_more_fields();
+        self.names = again.names;
+        let more = Arc::new(more.filter(|_| again.at == raw.len())?);
+        if raw.len() <= SHARED_MAX {
+            shared.insert(raw, more.clone());
+        }
+        Some(more)
+    }
+    fn edge_more_fields(&mut self) -> Option<EdgeMore> {
+        Some(EdgeMore {
+            share_of: self.opt()?,
+            as_of: self.opt_sym()?,
+            since: self.opt_sym()?,
+            until: self.opt_sym()?,
+            status: self.opt_sym()?,
+            confidence: self.opt_sym()?,
+            note: self.opt()?,
+            props: self.props()?,
+            claims: self.claims()?,
+        })
     }
     fn opt_sym(&mut self) -> Option<Option<Sym>> {
         match self.byte()? {
@@ -565,10 +712,17 @@ impl<'a> Reader<'a> {
         })
     }
     fn props(&mut self) -> Option<BTreeMap<String, Value>> {
-        (0..self.count()?).map(|_| Some((self.string()?, self.value(false)?))).collect()
+        match self.count()? {
+            0 => Some(BTreeMap::new()),
+            n => (0..n).map(|_| Some((self.string()?, self.value(false)?))).collect(),
+        }
     }
     fn claims(&mut self) -> Option<Vec<Claim>> {
-        (0..self.count()?)
+        let n = self.count()?;
+        if n == 0 {
+            return Some(Vec::new());
+        }
+        (0..n)
             .map(|_| {
                 Some(Claim {
                     prop: self.string()?,
@@ -612,5 +766,72 @@ mod tests {
         let last = flipped.len() - 100;
         flipped[last] ^= 0x10;
         assert!(decode(&flipped, b"stamp").is_none());
+    }
+
+    #[test]
+    fn edges_with_the_same_short_optional_fields_share_them() {
+        let mini = crate::testing::mini();
+        let d = crate::gen::generate(&mini.dataset, 300, 1500, 5).expect("small enough");
+        let back = decode(&encode(&d, b"s"), b"s").expect("decodes");
+        let with: Vec<&Arc<EdgeMore>> = back.edges.iter().filter_map(|e| e.extra.as_ref()).collect();
+        let distinct = with.iter().map(|m| Arc::as_ptr(m)).collect::<std::collections::BTreeSet<_>>();
+        assert!(with.len() > 100 && distinct.len() < with.len() / 2, "{} of {}", distinct.len(), with.len());
+        for (a, b) in back.edges.iter().zip(&d.edges) {
+            assert_eq!(a.more(), b.more());
+        }
+    }
+
+    /// `bytes` with `change` made to the payload and the checksum made to match: a forged cache.
+    fn forge(bytes: &[u8], stamp: &[u8], change: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+        let head = MAGIC.len() + 1 + env!("CARGO_PKG_VERSION").len() + 1 + stamp.len();
+        let mut body = bytes[head + 8..].to_vec();
+        change(&mut body);
+        let mut out = bytes[..head].to_vec();
+        out.extend_from_slice(&checksum(&body).to_le_bytes());
+        out.extend_from_slice(&body);
+        out
+    }
+
+    #[test]
+    fn stores_the_id_order_and_rejects_a_forged_one() {
+        let d = crate::testing::builtin();
+        let bytes = encode(&d, b"stamp");
+        let (_, index) = decode_indexed(&bytes, b"stamp").expect("decodes");
+        let mut ids: Vec<&str> = index.by_id.iter().map(|&ix| d.nodes[ix as usize].id.0.as_str()).collect();
+        let sorted = {
+            let mut s = ids.clone();
+            s.sort();
+            s
+        };
+        assert_eq!(ids, sorted);
+        ids.dedup();
+        assert_eq!(ids.len(), d.nodes.len());
+        let mut props: Vec<&String> = d.edges.iter().flat_map(|e| e.more().props.keys()).collect();
+        props.sort();
+        props.dedup();
+        assert_eq!(index.edge_props.as_ref().map(|p| p.iter().collect::<Vec<_>>()), Some(props));
+        // Where the id order sits in the payload: before the edges' property names, at the end.
+        let mut tail = Writer::new();
+        let names = index.edge_props.clone().unwrap_or_default();
+        tail.strs(&names);
+        let n = d.nodes.len();
+        let at = |body: &Vec<u8>| body.len() - tail.out.len() - 4 * n;
+        assert!(decode(&forge(&bytes, b"stamp", |_| {}), b"stamp").is_some());
+        let swapped = forge(&bytes, b"stamp", |body| {
+            let i = at(body);
+            let (a, b) = body[i..i + 8].split_at_mut(4);
+            a.swap_with_slice(b);
+        });
+        assert!(decode(&swapped, b"stamp").is_none());
+        let repeated = forge(&bytes, b"stamp", |body| {
+            let i = at(body);
+            body.copy_within(i..i + 4, i + 4);
+        });
+        assert!(decode(&repeated, b"stamp").is_none());
+        let outside = forge(&bytes, b"stamp", |body| {
+            let i = at(body);
+            body[i..i + 4].copy_from_slice(&(n as u32).to_le_bytes());
+        });
+        assert!(decode(&outside, b"stamp").is_none());
     }
 }

@@ -110,7 +110,7 @@ const fn field<T>(
     Field { name, ty, required, get }
 }
 
-fn opt(s: &Option<String>) -> FieldValue<'_> {
+fn opt<S: std::ops::Deref<Target = str>>(s: &Option<S>) -> FieldValue<'_> {
     s.as_deref().map_or(FieldValue::Null, FieldValue::Text)
 }
 

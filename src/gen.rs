@@ -79,6 +79,8 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
     }
 
     let source = SourceId("aikg-gen".into());
+    // Every generated item cites the one source: one shared list.
+    let cites: Cites = vec![source.clone()].into();
     let mut out_nodes = Vec::with_capacity(nodes);
     let generated: std::sync::Arc<str> = "generated".into();
     let mut first_of = Vec::with_capacity(classes.len());
@@ -105,7 +107,7 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
                 end: None,
                 lifecycle: None,
                 tags: Vec::new(),
-                sources: vec![source.clone()],
+                sources: cites.clone(),
                 props: BTreeMap::new(),
                 claims: Vec::new(),
                 origin: Origin { file: generated.clone(), line: 0 },
@@ -150,7 +152,7 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
             from,
             to,
             rel: rel.clone(),
-            sources: vec![source.clone()],
+            sources: cites.clone(),
             share_pct: None,
             extra: None,
         });
@@ -216,6 +218,8 @@ fn date(schema: &Schema, nodes: &mut [Node], edges: &mut [Edge], seed: u64) {
             }
         }
     }
+    // One shared copy of each month and status.
+    let mut names = Interner::default();
     for e in edges.iter_mut() {
         let roll = rng.below(100);
         let mut more = EdgeMore::default();
@@ -225,18 +229,18 @@ fn date(schema: &Schema, nodes: &mut [Node], edges: &mut [Edge], seed: u64) {
         let ceiling = [end_year[e.from], end_year[e.to]].into_iter().flatten().fold(2025, u64::min);
         if roll < 55 && floor <= ceiling {
             let (y, m) = (floor + rng.below(ceiling + 1 - floor), 1 + rng.below(12));
-            more.since = Some(format!("{y}-{m:02}"));
+            more.since = Some(names.sym(&format!("{y}-{m:02}")));
             if roll < 6 {
-                more.until = Some(format!("{}-{m:02}", (y + 1 + rng.below(3)).min(ceiling)));
-                more.status = Some("ended".into());
+                more.until = Some(names.sym(&format!("{}-{m:02}", (y + 1 + rng.below(3)).min(ceiling))));
+                more.status = Some(names.sym("ended"));
             }
         } else if roll < 57 {
-            more.status = Some("announced".into());
+            more.status = Some(names.sym("announced"));
         } else if roll < 59 {
-            more.status = Some("ended".into());
+            more.status = Some(names.sym("ended"));
         }
         if more != EdgeMore::default() {
-            e.extra = Some(Box::new(more));
+            e.extra = Some(std::sync::Arc::new(more));
         }
     }
 }

@@ -24,17 +24,21 @@ pub struct KnowledgeGraph {
     sorted: OnceLock<(Csr, Csr)>,
     /// Per-node scratch arrays that traversals borrow instead of allocating O(n) per call.
     scratch: Mutex<Vec<Vec<u32>>>,
-    /// Node id -> node.
-    ids: FastMap<String, NodeIx>,
+    /// The nodes in id order: from the store ([`crate::cache::Index`]), else sorted on first use.
+    /// Looking an id up is a binary search in it.
+    by_id: OnceLock<Vec<u32>>,
     /// Lowercased id, name, Chinese name, alias and ticker -> the nodes that carry it; built on
     /// first use, since most commands name nodes by id or not at all.
     names: OnceLock<BTreeMap<String, BTreeSet<NodeIx>>>,
-    /// Each node's position in id order, built on first use: sorting by it is sorting by id.
+    /// Each node's position in id order (the inverse of `by_id`), built on first use: sorting by
+    /// it is sorting by id.
     id_rank: OnceLock<Vec<u32>>,
     /// Each relation's supply direction.
     supply: FastMap<String, Option<Supply>>,
     /// How many nodes each kind has, built on first use (the query planner's estimates).
     kind_counts: OnceLock<BTreeMap<String, usize>>,
+    /// The property names the edges hold: from the store, else gathered on first use.
+    edge_props: OnceLock<BTreeSet<String>>,
 }
 
 /// The relation from a project to the token it issues, and the two kinds it joins: a name that
@@ -124,10 +128,30 @@ pub struct Reached {
 impl KnowledgeGraph {
     /// Builds the graph of a validated dataset.
     pub fn new(dataset: Dataset) -> Self {
+        Self::with_index(dataset, None)
+    }
+
+    /// Builds the graph of a validated dataset with the index stored with it in its cache, when
+    /// the dataset is the one decoded with that index, unchanged since (an index of another length
+    /// is ignored).
+    pub fn with_index(dataset: Dataset, index: Option<crate::cache::Index>) -> Self {
         let n = dataset.nodes.len();
-        let out = Csr::build(n, dataset.edges.iter().map(|e| (e.from, e.to)));
-        let inc = Csr::build(n, dataset.edges.iter().map(|e| (e.to, e.from)));
-        let ids = dataset.nodes.iter().enumerate().map(|(ix, n)| (n.id.0.clone(), ix)).collect();
+        assert!(
+            n < u32::MAX as usize && dataset.edges.len() < u32::MAX as usize,
+            "more than 4 billion nodes or edges"
+        );
+        // The ends of every edge, read once for both directions.
+        let ends: Vec<(u32, u32)> = dataset.edges.iter().map(|e| (e.from as u32, e.to as u32)).collect();
+        let out = Csr::build(n, &ends, |&(a, b)| (a, b));
+        let inc = Csr::build(n, &ends, |&(a, b)| (b, a));
+        drop(ends);
+        let (by_id, edge_props) = (OnceLock::new(), OnceLock::new());
+        if let Some(index) = index.filter(|i| i.by_id.len() == n) {
+            let _ = by_id.set(index.by_id);
+            if let Some(props) = index.edge_props {
+                let _ = edge_props.set(props.into_iter().collect());
+            }
+        }
         let supply = dataset.schema.relations.iter().map(|r| (r.id.clone(), r.supply)).collect();
         KnowledgeGraph {
             dataset,
@@ -135,12 +159,19 @@ impl KnowledgeGraph {
             inc,
             sorted: OnceLock::new(),
             scratch: Mutex::new(Vec::new()),
-            ids,
+            by_id,
             names: OnceLock::new(),
             id_rank: OnceLock::new(),
             supply,
             kind_counts: OnceLock::new(),
+            edge_props,
         }
+    }
+
+    /// The property names the edges hold.
+    pub fn edge_prop_keys(&self) -> &BTreeSet<String> {
+        self.edge_props
+            .get_or_init(|| self.dataset.edges.iter().flat_map(|e| e.more().props.keys().cloned()).collect())
     }
 
     /// How time treats a node: its own lifecycle, else its kind's.
@@ -152,13 +183,20 @@ impl KnowledgeGraph {
     /// Each node's position when nodes are sorted by id.
     pub fn id_rank(&self) -> &[u32] {
         self.id_rank.get_or_init(|| {
-            let mut order: Vec<NodeIx> = (0..self.node_count()).collect();
-            order.sort_unstable_by(|a, b| self.node(*a).id.cmp(&self.node(*b).id));
-            let mut rank = vec![0u32; order.len()];
-            for (r, ix) in order.into_iter().enumerate() {
-                rank[ix] = r as u32;
+            let mut rank = vec![0u32; self.node_count()];
+            for (r, &ix) in self.by_id().iter().enumerate() {
+                rank[ix as usize] = r as u32;
             }
             rank
+        })
+    }
+
+    /// The nodes in id order.
+    fn by_id(&self) -> &[u32] {
+        self.by_id.get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.node_count() as u32).collect();
+            order.sort_unstable_by(|a, b| self.node(*a as NodeIx).id.cmp(&self.node(*b as NodeIx).id));
+            order
         })
     }
 
@@ -204,14 +242,9 @@ impl KnowledgeGraph {
     /// rows of the other direction) to the rows of their far ends; only parallel edges to one
     /// node are then sorted, by relation and edge index.
     fn sorted_rows(&self, rows: &Csr, opposite: &Csr) -> Csr {
-        let rank = self.id_rank();
-        let mut by_id = vec![0u32; self.node_count()];
-        for (ix, &r) in rank.iter().enumerate() {
-            by_id[r as usize] = ix as u32;
-        }
         let mut fill = rows.start.clone();
         let mut steps = vec![(0u32, 0u32); rows.steps.len()];
-        for &o in &by_id {
+        for &o in self.by_id() {
             for &(e, u) in opposite.row(o as NodeIx) {
                 let at = &mut fill[u as usize];
                 steps[*at as usize] = (e, o);
@@ -285,14 +318,16 @@ impl KnowledgeGraph {
 
     /// The node with exactly this id.
     pub fn id_lookup(&self, id: &str) -> Option<NodeIx> {
-        self.ids.get(id).copied()
+        let by_id = self.by_id();
+        let at = by_id.binary_search_by(|&ix| self.node(ix as NodeIx).id.0.as_str().cmp(id)).ok()?;
+        Some(by_id[at] as NodeIx)
     }
 
     /// Finds the node a person meant: an id, name, Chinese name, alias or ticker, any case.
     /// An exact id wins over every other match.
     pub fn resolve(&self, input: &str) -> Result<NodeIx, ResolveError> {
         let key = input.trim().to_lowercase();
-        if let Some(&ix) = self.ids.get(&key) {
+        if let Some(ix) = self.id_lookup(&key) {
             return Ok(ix);
         }
         let names = self.names();
@@ -435,21 +470,21 @@ struct Csr {
 }
 
 impl Csr {
-    /// From (node, other node) per edge, in edge order; each row lists its newest edge first.
-    fn build(n: usize, ends: impl DoubleEndedIterator<Item = (NodeIx, NodeIx)> + ExactSizeIterator) -> Csr {
+    /// From each edge's ends (`side` picks (node, other node) out of (from, to)), in edge order;
+    /// each row lists its newest edge first.
+    fn build(n: usize, ends: &[(u32, u32)], side: impl Fn(&(u32, u32)) -> (u32, u32)) -> Csr {
         let m = ends.len();
-        assert!(n < u32::MAX as usize && m < u32::MAX as usize, "more than 4 billion nodes or edges");
-        let ends: Vec<(u32, u32)> = ends.map(|(a, b)| (a as u32, b as u32)).collect();
         let mut start = vec![0u32; n + 1];
-        for &(a, _) in &ends {
-            start[a as usize + 1] += 1;
+        for e in ends {
+            start[side(e).0 as usize + 1] += 1;
         }
         for i in 0..n {
             start[i + 1] += start[i];
         }
         let mut fill = start.clone();
         let mut steps = vec![(0u32, 0u32); m];
-        for (ix, &(a, b)) in ends.iter().enumerate().rev() {
+        for (ix, e) in ends.iter().enumerate().rev() {
+            let (a, b) = side(e);
             let at = &mut fill[a as usize];
             steps[*at as usize] = (ix as u32, b);
             *at += 1;
@@ -486,6 +521,21 @@ mod tests {
 
     fn mini() -> KnowledgeGraph {
         crate::testing::mini()
+    }
+
+    #[test]
+    fn a_stored_index_answers_as_a_built_one() {
+        let d = crate::testing::builtin();
+        let bytes = crate::cache::encode(&d, b"s");
+        let (decoded, index) = crate::cache::decode_indexed(&bytes, b"s").expect("decodes");
+        let (built, stored) = (KnowledgeGraph::new(d), KnowledgeGraph::with_index(decoded, Some(index)));
+        assert_eq!(built.id_rank(), stored.id_rank());
+        assert_eq!(built.edge_prop_keys(), stored.edge_prop_keys());
+        for ix in 0..built.node_count() {
+            assert_eq!(stored.id_lookup(&built.node(ix).id.0), Some(ix));
+        }
+        assert_eq!(stored.id_lookup("no-such-node"), None);
+        assert_eq!(stored.id_lookup(""), None);
     }
 
     fn id(g: &KnowledgeGraph, ix: NodeIx) -> &str {

@@ -140,6 +140,15 @@ impl Interner {
     }
 }
 
+/// The sources an item cites. Shared: most items of a large dataset cite the same few lists,
+/// and the cache hands every item with the same list one copy.
+pub type Cites = Arc<[SourceId]>;
+
+/// Serializes [`Cites`] as a list (serde's `rc` feature is not on).
+fn ser_cites<S: serde::Serializer>(c: &Cites, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(c.iter())
+}
+
 /// A node id: a lowercase kebab slug, unique in the dataset.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
@@ -515,7 +524,8 @@ pub struct Node {
     /// Overrides its kind's lifecycle.
     pub lifecycle: Option<Lifecycle>,
     pub(crate) tags: Vec<String>,
-    pub(crate) sources: Vec<SourceId>,
+    #[serde(serialize_with = "ser_cites")]
+    pub(crate) sources: Cites,
     /// Its kind's properties and its metrics' standing values.
     pub props: BTreeMap<String, Value>,
     /// Disputed values, attributed to their sources.
@@ -526,31 +536,33 @@ pub struct Node {
 
 /// An edge. What most edges of a large imported graph lack (dates, notes, shares' subjects,
 /// properties, claims) sits in a box behind [`Edge::more`], so that such an edge takes a fifth
-/// of the memory.
+/// of the memory; the box is shared between edges whose optional fields the cache found equal
+/// (a million edges hold a few thousand distinct months and statuses).
 #[derive(Debug, Clone)]
 pub struct Edge {
     pub(crate) from: NodeIx,
     pub(crate) to: NodeIx,
     pub(crate) rel: Sym,
-    pub(crate) sources: Vec<SourceId>,
+    pub(crate) sources: Cites,
     pub(crate) share_pct: Option<f64>,
     /// `None` when every optional field is empty; read through [`Edge::more`].
-    pub extra: Option<Box<EdgeMore>>,
+    pub extra: Option<Arc<EdgeMore>>,
 }
 
 /// The relation that makes one node part of another from its date.
 pub const ACQUIRED: &str = "ACQUIRED";
 
-/// The optional fields of an edge.
+/// The optional fields of an edge. Dates, statuses and confidences repeat across many edges:
+/// they are [`Sym`]s, one shared copy of each distinct value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EdgeMore {
     pub(crate) share_of: Option<String>,
-    pub(crate) as_of: Option<String>,
-    pub(crate) since: Option<String>,
-    pub(crate) until: Option<String>,
+    pub(crate) as_of: Option<Sym>,
+    pub(crate) since: Option<Sym>,
+    pub(crate) until: Option<Sym>,
     /// `announced`, `operating` or `ended`; absent means operating.
-    pub status: Option<String>,
-    pub(crate) confidence: Option<String>,
+    pub status: Option<Sym>,
+    pub(crate) confidence: Option<Sym>,
     pub(crate) note: Option<String>,
     pub(crate) props: BTreeMap<String, Value>,
     pub(crate) claims: Vec<Claim>,
@@ -576,9 +588,9 @@ impl Edge {
 }
 
 impl EdgeMore {
-    /// Boxed, or `None` when every field is empty.
-    pub fn boxed(self) -> Option<Box<EdgeMore>> {
-        (self != NO_MORE).then(|| Box::new(self))
+    /// In a box of its own, or `None` when every field is empty.
+    pub fn boxed(self) -> Option<Arc<EdgeMore>> {
+        (self != NO_MORE).then(|| Arc::new(self))
     }
 }
 
@@ -696,8 +708,8 @@ impl Dataset {
     /// each edge, each claim on a node or an edge, each price, each observation. `check`'s never-cited warning,
     /// `stats` and `sources` all count from it.
     pub fn citing(&self) -> impl Iterator<Item = (Citer, &[SourceId])> + '_ {
-        let nodes = self.nodes.iter().map(|n| (Citer::Node, n.sources.as_slice()));
-        let edges = self.edges.iter().map(|e| (Citer::Edge, e.sources.as_slice()));
+        let nodes = self.nodes.iter().map(|n| (Citer::Node, &*n.sources));
+        let edges = self.edges.iter().map(|e| (Citer::Edge, &*e.sources));
         let claims =
             self.nodes.iter().flat_map(|n| &n.claims).chain(self.edges.iter().flat_map(|e| &e.more().claims));
         let prices = self.prices.iter().map(|p| (Citer::Price, p.sources.as_slice()));

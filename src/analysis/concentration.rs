@@ -42,7 +42,8 @@ pub fn markets(g: &KnowledgeGraph, day: Option<Day>) -> Vec<Market> {
             continue;
         }
         if let (Some(pct), Some(of)) = (e.share_pct, &e.more().share_of) {
-            let holders = groups.entry((of.clone(), e.more().as_of.clone())).or_default();
+            let holders =
+                groups.entry((of.clone(), e.more().as_of.as_deref().map(str::to_string))).or_default();
             let slot = holders.entry(e.from).or_insert((pct, ix));
             if pct > slot.0 {
                 *slot = (pct, ix);

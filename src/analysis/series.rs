@@ -163,7 +163,7 @@ mod tests {
             end: None,
             lifecycle: None,
             tags: Vec::new(),
-            sources: Vec::new(),
+            sources: Vec::new().into(),
             props: BTreeMap::new(),
             claims: Vec::new(),
             origin: crate::model::Origin { file: "x".into(), line: 1 },

@@ -73,12 +73,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             let date = s
                 .edges
                 .iter()
-                .filter_map(|&e| g.edge(e).more().since.clone().or_else(|| g.edge(e).more().as_of.clone()))
+                .filter_map(|&e| {
+                    g.edge(e)
+                        .more()
+                        .since
+                        .as_deref()
+                        .or(g.edge(e).more().as_of.as_deref())
+                        .map(str::to_string)
+                })
                 .chain(round.and_then(|ix| g.node(ix).start.clone()))
                 .max();
             let mut sources: Vec<Cell> = Vec::new();
             for &e in &s.edges {
-                for src in &g.edge(e).sources {
+                for src in g.edge(e).sources.iter() {
                     if !sources.iter().any(|c| matches!(c, Cell::Str(x) if *x == src.0)) {
                         sources.push(Cell::from(&src.0));
                     }

@@ -68,23 +68,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     Change::NodeAppeared(_) => (node.start.clone(), "node appeared"),
                     _ => (node.end.clone(), "node ended"),
                 };
-                (date, what, node.id.0.clone(), Some(node.name.clone()), node.sources.clone())
+                (date, what, node.id.0.clone(), Some(node.name.clone()), node.sources.to_vec())
             }
             Change::EdgeAppeared(e) => {
                 let (edge, m) = (g.edge(e), g.edge(e).more());
-                (began(g, e), "edge appeared", edge_text(e), m.note.clone(), edge.sources.clone())
+                (began(g, e), "edge appeared", edge_text(e), m.note.clone(), edge.sources.to_vec())
             }
             Change::EdgeEnded(e) => {
                 let (edge, m) = (g.edge(e), g.edge(e).more());
                 // Its own `until`, else the end of the first of its ends to go.
                 let ends = [g.node(edge.from), g.node(edge.to)].into_iter().filter_map(|n| n.end.clone());
-                let date = m.until.clone().or_else(|| ends.min_by_key(|s| Day::last(s)));
-                (date, "edge ended", edge_text(e), m.note.clone(), edge.sources.clone())
+                let date =
+                    m.until.as_deref().map(str::to_string).or_else(|| ends.min_by_key(|s| Day::last(s)));
+                (date, "edge ended", edge_text(e), m.note.clone(), edge.sources.to_vec())
             }
             Change::ShareMoved { holder, market, before, after } => {
-                let date = after.and_then(|e| g.edge(e).more().as_of.clone());
+                let date = after.and_then(|e| g.edge(e).more().as_of.as_deref().map(str::to_string));
                 let sources =
-                    [before, after].into_iter().flatten().flat_map(|e| g.edge(e).sources.clone()).collect();
+                    [before, after].into_iter().flatten().flat_map(|e| g.edge(e).sources.to_vec()).collect();
                 let subject = format!("{} in {market}", g.node(holder).id);
                 (
                     date,
@@ -96,8 +97,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             }
             Change::Lineage(e) => {
                 let (edge, m) = (g.edge(e), g.edge(e).more());
-                let date = m.since.clone().or_else(|| m.as_of.clone());
-                (date, "lineage", edge_text(e), m.note.clone(), edge.sources.clone())
+                let date = m.since.as_deref().or(m.as_of.as_deref()).map(str::to_string);
+                (date, "lineage", edge_text(e), m.note.clone(), edge.sources.to_vec())
             }
         });
     }

@@ -233,12 +233,18 @@ fn run(cli: Cli) -> Result<()> {
     let mut opened = open(cli.data.as_deref(), !matches!(command, Command::Check(_)))?;
     let policy = Policy { min_tier: cli.min_tier.into(), include_unverified: cli.include_unverified };
     let left_out = if command.is_analytic() { policy.apply(&mut opened.dataset) } else { LeftOut::default() };
+    if left_out != LeftOut::default() {
+        // The stored names of the edges' properties may include those of edges left out.
+        opened.index.iter_mut().for_each(|i| i.edge_props = None);
+    }
     // The day of the view: --as-of, or for analytics the data's own today. Commands that walk
     // artifacts at their own release keep every edge and take the day; the others see the
     // dataset as it stood on it.
     let day = as_of.or_else(|| command.is_analytic().then(|| time::today(&opened.dataset)).flatten());
     if let Some(d) = day.filter(|_| !command.walks_in_time()) {
         opened.dataset = time::as_of(opened.dataset, d);
+        // The dated view may drop nodes: the stored index no longer describes them.
+        opened.index = None;
     }
     // Each node's metrics as they stood on the view's day (the data's today by default), as
     // properties; the round-trip exports carry the observations instead.
@@ -247,7 +253,7 @@ fn run(cli: Cli) -> Result<()> {
         crate::analysis::series::apply(&mut opened.dataset, on);
     }
     let ctx = Ctx {
-        graph: KnowledgeGraph::new(opened.dataset),
+        graph: KnowledgeGraph::with_index(opened.dataset, opened.index),
         texts: opened.texts,
         warnings: opened.warnings,
         format,

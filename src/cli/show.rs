@@ -114,7 +114,7 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
         n.sources.iter().chain(n.claims.iter().flat_map(|c| &c.sources)).collect();
     for &(e, _) in out.iter().chain(&inc) {
         let edge = g.edge(e);
-        cited.extend(&edge.sources);
+        cited.extend(edge.sources.iter());
         cited.extend(edge.more().claims.iter().flat_map(|c| &c.sources));
     }
     cited.extend(observations.iter().flat_map(|o| &o.sources));

@@ -36,7 +36,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             if let Some(date) = e.more().since.as_ref().or(e.more().as_of.as_ref()) {
                 let (from, to) = (g.node(e.from), g.node(e.to));
                 rows.push((
-                    date.clone(),
+                    date.to_string(),
                     "lineage",
                     from.id.0.clone(),
                     format!("{} {} {}", from.name, e.rel, to.name),

@@ -77,6 +77,8 @@ struct Checker {
     diags: Vec<Diagnostic>,
     /// One shared copy of each kind, layer, segment, relation and source id.
     names: Interner,
+    /// The last list of sources an item cited: the next item often cites the same one.
+    last_cites: Option<Cites>,
 }
 
 impl Checker {
@@ -145,6 +147,18 @@ impl Checker {
         }
     }
 
+    /// A node's or an edge's list of sources, shared with the item before when it is the same.
+    fn cites(&mut self, ids: Vec<SourceId>) -> Cites {
+        match &self.last_cites {
+            Some(last) if **last == *ids => last.clone(),
+            _ => {
+                let cites: Cites = ids.into();
+                self.last_cites = Some(cites.clone());
+                cites
+            }
+        }
+    }
+
     /// Checks that each cited source exists; errors if none is cited (only an edge marked
     /// unverified may cite none).
     fn sources(
@@ -197,7 +211,7 @@ pub fn load(texts: &Texts) -> Result<Loaded, LoadError> {
     };
     let schema_file = find(SCHEMA_FILE)?;
     let sources_file = find(SOURCES_FILE)?;
-    let mut ck = Checker { diags: Vec::new(), names: Interner::default() };
+    let mut ck = Checker { diags: Vec::new(), names: Interner::default(), last_cites: None };
     let schema = ck.parse::<RawSchema>(schema_file, &texts.files[schema_file].1);
     let sources = ck.parse::<RawSources>(sources_file, &texts.files[sources_file].1);
     let layer_files: Vec<(usize, RawLayerFile)> = (0..texts.files.len())
@@ -234,7 +248,7 @@ pub(crate) fn check(
     order: (usize, usize),
 ) -> Result<Loaded, LoadError> {
     let (schema_file, sources_file) = order;
-    let mut ck = Checker { diags, names: Interner::default() };
+    let mut ck = Checker { diags, names: Interner::default(), last_cites: None };
     let errors =
         |ck: &Checker| ck.diags.iter().filter(|d| d.severity == crate::diag::Severity::Error).count();
     let before = errors(&ck);
@@ -694,15 +708,15 @@ fn check_graph(
                 from,
                 to,
                 rel: rel_sym,
-                sources: cited,
+                sources: ck.cites(cited),
                 share_pct: e.share_pct.as_ref().map(|s| *s.get_ref()),
                 extra: EdgeMore {
                     share_of: e.share_of.clone(),
-                    as_of: e.as_of.as_ref().map(|s| s.get_ref().clone()),
-                    since: e.since.as_ref().map(|s| s.get_ref().clone()),
-                    until: e.until.as_ref().map(|s| s.get_ref().clone()),
-                    status: e.status.as_ref().map(|s| s.get_ref().clone()),
-                    confidence: e.confidence.as_ref().map(|s| s.get_ref().clone()),
+                    as_of: e.as_of.as_ref().map(|s| ck.names.sym(s.get_ref())),
+                    since: e.since.as_ref().map(|s| ck.names.sym(s.get_ref())),
+                    until: e.until.as_ref().map(|s| ck.names.sym(s.get_ref())),
+                    status: e.status.as_ref().map(|s| ck.names.sym(s.get_ref())),
+                    confidence: e.confidence.as_ref().map(|s| ck.names.sym(s.get_ref())),
                     note: e.note.clone(),
                     props,
                     claims,
@@ -943,7 +957,7 @@ fn check_node(
         end: n.end.as_ref().map(|s| s.get_ref().clone()),
         lifecycle: node_lifecycle,
         tags: n.tags.clone(),
-        sources: cited,
+        sources: ck.cites(cited),
         props,
         claims,
         origin,

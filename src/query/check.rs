@@ -37,9 +37,7 @@ pub fn check(g: &KnowledgeGraph, q: &Query, params: &BTreeMap<String, Val>) -> R
     for k in &schema.kinds {
         props.extend(k.props.keys().cloned());
     }
-    for e in &g.dataset.edges {
-        props.extend(e.more().props.keys().cloned());
-    }
+    props.extend(g.edge_prop_keys().iter().cloned());
     // A metric is a node property in every view, standing or not (null before its first value).
     for m in &schema.metrics {
         props.insert(m.id.clone());

@@ -14,6 +14,8 @@ pub(in crate::cli) struct Opened {
     pub(in crate::cli) dataset: Dataset,
     pub(in crate::cli) texts: Texts,
     pub(in crate::cli) warnings: Vec<Diagnostic>,
+    /// The index stored with the dataset in its cache (`None` when read from text).
+    pub(in crate::cli) index: Option<crate::cache::Index>,
 }
 
 /// The name of the binary cache in a dataset folder.
@@ -23,21 +25,30 @@ pub const CACHE_FILE: &str = "aikg.cache";
 /// and the cache is current. A folder whose cache is stale gets a fresh one; a folder without a
 /// cache (a hand-edited dataset) is not written to.
 pub(in crate::cli) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
-    let from_text = |dataset| Opened { dataset, texts: Texts::default(), warnings: Vec::new() };
+    let from_cache = |(dataset, index)| Opened {
+        dataset,
+        texts: Texts::default(),
+        warnings: Vec::new(),
+        index: Some(index),
+    };
     let Some(dir) = dir else {
-        if let Some(d) = cached.then(|| crate::cache::decode(crate::embedded::CACHE, b"built-in")).flatten() {
-            return Ok(from_text(d));
+        if let Some(d) =
+            cached.then(|| crate::cache::decode_indexed(crate::embedded::CACHE, b"built-in")).flatten()
+        {
+            return Ok(from_cache(d));
         }
         let texts = crate::embedded::texts();
         let Loaded { dataset, warnings } = load(&texts).map_err(|e| load_error(e, &texts, None))?;
-        return Ok(Opened { dataset, texts, warnings });
+        return Ok(Opened { dataset, texts, warnings, index: None });
     };
     let paths = toml_files(dir)?;
     let stamp = stamp(&paths);
     let cache_path = dir.join(CACHE_FILE);
     let cache = std::fs::read(&cache_path).ok();
-    if let Some(d) = cache.as_ref().filter(|_| cached).and_then(|bytes| crate::cache::decode(bytes, &stamp)) {
-        return Ok(from_text(d));
+    if let Some(d) =
+        cache.as_ref().filter(|_| cached).and_then(|bytes| crate::cache::decode_indexed(bytes, &stamp))
+    {
+        return Ok(from_cache(d));
     }
     if paths.is_empty() && cache.is_some() {
         let why =
@@ -53,7 +64,7 @@ pub(in crate::cli) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
         // Best effort: a read-only folder still opens, only more slowly next time.
         let _ = write_output(Some(&cache_path), &crate::cache::encode(&dataset, &stamp));
     }
-    Ok(Opened { dataset, texts, warnings })
+    Ok(Opened { dataset, texts, warnings, index: None })
 }
 
 /// What a cache was made from: each data file's name, size and modification time.

@@ -324,10 +324,11 @@ impl Exec<'_> {
         let last = nlo == 0 && nhi + 1 == p.nodes.len();
         match rp.hops {
             // Counting, and this step completes the match: count the usable edges and their far
-            // nodes without binding them.
+            // nodes without binding them, in any order (the rows as stored: the rows sorted by
+            // id need not be built for a count).
             None if last && self.tally.get().is_some() => {
                 let mut n = 0u64;
-                for (e, v) in self.steps(u, rp.dir, forward) {
+                for (e, v) in self.g.edges_at(u, if forward { rp.dir } else { rp.dir.reversed() }) {
                     if !used.contains(&e)
                         && self.rel_ok(rp, e, env)?
                         && self.rel_var_ok(rp, &[e], env)
