@@ -456,6 +456,16 @@ fn edge_row(c: &EdgeColumns, stream: &mut Stream) -> Option<ParsedEdge> {
     Some((file, Spanned::new(span, edge), problem))
 }
 
+/// The columns of a nodes or edges file, as [`Reader::columns`] finds them.
+struct Found<const R: usize, const F: usize> {
+    /// The required columns, in the order asked.
+    required: [usize; R],
+    /// One per registry field, in registry order (absent: `None`).
+    fields: [Option<usize>; F],
+    /// The property columns: the others, in file order.
+    props: Vec<usize>,
+}
+
 /// Reads the sources and observations files whole (they are small), and finds the columns of
 /// the nodes and edges files, collecting what is wrong with their headers.
 struct Reader {
@@ -471,6 +481,28 @@ impl Reader {
             self.diags.push(Diagnostic::error(t.file, 0..t.header_len, format!("no `{column}` column")));
         }
         found
+    }
+
+    /// The columns of a nodes or edges file: the `required` ones (as [`Self::need`] takes them,
+    /// each missing one reported, in order), then one per registry field in its order (a new field
+    /// fails to compile at the caller's pattern), then the property columns: the others, in file
+    /// order.
+    fn columns<T, const R: usize, const F: usize>(
+        &mut self,
+        t: &Table,
+        required: [(&str, &str); R],
+        registry: &'static [fields::Field<T>; F],
+    ) -> Option<Found<R, F>> {
+        let found = required.map(|(name, ty)| self.need(t, name, ty));
+        let mut taken = [0; R];
+        for (slot, column) in taken.iter_mut().zip(found) {
+            *slot = column?;
+        }
+        let cols = registry.each_ref().map(|f| t.column(f.name, ""));
+        let props: Vec<usize> = (0..t.columns.len())
+            .filter(|i| !taken.contains(i) && fields::find(registry, &t.columns[*i].name).is_none())
+            .collect();
+        Some(Found { required: taken, fields: cols, props })
     }
 
     fn observations(&mut self, t: &Table, text: &str) -> Vec<Spanned<RawObservation>> {
@@ -542,21 +574,9 @@ impl Reader {
         text: &'a str,
         types: BTreeMap<String, BTreeMap<String, String>>,
     ) -> Option<(NodeColumns, Stream<'a>)> {
-        let (Some(id), Some(label), Some(name), Some(layer)) = (
-            self.need(t, "", "ID"),
-            self.need(t, "", "LABEL"),
-            self.need(t, "name", ""),
-            self.need(t, "layer", ""),
-        ) else {
-            return None;
-        };
-        // One column per registry field, in its order (a new field fails to compile here).
-        let cols = fields::NODE.each_ref().map(|f| t.column(f.name, ""));
-        let [_, _, name_zh, _, segment, summary, start, end, lifecycle, aliases, tags, sources] = cols;
-        let taken = [id, label, name, layer];
-        let props: Vec<usize> = (0..t.columns.len())
-            .filter(|i| !taken.contains(i) && fields::find(&fields::NODE, &t.columns[*i].name).is_none())
-            .collect();
+        let Found { required: [id, label, name, layer], fields, props } =
+            self.columns(t, [("", "ID"), ("", "LABEL"), ("name", ""), ("layer", "")], &fields::NODE)?;
+        let [_, _, name_zh, _, segment, summary, start, end, lifecycle, aliases, tags, sources] = fields;
         let columns = NodeColumns {
             id,
             label,
@@ -571,18 +591,9 @@ impl Reader {
     }
 
     fn edges<'a>(&mut self, t: &Table, text: &'a str) -> Option<(EdgeColumns, Stream<'a>)> {
-        let (Some(from), Some(to), Some(rel)) =
-            (self.need(t, "", "START_ID"), self.need(t, "", "END_ID"), self.need(t, "", "TYPE"))
-        else {
-            return None;
-        };
-        // One column per registry field, in its order (a new field fails to compile here).
-        let cols = fields::EDGE.each_ref().map(|f| t.column(f.name, ""));
-        let [share_pct, share_of, as_of, since, until, status, confidence, note, sources] = cols;
-        let taken = [from, to, rel];
-        let props: Vec<usize> = (0..t.columns.len())
-            .filter(|i| !taken.contains(i) && fields::find(&fields::EDGE, &t.columns[*i].name).is_none())
-            .collect();
+        let Found { required: [from, to, rel], fields, props } =
+            self.columns(t, [("", "START_ID"), ("", "END_ID"), ("", "TYPE")], &fields::EDGE)?;
+        let [share_pct, share_of, as_of, since, until, status, confidence, note, sources] = fields;
         let columns = EdgeColumns {
             from,
             to,
