@@ -2,7 +2,8 @@
 //! breadth-first search. Constraints (relations, avoided nodes, layers) prune the search itself,
 //! so a path that breaks them is never explored.
 
-use std::collections::BTreeSet;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap};
 
 use crate::graph::{Dir, KnowledgeGraph};
 use crate::model::{EdgeIx, NodeIx, Supply};
@@ -179,7 +180,56 @@ impl Search<'_> {
             }
         }
     }
+
+    /// Whether `w`, on the source half (its distance `i` from the source is below `d.p`), lies on
+    /// a shortest path: whether steps one layer further at a time lead from it to a node `d.p`
+    /// from the source and `d.len - d.p` from the target. A depth-first search that stops at the
+    /// first such node and remembers each node's answer in `known` (so that no node's edges are
+    /// read twice, whatever the walk asks); a stack, not recursion, as the half may be long.
+    fn alive(&self, w: NodeIx, d: &Dist, known: &mut Marks, forth: Dir) -> bool {
+        if known.has(w) {
+            return known.get(w) == ALIVE;
+        }
+        let mut stack = vec![(w, self.unsorted_steps(w, forth))];
+        while let Some((v, steps)) = stack.last_mut() {
+            let (v, i) = (*v, d.ds.get(*v));
+            let (mut found, mut deeper) = (false, None);
+            for (_, x, _) in steps {
+                if i + 1 == d.p {
+                    // A middle node: its distance from the target is exact.
+                    if d.dt.has(x) && d.dt.get(x) + d.p == d.len {
+                        found = true;
+                        break;
+                    }
+                } else if d.ds.get(x) == i + 1 {
+                    if !known.has(x) {
+                        deeper = Some(x);
+                        break;
+                    }
+                    if known.get(x) == ALIVE {
+                        found = true;
+                        break;
+                    }
+                }
+            }
+            if let Some(x) = deeper {
+                stack.push((x, self.unsorted_steps(x, forth)));
+            } else if found {
+                // Each node on the stack steps to the next one: all of them lead to the middle.
+                stack.drain(..).for_each(|(v, _)| known.put(v, ALIVE));
+                return true;
+            } else {
+                known.put(v, DEAD);
+                stack.pop();
+            }
+        }
+        false
+    }
 }
+
+/// What [`Search::alive`] found of a node (a [`Marks`] value).
+const ALIVE: usize = 0;
+const DEAD: usize = 1;
 
 /// All shortest paths from `source` to `target` (at most `limit`), or just the first one in the
 /// sorted order when `limit` is 1. Paths are sorted by the ids and relations along them.
@@ -230,6 +280,9 @@ pub fn shortest_paths(
     // Every shortest path has, at position p = min(ks, len), a node whose distances from both
     // ends are known; paths are the joins of the halves through those nodes.
     let p = ks.min(len);
+    if limit == 1 {
+        return first_path(&s, Dist { ds: &ds, dt: &dt, len, p }, forth);
+    }
     // The nodes at distance p from the source: the source side's last frontier (p is ks unless a
     // path shorter than ks exists, which the layer-by-layer search rules out; scan to be safe).
     let middle = |v: &NodeIx| ds.get(*v) == p && dt.get(*v) == len - p;
@@ -241,9 +294,6 @@ pub fn shortest_paths(
         m.sort_unstable();
         m
     };
-    if limit == 1 {
-        return first_path(&s, Dist { ds: &ds, dt: &dt, len, p }, &middles, (forth, back));
-    }
     let mut paths = Vec::new();
     'join: for m in middles {
         let tails = halves(&s, m, &dt, false, forth);
@@ -280,53 +330,68 @@ struct Dist<'a> {
 /// source and take, at each position, the smallest step (by the next node's id, then relation)
 /// that stays on a shortest path. Paths compare step by step, so the smallest first step begins
 /// the smallest path, and so on. Whether another shortest path exists is seen on the way.
-fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Dir, Dir)) -> Paths {
-    // The source half: nodes from which a middle node is reached along shortest steps.
-    let mut on_path = Marks::new(s.g);
-    let mut layer = middles.to_vec();
-    layer.iter().for_each(|&m| on_path.put(m, 0));
-    while !layer.is_empty() {
-        let mut prev = Vec::new();
-        for &v in &layer {
-            for (_, w, _) in s.unsorted_steps(v, back) {
-                if d.ds.has(w) && d.ds.get(w) + 1 == d.ds.get(v) && !on_path.has(w) {
-                    on_path.put(w, 0);
-                    prev.push(w);
-                }
-            }
-        }
-        layer = prev;
-    }
+///
+/// Beyond the source half a step stays on a shortest path when it comes one closer to the target
+/// (the target's distances are exact there). On the source half it must lead to a middle node:
+/// the candidates one layer further are tried smallest first, each by [`Search::alive`], so that
+/// only the part of the half the walk looks at is searched.
+fn first_path(s: &Search, d: Dist, forth: Dir) -> Paths {
+    let mut known = Marks::new(s.g);
     let mut path = Vec::with_capacity(d.len);
     let mut others = false;
+    // The candidates left untried on the source half: another path, if one of them lies on one
+    // (tried at the end, and only when no other path has shown by then).
+    let mut untried: Vec<(EdgeIx, NodeIx, bool)> = Vec::new();
+    // Steps ordered by the next node's id, then relation, then edge (ids are compared as text:
+    // only candidates are, and the id order need not be built).
+    let key = |&(e, w, _): &(EdgeIx, NodeIx, bool)| (&s.g.node(w).id, &s.g.edge(e).rel, e);
     let mut u = s.source;
     for j in 0..d.len {
-        // On the source half a step must lead towards a middle node; beyond it, every step one
-        // closer to the target lies on a shortest path.
-        let fits = |w: NodeIx| {
-            if j < d.p {
-                d.ds.get(w) == j + 1 && on_path.has(w)
-            } else {
-                d.dt.has(w) && d.dt.get(w) + j + 1 == d.len
+        let best = if j + 1 < d.p {
+            let mut candidates: BinaryHeap<_> = s
+                .unsorted_steps(u, forth)
+                .filter(|&(_, w, _)| d.ds.get(w) == j + 1 && known.get(w) != DEAD)
+                .map(|step| Reverse((key(&step), step)))
+                .collect();
+            let mut best = None;
+            while let Some(Reverse((_, step))) = candidates.pop() {
+                if s.alive(step.1, &d, &mut known, forth) {
+                    best = Some(step);
+                    break;
+                }
             }
-        };
-        // The smallest fitting step, by the next node's id, then relation, then edge (ids are
-        // compared as text: only fitting steps are, and the id order need not be built).
-        let key = |&(e, w, _): &(EdgeIx, NodeIx, bool)| (&s.g.node(w).id, &s.g.edge(e).rel, e);
-        let mut fitting = s.unsorted_steps(u, forth).filter(|&(_, w, _)| fits(w));
-        let Some(first) = fitting.next() else {
-            return Paths { paths: Vec::new(), truncated: false };
-        };
-        let mut best = first;
-        for step in fitting {
-            others = true;
-            if key(&step) < key(&best) {
-                best = step;
+            let Some(best) = best else {
+                return Paths { paths: Vec::new(), truncated: false };
+            };
+            if !others {
+                let rest = candidates.into_iter().map(|Reverse((_, step))| step);
+                // A second edge to the same node is a second path.
+                let before = untried.len();
+                untried.extend(rest);
+                others = untried[before..].iter().any(|&(_, w, _)| w == best.1);
             }
-        }
+            best
+        } else {
+            let fits = |w: NodeIx| d.dt.has(w) && d.dt.get(w) + j + 1 == d.len;
+            let mut fitting = s.unsorted_steps(u, forth).filter(|&(_, w, _)| fits(w));
+            let Some(first) = fitting.next() else {
+                return Paths { paths: Vec::new(), truncated: false };
+            };
+            let mut best = first;
+            for step in fitting {
+                others = true;
+                if key(&step) < key(&best) {
+                    best = step;
+                }
+            }
+            best
+        };
         let (edge, w, forward) = best;
         path.push(Step { edge, from: u, to: w, forward });
         u = w;
+    }
+    if !others {
+        others = untried.iter().any(|&(_, w, _)| s.alive(w, &d, &mut known, forth));
     }
     Paths { paths: vec![path], truncated: others }
 }
@@ -378,6 +443,41 @@ mod tests {
             }
         }
         (dist[b] != usize::MAX).then_some(dist[b])
+    }
+
+    #[test]
+    fn the_first_path_is_the_first_of_all_under_every_constraint() {
+        let mini = crate::testing::mini();
+        let g = KnowledgeGraph::new(crate::gen::generate(&mini.dataset, 800, 2400, 5).expect("small enough"));
+        let n = g.node_count();
+        let mut rels: Vec<String> = g.dataset.edges.iter().map(|e| e.rel.to_string()).collect();
+        rels.sort();
+        rels.dedup();
+        let mut by_degree: Vec<NodeIx> = (0..n).collect();
+        by_degree.sort_by_key(|&v| std::cmp::Reverse(g.degree(v)));
+        let layer = g.node(by_degree[0]).layer.to_string();
+        let constraints = [
+            Constraints::default(),
+            Constraints { upstream: true, ..Constraints::default() },
+            Constraints { rels: rels.iter().step_by(2).cloned().collect(), ..Constraints::default() },
+            // Without the hubs, paths are longer and the source half deeper.
+            Constraints { avoid: by_degree[..8].iter().copied().collect(), ..Constraints::default() },
+            Constraints { layers: BTreeSet::from([layer]), ..Constraints::default() },
+            Constraints { max_len: Some(4), ..Constraints::default() },
+        ];
+        for (i, c) in constraints.iter().enumerate() {
+            let mut found = 0;
+            // Every pair of 40 nodes: few pairs are joined upstream.
+            for k in 0..1600 {
+                let (a, b) = ((k / 40 * 97 + i) % n, (k % 40 * 211 + 17 * i + 3) % n);
+                let one = shortest_paths(&g, a, b, c, 1);
+                let all = shortest_paths(&g, a, b, c, ENUMERATION_CAP);
+                assert_eq!(one.paths.first(), all.paths.first(), "constraint {i}: {a} {b}");
+                assert_eq!(one.truncated, all.paths.len() > 1, "constraint {i}: {a} {b}");
+                found += one.paths.len();
+            }
+            assert!(found > 10, "constraint {i}: too few pairs are connected: {found}");
+        }
     }
 
     #[test]
