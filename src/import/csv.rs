@@ -275,6 +275,24 @@ impl Row<'_> {
     fn typed(&self, column: usize, ty: &str) -> Spanned<toml::Value> {
         Spanned::new(self.spans[column].clone(), typed(&self.record[column], ty))
     }
+
+    /// The non-empty cells of the property columns `props` (indices into `columns`), each read
+    /// as the type `ty` gives its column, keyed by the column's name at the header.
+    fn props<'t>(
+        &self,
+        props: &[usize],
+        columns: &'t [Column],
+        ty: impl Fn(&'t Column) -> &'t str,
+    ) -> BTreeMap<Spanned<String>, Spanned<toml::Value>> {
+        props
+            .iter()
+            .filter(|&&i| !self.str(i).is_empty())
+            .map(|&i| {
+                let column = &columns[i];
+                (Spanned::new(column.span.clone(), column.name.clone()), self.typed(i, ty(column)))
+            })
+            .collect()
+    }
 }
 
 /// Where a record's first field starts: the reader's position, past the blank lines it skipped.
@@ -375,16 +393,9 @@ impl crate::load::rows::Rows for CsvRows<'_> {
         let [name_zh, segment, summary, start, end, lifecycle, aliases, tags, sources] = c.fixed;
         let no_props = BTreeMap::new();
         let declared = c.types.get(row.str(c.label)).unwrap_or(&no_props);
-        let props = c
-            .props
-            .iter()
-            .filter(|&&i| !row.str(i).is_empty())
-            .map(|&i| {
-                let column = &c.columns[i];
-                let ty = declared.get(&column.name).map_or(neo4j_type(&column.ty), String::as_str);
-                (Spanned::new(column.span.clone(), column.name.clone()), row.typed(i, ty))
-            })
-            .collect();
+        let props = row.props(&c.props, &c.columns, |column| {
+            declared.get(&column.name).map_or(neo4j_type(&column.ty), String::as_str)
+        });
         let node = RawNode {
             id: row.req(c.id),
             kind: row.req(c.label),
@@ -427,16 +438,7 @@ fn edge_row(c: &EdgeColumns, stream: &mut Stream) -> Option<ParsedEdge> {
             None
         }
     });
-    let props = c
-        .props
-        .iter()
-        .filter(|&&i| !row.str(i).is_empty())
-        .map(|&i| {
-            let column = &c.columns[i];
-            let name = Spanned::new(column.span.clone(), column.name.clone());
-            (name, row.typed(i, neo4j_type(&column.ty)))
-        })
-        .collect();
+    let props = row.props(&c.props, &c.columns, |column| neo4j_type(&column.ty));
     let edge = RawEdge {
         from: row.req(c.from),
         to: row.req(c.to),
