@@ -517,7 +517,10 @@ def run_size(args, aikg, size):
         res["notes"].append(f"aikg: `aikg query` returned {whole[:2]}.., aikg::query::run {a['cypher_rows'][:2]}..")
 
     # ---- the spec the Python workers read ------------------------------------------------
+    # A large import writes the cache only: the schema is then the generated folder's.
     schema = os.path.join(imported, "schema.toml")
+    if not os.path.exists(schema):
+        schema = os.path.join(d, "gen", "schema.toml")
     with open(schema, "rb") as f:
         supply = {r["id"]: r.get("supply") for r in tomllib.load(f).get("relation", [])}
     spec = dict(csv=prep["csv"], starts=prep["starts"], pairs=prep["pairs"], supply=supply, reps=reps,

@@ -2,7 +2,9 @@
 //! breadth-first search. Constraints (relations, avoided nodes, layers) prune the search itself,
 //! so a path that breaks them is never explored.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap};
 
 use crate::graph::{Dir, KnowledgeGraph};
 use crate::model::{EdgeIx, NodeIx, Supply};
@@ -48,16 +50,24 @@ pub struct Paths {
 }
 
 /// A per-node array borrowed from the graph's pool (so that a search costs what it visits, not
-/// the size of the graph), with the nodes it set, to clear them when it goes back.
+/// the size of the graph), with the nodes it set in the order it set them (a breadth-first search
+/// lists its layers one after another), to clear them when it goes back.
 struct Marks<'a> {
     g: &'a KnowledgeGraph,
     at: Vec<u32>,
-    set: Vec<NodeIx>,
+    order: Vec<u32>,
+}
+
+thread_local! {
+    /// The node lists of finished searches, emptied and kept for their room: a list grows to
+    /// what the searches visit once per thread, not once per search.
+    static LISTS: RefCell<Vec<Vec<u32>>> = const { RefCell::new(Vec::new()) };
 }
 
 impl<'a> Marks<'a> {
     fn new(g: &'a KnowledgeGraph) -> Self {
-        Marks { g, at: g.borrow_array(), set: Vec::new() }
+        let order = LISTS.try_with(|l| l.borrow_mut().pop()).ok().flatten().unwrap_or_default();
+        Marks { g, at: g.borrow_array(), order }
     }
 
     /// A distance, or `usize::MAX` when unset (stored plus one: 0 is unset).
@@ -67,7 +77,8 @@ impl<'a> Marks<'a> {
 
     fn put(&mut self, v: NodeIx, d: usize) {
         if self.at[v] == 0 {
-            self.set.push(v);
+            // The graph has fewer than 2^32 nodes (KnowledgeGraph::new checks).
+            self.order.push(v as u32);
         }
         self.at[v] = d as u32 + 1;
     }
@@ -75,16 +86,31 @@ impl<'a> Marks<'a> {
     fn has(&self, v: NodeIx) -> bool {
         self.at[v] != 0
     }
+
+    /// How many nodes are set.
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The nodes set from the `from`-th on, in the order they were set.
+    fn since(&self, from: usize) -> impl Iterator<Item = NodeIx> + '_ {
+        self.order[from..].iter().map(|&v| v as NodeIx)
+    }
 }
 
 impl Drop for Marks<'_> {
     fn drop(&mut self) {
-        for &v in &self.set {
-            self.at[v] = 0;
+        for &v in &self.order {
+            self.at[v as usize] = 0;
         }
         self.g.give_back(std::mem::take(&mut self.at));
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
+        // A thread being torn down keeps no list.
+        let _ = LISTS.try_with(|l| l.borrow_mut().push(order));
     }
 }
+
 /// Enumerate at most this many shortest paths before sorting; beyond it the result says
 /// `truncated`.
 pub const ENUMERATION_CAP: usize = 10_000;
@@ -157,29 +183,106 @@ impl Search<'_> {
             && (c.layers.is_empty() || c.layers.contains(self.g.node(next).layer.as_str()))
     }
 
-    /// Expands one whole BFS layer into `next` (cleared first).
-    fn expand(&self, frontier: &[NodeIx], dist: &mut Marks, toward: Dir, next: &mut Vec<NodeIx>) {
-        next.clear();
-        for &v in frontier {
+    /// Expands the layer of `dist` that begins at its `from`-th node (the frontier: every node
+    /// set since) by one step towards `toward`. Returns the length of a path through a node that
+    /// `other` (the other side's search) has set, if the new layer holds one; with `whole` false
+    /// it stops at the first such node (the new layer is then partial).
+    fn expand(
+        &self,
+        dist: &mut Marks,
+        from: usize,
+        other: &Marks,
+        toward: Dir,
+        whole: bool,
+    ) -> Option<usize> {
+        let end = dist.len();
+        let mut met: Option<usize> = None;
+        for i in from..end {
+            let v = dist.order[i] as NodeIx;
             let d = dist.get(v) + 1;
             if self.free {
                 for (_, w) in self.g.edges_at(v, Dir::Both) {
-                    if !dist.has(w) {
-                        dist.put(w, d);
-                        next.push(w);
+                    if reach(dist, other, w, d, &mut met) && !whole {
+                        return met;
                     }
                 }
             } else {
                 for (_, w, _) in self.unsorted_steps(v, toward) {
-                    if !dist.has(w) {
-                        dist.put(w, d);
-                        next.push(w);
+                    if reach(dist, other, w, d, &mut met) && !whole {
+                        return met;
                     }
                 }
             }
         }
+        met
+    }
+
+    /// Whether `w`, on the source half (its distance `i` from the source is below `d.p`), lies on
+    /// a shortest path: whether steps one layer further at a time lead from it to a node `d.p`
+    /// from the source and `d.len - d.p` from the target. A depth-first search that stops at the
+    /// first such node and remembers each node's answer in `known` (so that no node's edges are
+    /// read twice, whatever the walk asks); a stack, not recursion, as the half may be long.
+    fn alive(&self, w: NodeIx, d: &Dist, known: &mut Marks, forth: Dir) -> bool {
+        if known.has(w) {
+            return known.get(w) == ALIVE;
+        }
+        let mut stack = vec![(w, self.unsorted_steps(w, forth))];
+        while let Some((v, steps)) = stack.last_mut() {
+            let (v, i) = (*v, d.ds.get(*v));
+            let (mut found, mut deeper) = (false, None);
+            for (_, x, _) in steps {
+                if i + 1 == d.p {
+                    // A middle node: its distance from the target is exact.
+                    if d.dt.has(x) && d.dt.get(x) + d.p == d.len {
+                        found = true;
+                        break;
+                    }
+                } else if d.ds.get(x) == i + 1 {
+                    if !known.has(x) {
+                        deeper = Some(x);
+                        break;
+                    }
+                    if known.get(x) == ALIVE {
+                        found = true;
+                        break;
+                    }
+                }
+            }
+            if let Some(x) = deeper {
+                stack.push((x, self.unsorted_steps(x, forth)));
+            } else if found {
+                // Each node on the stack steps to the next one: all of them lead to the middle.
+                stack.drain(..).for_each(|(v, _)| known.put(v, ALIVE));
+                return true;
+            } else {
+                known.put(v, DEAD);
+                stack.pop();
+            }
+        }
+        false
     }
 }
+
+/// Sets `w` at distance `d` unless it is set; whether it is new and `other` (the other side's
+/// search) has set it too, which makes `met` the shortest length through such a node. Inlined:
+/// it runs once per edge a search reads.
+#[inline(always)]
+fn reach(dist: &mut Marks, other: &Marks, w: NodeIx, d: usize, met: &mut Option<usize>) -> bool {
+    if dist.has(w) {
+        return false;
+    }
+    dist.put(w, d);
+    if !other.has(w) {
+        return false;
+    }
+    let len = d + other.get(w);
+    *met = Some(met.map_or(len, |m| m.min(len)));
+    true
+}
+
+/// What [`Search::alive`] found of a node (a [`Marks`] value).
+const ALIVE: usize = 0;
+const DEAD: usize = 1;
 
 /// All shortest paths from `source` to `target` (at most `limit`), or just the first one in the
 /// sorted order when `limit` is 1. Paths are sorted by the ids and relations along them.
@@ -199,51 +302,62 @@ pub fn shortest_paths(
     let (mut ds, mut dt) = (Marks::new(g), Marks::new(g));
     ds.put(source, 0);
     dt.put(target, 0);
-    let (mut fs, mut ft) = (vec![source], vec![target]);
-    let mut next = Vec::new();
+    // Each side's frontier: its nodes from this one on.
+    let (mut fs, mut ft) = (0, 0);
     let (mut ks, mut kt) = (0, 0);
     let max_len = c.max_len.unwrap_or(usize::MAX);
     let (forth, back) = s.sides();
-    // Grow the smaller side one whole layer at a time until the two searches touch.
+    // The first path needs no whole last layer from the source: the search then stops at the
+    // first node both sides reach.
+    let whole = limit > 1;
+    // Grow the smaller side one layer at a time until the two searches touch.
     let len = loop {
-        if fs.is_empty() || ft.is_empty() || ks + kt >= max_len {
+        let (ns, nt) = (ds.len() - fs, dt.len() - ft);
+        if ns == 0 || nt == 0 || ks + kt >= max_len {
             return none;
         }
-        let met = if fs.len() <= ft.len() {
-            s.expand(&fs, &mut ds, forth, &mut next);
-            std::mem::swap(&mut fs, &mut next);
-            ks += 1;
-            fs.iter().filter(|&&v| dt.has(v)).map(|&v| ds.get(v) + dt.get(v)).min()
+        if ns <= nt {
+            let start = ds.len();
+            let met = s.expand(&mut ds, fs, &dt, forth, whole);
+            (fs, ks) = (start, ks + 1);
+            if let Some(l) = met {
+                break l;
+            }
         } else {
-            s.expand(&ft, &mut dt, back, &mut next);
-            std::mem::swap(&mut ft, &mut next);
-            kt += 1;
-            ft.iter().filter(|&&v| ds.has(v)).map(|&v| ds.get(v) + dt.get(v)).min()
-        };
-        if let Some(l) = met {
-            break l;
+            let start = dt.len();
+            // Whole layers from the target: the walk tells steps on a shortest path from the
+            // others by these distances.
+            let met = s.expand(&mut dt, ft, &ds, back, true);
+            (ft, kt) = (start, kt + 1);
+            if let Some(l) = met {
+                break l;
+            }
         }
     };
     if len > max_len {
         return none;
     }
-    // Every shortest path has, at position p = min(ks, len), a node whose distances from both
-    // ends are known; paths are the joins of the halves through those nodes.
+    // Before the last step no node was reached from both ends, so no path is shorter than ks + kt
+    // (one would hold a node within ks of the source and kt of the target), and the node found
+    // makes one that long: len = ks + kt. Every shortest path has, at position p = ks, a node
+    // whose distances from both ends are known; the layers are whole up to p - 1 from the source
+    // (the last one may be partial) and up to len - p from the target.
     let p = ks.min(len);
+    if limit == 1 {
+        return first_path(&s, Dist { ds: &ds, dt: &dt, len, p }, forth);
+    }
+    // Whole layers: paths are the joins of the halves through the nodes at p.
     // The nodes at distance p from the source: the source side's last frontier (p is ks unless a
     // path shorter than ks exists, which the layer-by-layer search rules out; scan to be safe).
     let middle = |v: &NodeIx| ds.get(*v) == p && dt.get(*v) == len - p;
     let middles: Vec<NodeIx> = if p == ks {
-        fs.iter().copied().filter(middle).collect()
+        ds.since(fs).filter(middle).collect()
     } else {
         // In node order, as a scan of every node would list them.
-        let mut m: Vec<NodeIx> = ds.set.iter().copied().filter(middle).collect();
+        let mut m: Vec<NodeIx> = ds.since(0).filter(middle).collect();
         m.sort_unstable();
         m
     };
-    if limit == 1 {
-        return first_path(&s, Dist { ds: &ds, dt: &dt, len, p }, &middles, (forth, back));
-    }
     let mut paths = Vec::new();
     'join: for m in middles {
         let tails = halves(&s, m, &dt, false, forth);
@@ -267,8 +381,9 @@ pub fn shortest_paths(
     Paths { paths, truncated }
 }
 
-/// The distances a bidirectional search left: from the source (`ds`, exact up to `p`) and from
-/// the target (`dt`, exact up to `len - p`), with the shortest length `len`.
+/// The distances a bidirectional search left: from the source (`ds`, every node up to `p - 1`,
+/// some at `p`) and from the target (`dt`, every node up to `len - p`), with the shortest length
+/// `len`. A distance set is exact.
 struct Dist<'a> {
     ds: &'a Marks<'a>,
     dt: &'a Marks<'a>,
@@ -280,53 +395,68 @@ struct Dist<'a> {
 /// source and take, at each position, the smallest step (by the next node's id, then relation)
 /// that stays on a shortest path. Paths compare step by step, so the smallest first step begins
 /// the smallest path, and so on. Whether another shortest path exists is seen on the way.
-fn first_path(s: &Search, d: Dist, middles: &[NodeIx], (forth, back): (Dir, Dir)) -> Paths {
-    // The source half: nodes from which a middle node is reached along shortest steps.
-    let mut on_path = Marks::new(s.g);
-    let mut layer = middles.to_vec();
-    layer.iter().for_each(|&m| on_path.put(m, 0));
-    while !layer.is_empty() {
-        let mut prev = Vec::new();
-        for &v in &layer {
-            for (_, w, _) in s.unsorted_steps(v, back) {
-                if d.ds.has(w) && d.ds.get(w) + 1 == d.ds.get(v) && !on_path.has(w) {
-                    on_path.put(w, 0);
-                    prev.push(w);
-                }
-            }
-        }
-        layer = prev;
-    }
+///
+/// Beyond the source half a step stays on a shortest path when it comes one closer to the target
+/// (the target's distances are exact there). On the source half it must lead to a middle node:
+/// the candidates one layer further are tried smallest first, each by [`Search::alive`], so that
+/// only the part of the half the walk looks at is searched.
+fn first_path(s: &Search, d: Dist, forth: Dir) -> Paths {
+    let mut known = Marks::new(s.g);
     let mut path = Vec::with_capacity(d.len);
     let mut others = false;
+    // The candidates left untried on the source half: another path, if one of them lies on one
+    // (tried at the end, and only when no other path has shown by then).
+    let mut untried: Vec<(EdgeIx, NodeIx, bool)> = Vec::new();
+    // Steps ordered by the next node's id, then relation, then edge (ids are compared as text:
+    // only candidates are, and the id order need not be built).
+    let key = |&(e, w, _): &(EdgeIx, NodeIx, bool)| (&s.g.node(w).id, &s.g.edge(e).rel, e);
     let mut u = s.source;
     for j in 0..d.len {
-        // On the source half a step must lead towards a middle node; beyond it, every step one
-        // closer to the target lies on a shortest path.
-        let fits = |w: NodeIx| {
-            if j < d.p {
-                d.ds.get(w) == j + 1 && on_path.has(w)
-            } else {
-                d.dt.has(w) && d.dt.get(w) + j + 1 == d.len
+        let best = if j + 1 < d.p {
+            let mut candidates: BinaryHeap<_> = s
+                .unsorted_steps(u, forth)
+                .filter(|&(_, w, _)| d.ds.get(w) == j + 1 && known.get(w) != DEAD)
+                .map(|step| Reverse((key(&step), step)))
+                .collect();
+            let mut best = None;
+            while let Some(Reverse((_, step))) = candidates.pop() {
+                if s.alive(step.1, &d, &mut known, forth) {
+                    best = Some(step);
+                    break;
+                }
             }
-        };
-        // The smallest fitting step, by the next node's id, then relation, then edge (ids are
-        // compared as text: only fitting steps are, and the id order need not be built).
-        let key = |&(e, w, _): &(EdgeIx, NodeIx, bool)| (&s.g.node(w).id, &s.g.edge(e).rel, e);
-        let mut fitting = s.unsorted_steps(u, forth).filter(|&(_, w, _)| fits(w));
-        let Some(first) = fitting.next() else {
-            return Paths { paths: Vec::new(), truncated: false };
-        };
-        let mut best = first;
-        for step in fitting {
-            others = true;
-            if key(&step) < key(&best) {
-                best = step;
+            let Some(best) = best else {
+                return Paths { paths: Vec::new(), truncated: false };
+            };
+            if !others {
+                let rest = candidates.into_iter().map(|Reverse((_, step))| step);
+                // A second edge to the same node is a second path.
+                let before = untried.len();
+                untried.extend(rest);
+                others = untried[before..].iter().any(|&(_, w, _)| w == best.1);
             }
-        }
+            best
+        } else {
+            let fits = |w: NodeIx| d.dt.has(w) && d.dt.get(w) + j + 1 == d.len;
+            let mut fitting = s.unsorted_steps(u, forth).filter(|&(_, w, _)| fits(w));
+            let Some(first) = fitting.next() else {
+                return Paths { paths: Vec::new(), truncated: false };
+            };
+            let mut best = first;
+            for step in fitting {
+                others = true;
+                if key(&step) < key(&best) {
+                    best = step;
+                }
+            }
+            best
+        };
         let (edge, w, forward) = best;
         path.push(Step { edge, from: u, to: w, forward });
         u = w;
+    }
+    if !others {
+        others = untried.iter().any(|&(_, w, _)| s.alive(w, &d, &mut known, forth));
     }
     Paths { paths: vec![path], truncated: others }
 }
@@ -381,6 +511,41 @@ mod tests {
     }
 
     #[test]
+    fn the_first_path_is_the_first_of_all_under_every_constraint() {
+        let mini = crate::testing::mini();
+        let g = KnowledgeGraph::new(crate::gen::generate(&mini.dataset, 800, 2400, 5).expect("small enough"));
+        let n = g.node_count();
+        let mut rels: Vec<String> = g.dataset.edges.iter().map(|e| e.rel.to_string()).collect();
+        rels.sort();
+        rels.dedup();
+        let mut by_degree: Vec<NodeIx> = (0..n).collect();
+        by_degree.sort_by_key(|&v| std::cmp::Reverse(g.degree(v)));
+        let layer = g.node(by_degree[0]).layer.to_string();
+        let constraints = [
+            Constraints::default(),
+            Constraints { upstream: true, ..Constraints::default() },
+            Constraints { rels: rels.iter().step_by(2).cloned().collect(), ..Constraints::default() },
+            // Without the hubs, paths are longer and the source half deeper.
+            Constraints { avoid: by_degree[..8].iter().copied().collect(), ..Constraints::default() },
+            Constraints { layers: BTreeSet::from([layer]), ..Constraints::default() },
+            Constraints { max_len: Some(4), ..Constraints::default() },
+        ];
+        for (i, c) in constraints.iter().enumerate() {
+            let mut found = 0;
+            // Every pair of 40 nodes: few pairs are joined upstream.
+            for k in 0..1600 {
+                let (a, b) = ((k / 40 * 97 + i) % n, (k % 40 * 211 + 17 * i + 3) % n);
+                let one = shortest_paths(&g, a, b, c, 1);
+                let all = shortest_paths(&g, a, b, c, ENUMERATION_CAP);
+                assert_eq!(one.paths.first(), all.paths.first(), "constraint {i}: {a} {b}");
+                assert_eq!(one.truncated, all.paths.len() > 1, "constraint {i}: {a} {b}");
+                found += one.paths.len();
+            }
+            assert!(found > 10, "constraint {i}: too few pairs are connected: {found}");
+        }
+    }
+
+    #[test]
     fn pooled_arrays_give_the_same_paths_query_after_query() {
         let mini = crate::testing::mini();
         let g =
@@ -409,7 +574,8 @@ mod tests {
             assert_eq!(&shortest_paths(&g, a, b, &free, 1), one);
         }
         // Every array went back to the pool cleared.
-        let arrays: Vec<Vec<u32>> = (0..3).map(|_| g.borrow_array()).collect();
+        // (three marks at once: each side's distances and the walk's answers, each with its list)
+        let arrays: Vec<Vec<u32>> = (0..6).map(|_| g.borrow_array()).collect();
         assert!(arrays.iter().all(|a| a.len() == n && a.iter().all(|&x| x == 0)));
         arrays.into_iter().for_each(|a| g.give_back(a));
     }

@@ -275,6 +275,24 @@ impl Row<'_> {
     fn typed(&self, column: usize, ty: &str) -> Spanned<toml::Value> {
         Spanned::new(self.spans[column].clone(), typed(&self.record[column], ty))
     }
+
+    /// The non-empty cells of the property columns `props` (indices into `columns`), each read
+    /// as the type `ty` gives its column, keyed by the column's name at the header.
+    fn props<'t>(
+        &self,
+        props: &[usize],
+        columns: &'t [Column],
+        ty: impl Fn(&'t Column) -> &'t str,
+    ) -> BTreeMap<Spanned<String>, Spanned<toml::Value>> {
+        props
+            .iter()
+            .filter(|&&i| !self.str(i).is_empty())
+            .map(|&i| {
+                let column = &columns[i];
+                (Spanned::new(column.span.clone(), column.name.clone()), self.typed(i, ty(column)))
+            })
+            .collect()
+    }
 }
 
 /// Where a record's first field starts: the reader's position, past the blank lines it skipped.
@@ -375,16 +393,9 @@ impl crate::load::rows::Rows for CsvRows<'_> {
         let [name_zh, segment, summary, start, end, lifecycle, aliases, tags, sources] = c.fixed;
         let no_props = BTreeMap::new();
         let declared = c.types.get(row.str(c.label)).unwrap_or(&no_props);
-        let props = c
-            .props
-            .iter()
-            .filter(|&&i| !row.str(i).is_empty())
-            .map(|&i| {
-                let column = &c.columns[i];
-                let ty = declared.get(&column.name).map_or(neo4j_type(&column.ty), String::as_str);
-                (Spanned::new(column.span.clone(), column.name.clone()), row.typed(i, ty))
-            })
-            .collect();
+        let props = row.props(&c.props, &c.columns, |column| {
+            declared.get(&column.name).map_or(neo4j_type(&column.ty), String::as_str)
+        });
         let node = RawNode {
             id: row.req(c.id),
             kind: row.req(c.label),
@@ -427,16 +438,7 @@ fn edge_row(c: &EdgeColumns, stream: &mut Stream) -> Option<ParsedEdge> {
             None
         }
     });
-    let props = c
-        .props
-        .iter()
-        .filter(|&&i| !row.str(i).is_empty())
-        .map(|&i| {
-            let column = &c.columns[i];
-            let name = Spanned::new(column.span.clone(), column.name.clone());
-            (name, row.typed(i, neo4j_type(&column.ty)))
-        })
-        .collect();
+    let props = row.props(&c.props, &c.columns, |column| neo4j_type(&column.ty));
     let edge = RawEdge {
         from: row.req(c.from),
         to: row.req(c.to),
@@ -456,6 +458,16 @@ fn edge_row(c: &EdgeColumns, stream: &mut Stream) -> Option<ParsedEdge> {
     Some((file, Spanned::new(span, edge), problem))
 }
 
+/// The columns of a nodes or edges file, as [`Reader::columns`] finds them.
+struct Found<const R: usize, const F: usize> {
+    /// The required columns, in the order asked.
+    required: [usize; R],
+    /// One per registry field, in registry order (absent: `None`).
+    fields: [Option<usize>; F],
+    /// The property columns: the others, in file order.
+    props: Vec<usize>,
+}
+
 /// Reads the sources and observations files whole (they are small), and finds the columns of
 /// the nodes and edges files, collecting what is wrong with their headers.
 struct Reader {
@@ -471,6 +483,28 @@ impl Reader {
             self.diags.push(Diagnostic::error(t.file, 0..t.header_len, format!("no `{column}` column")));
         }
         found
+    }
+
+    /// The columns of a nodes or edges file: the `required` ones (as [`Self::need`] takes them,
+    /// each missing one reported, in order), then one per registry field in its order (a new field
+    /// fails to compile at the caller's pattern), then the property columns: the others, in file
+    /// order.
+    fn columns<T, const R: usize, const F: usize>(
+        &mut self,
+        t: &Table,
+        required: [(&str, &str); R],
+        registry: &'static [fields::Field<T>; F],
+    ) -> Option<Found<R, F>> {
+        let found = required.map(|(name, ty)| self.need(t, name, ty));
+        let mut taken = [0; R];
+        for (slot, column) in taken.iter_mut().zip(found) {
+            *slot = column?;
+        }
+        let cols = registry.each_ref().map(|f| t.column(f.name, ""));
+        let props: Vec<usize> = (0..t.columns.len())
+            .filter(|i| !taken.contains(i) && fields::find(registry, &t.columns[*i].name).is_none())
+            .collect();
+        Some(Found { required: taken, fields: cols, props })
     }
 
     fn observations(&mut self, t: &Table, text: &str) -> Vec<Spanned<RawObservation>> {
@@ -542,21 +576,9 @@ impl Reader {
         text: &'a str,
         types: BTreeMap<String, BTreeMap<String, String>>,
     ) -> Option<(NodeColumns, Stream<'a>)> {
-        let (Some(id), Some(label), Some(name), Some(layer)) = (
-            self.need(t, "", "ID"),
-            self.need(t, "", "LABEL"),
-            self.need(t, "name", ""),
-            self.need(t, "layer", ""),
-        ) else {
-            return None;
-        };
-        // One column per registry field, in its order (a new field fails to compile here).
-        let cols = fields::NODE.each_ref().map(|f| t.column(f.name, ""));
-        let [_, _, name_zh, _, segment, summary, start, end, lifecycle, aliases, tags, sources] = cols;
-        let taken = [id, label, name, layer];
-        let props: Vec<usize> = (0..t.columns.len())
-            .filter(|i| !taken.contains(i) && fields::find(&fields::NODE, &t.columns[*i].name).is_none())
-            .collect();
+        let Found { required: [id, label, name, layer], fields, props } =
+            self.columns(t, [("", "ID"), ("", "LABEL"), ("name", ""), ("layer", "")], &fields::NODE)?;
+        let [_, _, name_zh, _, segment, summary, start, end, lifecycle, aliases, tags, sources] = fields;
         let columns = NodeColumns {
             id,
             label,
@@ -571,18 +593,9 @@ impl Reader {
     }
 
     fn edges<'a>(&mut self, t: &Table, text: &'a str) -> Option<(EdgeColumns, Stream<'a>)> {
-        let (Some(from), Some(to), Some(rel)) =
-            (self.need(t, "", "START_ID"), self.need(t, "", "END_ID"), self.need(t, "", "TYPE"))
-        else {
-            return None;
-        };
-        // One column per registry field, in its order (a new field fails to compile here).
-        let cols = fields::EDGE.each_ref().map(|f| t.column(f.name, ""));
-        let [share_pct, share_of, as_of, since, until, status, confidence, note, sources] = cols;
-        let taken = [from, to, rel];
-        let props: Vec<usize> = (0..t.columns.len())
-            .filter(|i| !taken.contains(i) && fields::find(&fields::EDGE, &t.columns[*i].name).is_none())
-            .collect();
+        let Found { required: [from, to, rel], fields, props } =
+            self.columns(t, [("", "START_ID"), ("", "END_ID"), ("", "TYPE")], &fields::EDGE)?;
+        let [share_pct, share_of, as_of, since, until, status, confidence, note, sources] = fields;
         let columns = EdgeColumns {
             from,
             to,

@@ -72,6 +72,32 @@ const MAY_BE_ORPHAN: &[&str] = &["Concept", "Event", "Person", "Regulation"];
 
 // ----------------------------------------------------------------------------------------------
 
+/// What the dated records of the layer files (prices, observations) are checked against.
+struct Known<'a> {
+    /// The layer files, with their file numbers.
+    files: &'a [(usize, RawLayerFile)],
+    /// Each node's index, by id.
+    index: &'a FastMap<String, NodeIx>,
+    nodes: &'a [Node],
+    /// Every node id, sorted: what a suggestion picks from.
+    ids: &'a [&'a str],
+    sources: &'a BTreeMap<SourceId, Source>,
+    schema: &'a Schema,
+}
+
+impl Known<'_> {
+    /// The node that `id` names, or an error at it (with a suggestion).
+    fn node(&self, ck: &mut Checker, file: usize, id: &Spanned<String>) -> Option<NodeIx> {
+        let found = self.index.get(id.get_ref()).copied();
+        if found.is_none() {
+            let d = Diagnostic::error(file, id.span(), format!("no node has id `{}`", id.get_ref()))
+                .suggest(id.get_ref(), self.ids.iter().copied());
+            ck.diags.push(d);
+        }
+        found
+    }
+}
+
 /// Collects diagnostics for one load.
 struct Checker {
     diags: Vec<Diagnostic>,
@@ -729,9 +755,11 @@ fn check_graph(
     duplicate_edges(ck, &edges, &edge_at, &nodes, &line_of);
     acquisition_loops(ck, &edges, &edge_at, &nodes);
 
-    let prices = price::check_prices(ck, files, &index, &nodes, &sources, &schema);
+    let known =
+        Known { files, index: &index, nodes: &nodes, ids: &all_ids, sources: &sources, schema: &schema };
+    let prices = price::check_prices(ck, &known);
     price::check_training_chips(ck, &index, &nodes, &node_spans);
-    let observations = observation::check_observations(ck, files, &index, &nodes, &sources, &schema);
+    let observations = observation::check_observations(ck, &known);
 
     // Lints: orphans and unused sources.
     let mut degree = vec![0usize; nodes.len()];

@@ -1,10 +1,10 @@
 //! `[[metric]]` in the schema and `[[observation]]` records: dated values of a node's metric (a
 //! token's market capitalisation, a company's revenue), checked like prices.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use super::raw::{RawLayerFile, RawMetric, RawObservation};
-use super::Checker;
+use super::raw::{RawMetric, RawObservation};
+use super::{Checker, Known};
 use crate::diag::Diagnostic;
 use crate::model::*;
 
@@ -78,36 +78,16 @@ pub(super) fn check_metrics(
 }
 
 /// Checks every `[[observation]]` of every file; returns the valid ones in file order.
-pub(super) fn check_observations(
-    ck: &mut Checker,
-    files: &[(usize, RawLayerFile)],
-    index: &FastMap<String, NodeIx>,
-    nodes: &[Node],
-    sources: &BTreeMap<SourceId, Source>,
-    schema: &Schema,
-) -> Vec<Observation> {
-    let mut all_ids: Vec<&str> = index.keys().map(String::as_str).collect();
-    all_ids.sort_unstable();
+pub(super) fn check_observations(ck: &mut Checker, known: &Known) -> Vec<Observation> {
+    let schema = known.schema;
     let metric_ids: Vec<&str> = schema.metrics.iter().map(|m| m.id.as_str()).collect();
     let mut seen: BTreeSet<(String, String, String, Option<String>)> = BTreeSet::new();
     let mut out = Vec::new();
-    for (file, raw) in files {
+    for (file, raw) in known.files {
         for o in &raw.observation {
             let span = o.span();
             let o: &RawObservation = o.get_ref();
-            let node = match index.get(o.node.get_ref()) {
-                Some(&ix) => Some(&nodes[ix]),
-                None => {
-                    let d = Diagnostic::error(
-                        *file,
-                        o.node.span(),
-                        format!("no node has id `{}`", o.node.get_ref()),
-                    )
-                    .suggest(o.node.get_ref(), all_ids.iter().copied());
-                    ck.diags.push(d);
-                    None
-                }
-            };
+            let node = known.node(ck, *file, &o.node).map(|ix| &known.nodes[ix]);
             let metric = schema.metric(o.metric.get_ref());
             if metric.is_none() {
                 let d = Diagnostic::error(
@@ -164,7 +144,7 @@ pub(super) fn check_observations(
                     ck.diags.push(d);
                 }
             }
-            let cited = ck.sources(*file, &o.sources, sources, span.clone(), "observation");
+            let cited = ck.sources(*file, &o.sources, known.sources, span.clone(), "observation");
             if node.is_none()
                 || metric.is_none()
                 || !kind_ok

@@ -1,12 +1,12 @@
 //! `[[price]]` records: dated rental prices of a chip at a provider, checked like edges; and the
 //! chip a model names as its `training_chip`, which `aikg estimate` looks up.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use toml::Spanned;
 
-use super::raw::{RawLayerFile, RawPrice};
-use super::Checker;
+use super::raw::RawPrice;
+use super::{Checker, Known};
 use crate::diag::Diagnostic;
 use crate::model::*;
 
@@ -18,32 +18,21 @@ const CHIP: &str = "Chip";
 const MAX_USD_PER_CHIP_HOUR: f64 = 1000.0;
 
 /// Checks every `[[price]]` of every file; returns the valid ones in file order.
-pub(super) fn check_prices(
-    ck: &mut Checker,
-    files: &[(usize, RawLayerFile)],
-    index: &FastMap<String, NodeIx>,
-    nodes: &[Node],
-    sources: &BTreeMap<SourceId, Source>,
-    schema: &Schema,
-) -> Vec<Price> {
-    let mut all_ids: Vec<&str> = index.keys().map(String::as_str).collect();
-    all_ids.sort_unstable();
-    let sellers: Vec<&str> =
-        schema.relation(OFFERS).map(|r| r.from.iter().map(String::as_str).collect()).unwrap_or_default();
+pub(super) fn check_prices(ck: &mut Checker, known: &Known) -> Vec<Price> {
+    let sellers: Vec<&str> = known
+        .schema
+        .relation(OFFERS)
+        .map(|r| r.from.iter().map(String::as_str).collect())
+        .unwrap_or_default();
     let mut seen: BTreeSet<(String, String, String, String)> = BTreeSet::new();
     let mut out = Vec::new();
-    for (file, raw) in files {
+    for (file, raw) in known.files {
         for p in &raw.price {
             let span = p.span();
             let p: &RawPrice = p.get_ref();
             let mut node = |id: &Spanned<String>, want: &[&str], role: &str| -> Option<()> {
-                let Some(&ix) = index.get(id.get_ref()) else {
-                    let d = Diagnostic::error(*file, id.span(), format!("no node has id `{}`", id.get_ref()))
-                        .suggest(id.get_ref(), all_ids.iter().copied());
-                    ck.diags.push(d);
-                    return None;
-                };
-                let kind = nodes[ix].kind.as_str();
+                let ix = known.node(ck, *file, id)?;
+                let kind = known.nodes[ix].kind.as_str();
                 if !want.is_empty() && !want.contains(&kind) {
                     ck.error(
                         *file,
@@ -57,7 +46,7 @@ pub(super) fn check_prices(
             };
             let provider = node(&p.provider, &sellers, "provider");
             let chip = node(&p.chip, &[CHIP], "chip");
-            let cited = ck.sources(*file, &p.sources, sources, span.clone(), "price");
+            let cited = ck.sources(*file, &p.sources, known.sources, span.clone(), "price");
             ck.non_empty(*file, span.clone(), "note", p.note.as_deref());
             let usd = *p.usd_per_chip_hour.get_ref();
             let usd_ok = usd.is_finite() && usd > 0.0 && usd <= MAX_USD_PER_CHIP_HOUR;
