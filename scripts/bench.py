@@ -48,7 +48,7 @@ cypher      MATCH (a:Project)-[:OFFERS|USES]->(c:Chip)-[:CONTAINS]->(h:Technolog
             <-[:MANUFACTURES]-(m:Company) RETURN m.id, count(*), count(DISTINCT a) ORDER BY .. LIMIT
             10, the same text on both, repeated in one open database/graph. aikg: aikg::query::run;
             Kùzu: Connection.execute + fetching the rows (per-label tables, its default of one
-            thread per core). The filter on segment keeps the matches (280k on the 200k graph)
+            thread per core). The filter on segment keeps the matches (225k on the 200k graph)
             under aikg's cap of 1M intermediate rows; without it the 200k graph has 3.8M matches
             and aikg stops with an error.
 LadybugDB   (`ladybug` on PyPI, Kùzu's maintained fork since Kùzu was archived in October 2025)
