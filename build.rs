@@ -18,6 +18,9 @@ mod diag;
 #[path = "src/fields.rs"]
 mod fields;
 #[allow(dead_code)]
+#[path = "src/items.rs"]
+mod items;
+#[allow(dead_code)]
 #[path = "src/load/mod.rs"]
 mod load;
 #[allow(dead_code)]
@@ -28,7 +31,8 @@ fn main() {
     let manifest = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let data = Path::new(&manifest).join("data");
     println!("cargo:rerun-if-changed=data");
-    for module in ["src/cache.rs", "src/diag.rs", "src/fields.rs", "src/load", "src/model.rs"] {
+    for module in ["src/cache.rs", "src/diag.rs", "src/fields.rs", "src/items.rs", "src/load", "src/model.rs"]
+    {
         println!("cargo:rerun-if-changed={module}");
     }
     let mut names: Vec<String> = fs::read_dir(&data)

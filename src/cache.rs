@@ -7,14 +7,71 @@
 //! version wrote for this stamp: another version, another stamp, a truncated or damaged file. The
 //! caller then reads the text files instead, so a bad cache costs time, never correctness.
 //!
+//! The payload holds what every command needs in final form, read at open: the names table, the
+//! schema, the sources, the distinct lists of sources and edge fields that items share, and
+//! columns of fixed-width numbers (each node's id offset, kind and layer; each edge's ends and
+//! relation; the id order). The rest of each node and edge is a record, read on first use in
+//! chunks of [`crate::items::CHUNK`] (see [`Items`]): opening a million edges builds no object
+//! per edge. Everything read at open is checked then; a record that does not decode (a forged
+//! cache whose checksum was made to match) reads as the item's columns with empty fields.
+//!
 //! `encode` and `decode` are pure; `cli` decides where the bytes live.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use crate::items::{Items, CHUNK};
 use crate::model::*;
 
-const MAGIC: &[u8; 8] = b"AIKGBIN\x07";
+const MAGIC: &[u8; 8] = b"AIKGBIN\x08";
+
+/// The bytes of a cache, shared by the chunks decoded from them on first use: a file's contents
+/// or the built-in cache compiled into the program.
+pub type Bytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// The stored nodes' ids, readable without decoding the nodes
+/// ([`crate::items::Items::columns`]).
+pub struct NodeColumns {
+    bytes: Bytes,
+    /// Where the ids start in `bytes`, and where each one ends, from there.
+    at: usize,
+    ends: Vec<u32>,
+}
+
+impl NodeColumns {
+    /// The id of node `ix` (checked at open: UTF-8, each id ending where the next starts).
+    pub fn id(&self, ix: NodeIx) -> &str {
+        let all: &[u8] = (*self.bytes).as_ref();
+        let start = if ix == 0 { 0 } else { self.ends[ix - 1] as usize };
+        let raw = all.get(self.at + start..self.at + self.ends[ix] as usize).unwrap_or_default();
+        std::str::from_utf8(raw).unwrap_or_default()
+    }
+}
+
+/// Each stored edge's ends and relation, by edge index: what a graph is built from and a
+/// traversal filters on, readable without decoding the edges ([`crate::items::Items::columns`]).
+pub struct EdgeColumns {
+    /// Each edge's `from` node.
+    pub from: Vec<u32>,
+    /// Each edge's `to` node.
+    pub to: Vec<u32>,
+    /// Each edge's relation, by number in `names` (checked at open).
+    rel: Vec<u32>,
+    names: Arc<[Sym]>,
+}
+
+impl EdgeColumns {
+    /// The columns of edges held in memory.
+    pub fn of(edges: &Items<Edge>) -> EdgeColumns {
+        let (from, to) = edges.iter().map(|e| (e.from as u32, e.to as u32)).unzip();
+        EdgeColumns { from, to, rel: Vec::new(), names: Arc::from(Vec::new()) }
+    }
+
+    /// The relation of edge `ix`, when the columns hold relations.
+    pub fn rel(&self, ix: EdgeIx) -> Option<&Sym> {
+        self.names.get(*self.rel.get(ix)? as usize)
+    }
+}
 
 /// What opening a dataset would otherwise compute, stored with it and checked against it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,59 +102,91 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         w.str(&s.kind);
         w.out.push(s.tier as u8);
     }
-    w.len(d.nodes.len());
-    for n in &d.nodes {
-        w.str(&n.id.0);
-        w.sym(&n.kind);
-        w.sym(&n.layer);
-        match &n.segment {
-            Some(seg) => {
-                w.out.push(1);
-                w.sym(seg);
-            }
-            None => w.out.push(0),
-        }
-        w.str(&n.name);
-        w.opt(&n.name_zh);
-        w.strs(&n.aliases);
-        w.opt(&n.summary);
-        w.opt(&n.start);
-        w.opt(&n.end);
-        w.out.push(n.lifecycle.map_or(0, |l| 1 + l as u8));
-        w.strs(&n.tags);
-        w.ids(&n.sources);
-        w.props(&n.props);
-        w.claims(&n.claims);
-        w.origin(&n.origin);
+    // The lists of sources and the edges' optional fields, each distinct one once; items refer
+    // to them by number.
+    let mut cites: FastMap<&[SourceId], usize> = FastMap::default();
+    let node_cites = d.nodes.iter().map(|n| &n.sources);
+    for list in node_cites.chain(d.edges.iter().map(|e| &e.sources)) {
+        let next = cites.len();
+        cites.entry(list).or_insert(next);
     }
-    w.len(d.edges.len());
-    for e in &d.edges {
-        w.len(e.from);
-        w.len(e.to);
-        w.sym(&e.rel);
-        w.ids(&e.sources);
-        match e.share_pct {
-            Some(x) => {
-                w.out.push(1);
-                w.out.extend_from_slice(&x.to_le_bytes());
-            }
-            None => w.out.push(0),
-        }
-        // Most edges of a large dataset have none of the optional fields: one byte says so.
-        match &e.extra {
-            None => w.out.push(0),
+    let mut lists: Vec<(&[SourceId], usize)> = cites.iter().map(|(l, i)| (*l, *i)).collect();
+    lists.sort_unstable_by_key(|(_, i)| *i);
+    w.len(lists.len());
+    lists.iter().for_each(|(l, _)| w.ids(l));
+    let mut mores: FastMap<Vec<u8>, usize> = FastMap::default();
+    let more_ix: Vec<usize> = d
+        .edges
+        .iter()
+        .map(|e| match &e.extra {
+            None => 0,
             Some(m) => {
-                w.out.push(1);
-                w.opt(&m.share_of);
-                for field in [&m.as_of, &m.since, &m.until, &m.status, &m.confidence] {
-                    w.opt_sym(field);
-                }
-                w.opt(&m.note);
-                w.props(&m.props);
-                w.claims(&m.claims);
+                let bytes = w.apart(|w| w.edge_more(m));
+                let next = mores.len() + 1;
+                *mores.entry(bytes).or_insert(next)
             }
-        }
+        })
+        .collect();
+    let mut distinct: Vec<(&Vec<u8>, usize)> = mores.iter().map(|(b, i)| (b, *i)).collect();
+    distinct.sort_unstable_by_key(|(_, i)| *i);
+    // Where each one ends (from the first), then the fields: read on first use.
+    w.len(distinct.len());
+    let mut end = 0u32;
+    for (b, _) in &distinct {
+        end += b.len() as u32;
+        w.u32(end);
     }
+    distinct.iter().for_each(|(b, _)| w.out.extend_from_slice(b));
+    // Nodes: the id column, the kind and layer columns, then the records in chunks.
+    w.len(d.nodes.len());
+    let mut id_end = 0u32;
+    for n in &d.nodes {
+        id_end += n.id.0.len() as u32;
+        w.u32(id_end);
+    }
+    d.nodes.iter().for_each(|n| w.out.extend_from_slice(n.id.0.as_bytes()));
+    let kinds: Vec<u32> = d.nodes.iter().map(|n| w.sym_ix(&n.kind)).collect();
+    let layers: Vec<u32> = d.nodes.iter().map(|n| w.sym_ix(&n.layer)).collect();
+    kinds.iter().chain(&layers).for_each(|&x| w.u32(x));
+    let records = w.apart(|w| {
+        w.chunked(&d.nodes, |w, n| {
+            w.opt_sym(&n.segment);
+            w.str(&n.name);
+            w.opt(&n.name_zh);
+            w.strs(&n.aliases);
+            w.opt(&n.summary);
+            w.opt(&n.start);
+            w.opt(&n.end);
+            w.out.push(n.lifecycle.map_or(0, |l| 1 + l as u8));
+            w.strs(&n.tags);
+            w.len(cites[&n.sources[..]]);
+            w.props(&n.props);
+            w.claims(&n.claims);
+            w.origin(&n.origin);
+        })
+    });
+    w.out.extend_from_slice(&records);
+    // Edges: the end and relation columns, then the records in chunks.
+    w.len(d.edges.len());
+    d.edges.iter().for_each(|e| w.u32(e.from as u32));
+    d.edges.iter().for_each(|e| w.u32(e.to as u32));
+    let rels: Vec<u32> = d.edges.iter().map(|e| w.sym_ix(&e.rel)).collect();
+    rels.iter().for_each(|&x| w.u32(x));
+    let mut more = more_ix.iter();
+    let records = w.apart(|w| {
+        w.chunked(&d.edges, |w, e| {
+            w.len(cites[&e.sources[..]]);
+            match e.share_pct {
+                Some(x) => {
+                    w.out.push(1);
+                    w.out.extend_from_slice(&x.to_le_bytes());
+                }
+                None => w.out.push(0),
+            }
+            w.len(more.next().copied().unwrap_or(0));
+        })
+    });
+    w.out.extend_from_slice(&records);
     w.len(d.prices.len());
     for p in &d.prices {
         w.str(&p.provider.0);
@@ -121,8 +210,7 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     }
     let mut by_id: Vec<u32> = (0..d.nodes.len() as u32).collect();
     by_id.sort_unstable_by(|a, b| d.nodes[*a as usize].id.cmp(&d.nodes[*b as usize].id));
-    w.len(by_id.len());
-    by_id.iter().for_each(|ix| w.out.extend_from_slice(&ix.to_le_bytes()));
+    by_id.iter().for_each(|&ix| w.u32(ix));
     let edge_props: std::collections::BTreeSet<&String> =
         d.edges.iter().flat_map(|e| e.more().props.keys()).collect();
     w.len(edge_props.len());
@@ -143,35 +231,41 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
 
 /// The dataset in `bytes`, if they are a cache this version wrote for `stamp`.
 pub fn decode(bytes: &[u8], stamp: &[u8]) -> Option<Dataset> {
-    decode_indexed(bytes, stamp).map(|(d, _)| d)
+    decode_indexed(Arc::new(bytes.to_vec()), stamp).map(|(d, _)| d)
 }
 
 /// The dataset in `bytes` and its stored [`Index`], if they are a cache this version wrote for
-/// `stamp`.
-pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
-    let mut r = Reader::new(bytes.strip_prefix(MAGIC)?);
+/// `stamp`. Nodes and edges are decoded from `bytes` on first use.
+pub fn decode_indexed(bytes: Bytes, stamp: &[u8]) -> Option<(Dataset, Index)> {
+    let all: &[u8] = (*bytes).as_ref();
+    let mut r = Reader::new(all.strip_prefix(MAGIC)?, &[]);
     if r.str()? != env!("CARGO_PKG_VERSION") || r.bytes()? != stamp {
         return None;
     }
     let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-    let mut r = Reader::new(&r.bytes[r.at..]);
-    if checksum(r.bytes) != sum {
+    let body_at = all.len() - (r.bytes.len() - r.at);
+    let body = &all[body_at..];
+    if checksum(body) != sum {
         return None;
     }
-    for _ in 0..r.count()? {
-        let name = r.str()?;
-        r.names.push(Sym::from(name));
-    }
+    let mut r = Reader::new(body, &[]);
+    let names: Arc<[Sym]> = (0..r.count()?).map(|_| r.str().map(Sym::from)).collect::<Option<_>>()?;
+    let at = r.at;
+    let mut r = Reader::new(body, &names);
+    r.at = at;
     let schema = decode_schema(&mut r)?;
     // Which names of the table are a kind, a layer, a relation: the invariants the rest of the
     // program indexes by without checking, so that even a forged cache cannot cause a panic (the
     // checksum already catches damage).
-    let is = |ids: Vec<&str>| -> Vec<bool> { r.names.iter().map(|n| ids.contains(&n.as_str())).collect() };
+    let is = |ids: std::collections::BTreeSet<&str>| -> Vec<bool> {
+        names.iter().map(|n| ids.contains(n.as_str())).collect()
+    };
     let is_kind = is(schema.kinds.iter().map(|k| k.id.as_str()).collect());
     let is_layer = is(schema.layers.iter().map(|l| l.id.as_str()).collect());
     let is_rel = is(schema.relations.iter().map(|r| r.id.as_str()).collect());
-    let mut sources = BTreeMap::new();
-    for _ in 0..r.len()? {
+    // Written in id order: collected into the map in one bulk build, not one insertion each.
+    let mut sources = Vec::new();
+    for _ in 0..r.count()? {
         let id = SourceId(r.sym()?);
         let source = Source {
             id: id.clone(),
@@ -184,57 +278,51 @@ pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
             kind: r.string()?,
             tier: *[Tier::Weak, Tier::Secondary, Tier::Primary].get(usize::from(r.byte()?))?,
         };
-        sources.insert(id, source);
+        sources.push((id, source));
     }
-    let node_count = r.len()?;
-    let mut nodes = Vec::with_capacity(node_count.min(r.bytes.len()));
-    for _ in 0..node_count {
-        nodes.push(Node {
-            id: NodeId(r.string()?),
-            kind: r.sym_in(&is_kind)?,
-            layer: r.sym_in(&is_layer)?,
-            segment: r.opt_sym()?,
-            name: r.string()?,
-            name_zh: r.opt()?,
-            aliases: r.strs()?,
-            summary: r.opt()?,
-            start: r.opt()?,
-            end: r.opt()?,
-            lifecycle: match r.byte()? {
-                0 => None,
-                b => Some(*Lifecycle::ALL.get(usize::from(b - 1))?),
-            },
-            tags: r.strs()?,
-            sources: r.cites()?,
-            props: r.props()?,
-            claims: r.claims()?,
-            origin: r.origin()?,
-        });
+    let sources: BTreeMap<SourceId, Source> = sources.into_iter().collect();
+    let cites: Vec<Cites> = (0..r.count()?).map(|_| r.ids().map(Cites::from)).collect::<Option<_>>()?;
+    let more_count = r.count()?;
+    let more_ends = r.u32s(more_count)?;
+    if more_ends.windows(2).any(|w| w[0] > w[1]) {
+        return None;
     }
-    let edge_count = r.len()?;
-    let mut edges = Vec::with_capacity(edge_count.min(r.bytes.len()));
-    let mut shared_more = FastMap::default();
-    for _ in 0..edge_count {
-        let from = r.len()?;
-        let to = r.len()?;
-        if from >= node_count || to >= node_count {
-            return None;
-        }
-        let rel = r.sym_in(&is_rel)?;
-        let sources = r.cites()?;
-        let share_pct = match r.byte()? {
-            0 => None,
-            1 => Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?)),
-            _ => return None,
-        };
-        let extra = match r.byte()? {
-            0 => None,
-            1 => Some(r.edge_more(&mut shared_more)?),
-            _ => return None,
-        };
-        edges.push(Edge { from, to, rel, sources, share_pct, extra });
+    let more_at = body_at + r.at;
+    r.take(more_ends.last().map_or(0, |&e| e as usize))?;
+    let mores =
+        Mores { at: more_at, ends: more_ends, read: (0..more_count).map(|_| OnceLock::new()).collect() };
+    let n = r.count()?;
+    let id_ends = r.u32s(n)?;
+    let ids_len = id_ends.last().map_or(0, |&e| e as usize);
+    let ids_at = body_at + r.at;
+    let id_text = std::str::from_utf8(r.take(ids_len)?).ok()?;
+    if id_ends.windows(2).any(|w| w[0] > w[1]) {
+        return None;
     }
-    drop(shared_more);
+    let id_of = |ix: usize| -> Option<&str> {
+        let start = if ix == 0 { 0 } else { id_ends[ix - 1] as usize };
+        id_text.get(start..id_ends[ix] as usize)
+    };
+    // A column of names: each one a number in the table that `allowed` admits.
+    let names_in = |col: Vec<u32>, allowed: &[bool]| -> Option<Vec<u32>> {
+        col.iter().all(|&x| allowed.get(x as usize).copied().unwrap_or(false)).then_some(col)
+    };
+    let kinds = names_in(r.u32s(n)?, &is_kind)?;
+    let layers = names_in(r.u32s(n)?, &is_layer)?;
+    let node_chunks = r.chunks(n)?;
+    let node_records = (body_at + r.at, node_chunks.last().copied().unwrap_or(0) as usize);
+    r.take(node_records.1)?;
+    let m = r.count()?;
+    let froms = r.u32s(m)?;
+    let tos = r.u32s(m)?;
+    if froms.iter().chain(&tos).any(|&x| x as usize >= n) {
+        return None;
+    }
+    let rel = names_in(r.u32s(m)?, &is_rel)?;
+    let columns = Arc::new(EdgeColumns { from: froms, to: tos, rel, names: names.clone() });
+    let edge_chunks = r.chunks(m)?;
+    let edge_records = (body_at + r.at, edge_chunks.last().copied().unwrap_or(0) as usize);
+    r.take(edge_records.1)?;
     let price_count = r.len()?;
     let mut prices = Vec::with_capacity(price_count.min(r.bytes.len()));
     for _ in 0..price_count {
@@ -262,32 +350,204 @@ pub fn decode_indexed(bytes: &[u8], stamp: &[u8]) -> Option<(Dataset, Index)> {
             note: r.opt()?,
         });
     }
-    if r.len()? != node_count {
-        return None;
-    }
-    let by_id: Vec<u32> = r
-        .take(node_count.checked_mul(4)?)?
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-        .collect();
+    let by_id = r.u32s(n)?;
     let edge_props = r.strs()?;
     if r.at != r.bytes.len() {
         return None;
     }
     // The index is a permutation of the nodes in strictly increasing id order.
-    let mut seen = vec![false; node_count];
+    let mut seen = vec![false; n];
     for &ix in &by_id {
         if std::mem::replace(seen.get_mut(ix as usize)?, true) {
             return None;
         }
     }
-    if by_id.windows(2).any(|w| nodes[w[0] as usize].id >= nodes[w[1] as usize].id) {
-        return None;
+    for w in by_id.windows(2) {
+        if id_of(w[0] as usize)? >= id_of(w[1] as usize)? {
+            return None;
+        }
     }
+    let ids = Arc::new(NodeColumns { bytes: bytes.clone(), at: ids_at, ends: id_ends });
     // The edges' property names are what they hold, in order (damage is caught by the checksum;
     // a forged list only changes which names a query may use, so it is not checked further).
     let index = Index { by_id, edge_props: Some(edge_props) };
+    let nodes = NodeStore {
+        bytes: bytes.clone(),
+        names: names.clone(),
+        cites: cites.clone().into(),
+        ids: ids.clone(),
+        kinds,
+        layers,
+        chunks: node_chunks,
+        records: node_records,
+    };
+    let edges = EdgeStore {
+        bytes,
+        names,
+        cites: cites.into(),
+        mores,
+        columns: columns.clone(),
+        chunks: edge_chunks,
+        records: edge_records,
+    };
+    let nodes = Items::stored(n, Arc::new(move |c| nodes.chunk(c))).with_columns(ids);
+    let edges = Items::stored(m, Arc::new(move |c| edges.chunk(c))).with_columns(columns);
     Some((Dataset { schema, sources, nodes, edges, prices, observations }, index))
+}
+
+/// What decoding the nodes' records needs: the bytes, the tables they refer to, and the columns.
+struct NodeStore {
+    bytes: Bytes,
+    names: Arc<[Sym]>,
+    cites: Arc<[Cites]>,
+    ids: Arc<NodeColumns>,
+    /// Each node's kind and layer, by number in the names table (checked at open).
+    kinds: Vec<u32>,
+    layers: Vec<u32>,
+    /// Where each chunk's records end, from the start of the records.
+    chunks: Vec<u32>,
+    /// Where the records start in `bytes`, and their length.
+    records: (usize, usize),
+}
+
+impl NodeStore {
+    fn chunk(&self, c: usize) -> Vec<Node> {
+        let all: &[u8] = (*self.bytes).as_ref();
+        let (start, end) = chunk_span(&self.chunks, c, self.records.0);
+        let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
+        let range = c * CHUNK..((c + 1) * CHUNK).min(self.kinds.len());
+        range.map(|ix| self.node(&mut r, ix).unwrap_or_else(|| self.bare(ix))).collect()
+    }
+
+    fn id(&self, ix: usize) -> String {
+        self.ids.id(ix).to_string()
+    }
+
+    fn node(&self, r: &mut Reader, ix: usize) -> Option<Node> {
+        Some(Node {
+            id: NodeId(self.id(ix)),
+            kind: self.names[self.kinds[ix] as usize].clone(),
+            layer: self.names[self.layers[ix] as usize].clone(),
+            segment: r.opt_sym()?,
+            name: r.string()?,
+            name_zh: r.opt()?,
+            aliases: r.strs()?,
+            summary: r.opt()?,
+            start: r.opt()?,
+            end: r.opt()?,
+            lifecycle: match r.byte()? {
+                0 => None,
+                b => Some(*Lifecycle::ALL.get(usize::from(b - 1))?),
+            },
+            tags: r.strs()?,
+            sources: self.cites.get(r.len()?)?.clone(),
+            props: r.props()?,
+            claims: r.claims()?,
+            origin: r.origin()?,
+        })
+    }
+
+    /// A node whose record does not decode: its columns only.
+    fn bare(&self, ix: usize) -> Node {
+        let id = self.id(ix);
+        Node {
+            name: id.clone(),
+            id: NodeId(id),
+            kind: self.names[self.kinds[ix] as usize].clone(),
+            layer: self.names[self.layers[ix] as usize].clone(),
+            segment: None,
+            name_zh: None,
+            aliases: Vec::new(),
+            summary: None,
+            start: None,
+            end: None,
+            lifecycle: None,
+            tags: Vec::new(),
+            sources: Cites::from(Vec::new()),
+            props: BTreeMap::new(),
+            claims: Vec::new(),
+            origin: Origin { file: Arc::from(""), line: 0 },
+        }
+    }
+}
+
+/// What decoding the edges' records needs: the bytes, the tables they refer to, and the columns.
+struct EdgeStore {
+    bytes: Bytes,
+    names: Arc<[Sym]>,
+    cites: Arc<[Cites]>,
+    mores: Mores,
+    columns: Arc<EdgeColumns>,
+    chunks: Vec<u32>,
+    records: (usize, usize),
+}
+
+impl EdgeStore {
+    fn chunk(&self, c: usize) -> Vec<Edge> {
+        let all: &[u8] = (*self.bytes).as_ref();
+        let (start, end) = chunk_span(&self.chunks, c, self.records.0);
+        let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
+        let range = c * CHUNK..((c + 1) * CHUNK).min(self.columns.from.len());
+        range
+            .map(|ix| {
+                let mut e = Edge {
+                    from: self.columns.from[ix] as usize,
+                    to: self.columns.to[ix] as usize,
+                    rel: self.columns.rel(ix).cloned().unwrap_or_default(),
+                    sources: Cites::from(Vec::new()),
+                    share_pct: None,
+                    extra: None,
+                };
+                // A record that does not decode leaves the edge with its columns only.
+                let _ = self.fill(&mut r, &mut e);
+                e
+            })
+            .collect()
+    }
+
+    fn fill(&self, r: &mut Reader, e: &mut Edge) -> Option<()> {
+        let sources = self.cites.get(r.len()?)?.clone();
+        let share_pct = match r.byte()? {
+            0 => None,
+            1 => Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?)),
+            _ => return None,
+        };
+        let extra = match r.len()? {
+            0 => None,
+            k => self.more(k - 1),
+        };
+        (e.sources, e.share_pct, e.extra) = (sources, share_pct, extra);
+        Some(())
+    }
+}
+
+/// The distinct optional fields of edges: where each one is in the bytes, and each one read
+/// on first use (`None` if it does not decode), shared by every edge that has it.
+struct Mores {
+    at: usize,
+    ends: Vec<u32>,
+    read: Vec<OnceLock<Option<Arc<EdgeMore>>>>,
+}
+
+impl EdgeStore {
+    fn more(&self, k: usize) -> Option<Arc<EdgeMore>> {
+        let cell = self.mores.read.get(k)?;
+        cell.get_or_init(|| {
+            let all: &[u8] = (*self.bytes).as_ref();
+            let (start, end) = chunk_span(&self.mores.ends, k, self.mores.at);
+            let mut r = Reader::new(all.get(start..end)?, &self.names);
+            let more = r.edge_more()?;
+            (r.at == r.bytes.len()).then(|| Arc::new(more))
+        })
+        .clone()
+    }
+}
+
+/// Where chunk `c`'s records are in the bytes: `ends` holds where each chunk ends, from `start`.
+fn chunk_span(ends: &[u32], c: usize, start: usize) -> (usize, usize) {
+    let from = if c == 0 { 0 } else { ends.get(c - 1).copied().unwrap_or(0) as usize };
+    let to = ends.get(c).copied().unwrap_or(0) as usize;
+    (start + from, start + to.max(from))
 }
 
 fn encode_schema(w: &mut Writer, s: &Schema) {
@@ -447,12 +707,50 @@ impl Writer {
         Writer { out: Vec::new(), syms: FastMap::default(), table: Vec::new() }
     }
     fn sym(&mut self, name: &Sym) {
+        let ix = self.sym_ix(name);
+        self.len(ix as usize);
+    }
+    /// The number of `name` in the table, added if new.
+    fn sym_ix(&mut self, name: &Sym) -> u32 {
         let next = self.table.len();
         let ix = *self.syms.entry(name.clone()).or_insert(next);
         if ix == next {
             self.table.push(name.clone());
         }
-        self.len(ix);
+        ix as u32
+    }
+    fn u32(&mut self, x: u32) {
+        self.out.extend_from_slice(&x.to_le_bytes());
+    }
+    /// What `write` writes, apart from what is written so far (names still go to the table).
+    fn apart(&mut self, write: impl FnOnce(&mut Self)) -> Vec<u8> {
+        let before = std::mem::take(&mut self.out);
+        write(self);
+        std::mem::replace(&mut self.out, before)
+    }
+    /// Each item's record by `write`, in chunks of [`CHUNK`]: where each chunk ends (from the
+    /// start of the records), then the records.
+    fn chunked<T>(&mut self, items: &Items<T>, mut write: impl FnMut(&mut Self, &T)) {
+        let mut ends = Vec::with_capacity(items.len().div_ceil(CHUNK));
+        let records = self.apart(|w| {
+            for (i, item) in items.iter().enumerate() {
+                write(w, item);
+                if i % CHUNK == CHUNK - 1 || i + 1 == items.len() {
+                    ends.push(w.out.len() as u32);
+                }
+            }
+        });
+        ends.into_iter().for_each(|e| self.u32(e));
+        self.out.extend_from_slice(&records);
+    }
+    fn edge_more(&mut self, m: &EdgeMore) {
+        self.opt(&m.share_of);
+        for field in [&m.as_of, &m.since, &m.until, &m.status, &m.confidence] {
+            self.opt_sym(field);
+        }
+        self.opt(&m.note);
+        self.props(&m.props);
+        self.claims(&m.claims);
     }
     /// An unsigned LEB128 number: seven bits a byte, low bits first.
     fn len(&mut self, n: usize) {
@@ -545,14 +843,22 @@ struct Reader<'a> {
     at: usize,
     last_file: Option<std::sync::Arc<str>>,
     /// The names table.
-    names: Vec<Sym>,
-    /// The last list of sources read, as bytes and as read: the next item usually cites the same.
-    last_cites: Option<(&'a [u8], Cites)>,
+    names: &'a [Sym],
 }
 
 impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes, at: 0, last_file: None, names: Vec::new(), last_cites: None }
+    fn new(bytes: &'a [u8], names: &'a [Sym]) -> Self {
+        Reader { bytes, at: 0, last_file: None, names }
+    }
+    /// `n` numbers of four bytes.
+    fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
+        let raw = self.take(n.checked_mul(4)?)?;
+        Some(raw.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    }
+    /// Where each chunk of `n` items' records ends: never before the chunk before it.
+    fn chunks(&mut self, n: usize) -> Option<Vec<u32>> {
+        let ends = self.u32s(n.div_ceil(CHUNK))?;
+        ends.windows(2).all(|w| w[0] <= w[1]).then_some(ends)
     }
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
@@ -611,74 +917,7 @@ impl<'a> Reader<'a> {
         let ix = self.len()?;
         self.names.get(ix).cloned()
     }
-    /// A name of the table that `allowed` (indexed like the table) admits.
-    fn sym_in(&mut self, allowed: &[bool]) -> Option<Sym> {
-        let ix = self.len()?;
-        allowed.get(ix).copied().unwrap_or(false).then(|| self.names.get(ix).cloned()).flatten()
-    }
-    /// The sources an item cites, sharing one copy with the item before when it cites the same.
-    fn cites(&mut self) -> Option<Cites> {
-        let start = self.at;
-        for _ in 0..self.count()? {
-            self.len()?;
-        }
-        let raw = self.bytes.get(start..self.at)?;
-        if let Some((last, cites)) = &self.last_cites {
-            if *last == raw {
-                return Some(cites.clone());
-            }
-        }
-        let mut again = Reader::new(raw);
-        again.names = std::mem::take(&mut self.names);
-        let ids = again.ids();
-        self.names = again.names;
-        let cites: Cites = ids?.into();
-        self.last_cites = Some((raw, cites.clone()));
-        Some(cites)
-    }
-    /// An edge's optional fields. Short ones (a month, a status) repeat across many edges: edges
-    /// whose fields are the same bytes share one copy, through `shared`.
-    fn edge_more(&mut self, shared: &mut FastMap<&'a [u8], Arc<EdgeMore>>) -> Option<Arc<EdgeMore>> {
-        /// Longer optional parts (notes, properties) are seldom the same: not worth a look-up.
-        const SHARED_MAX: usize = 32;
-        let (bytes, start) = (self.bytes, self.at);
-        // Find where the fields end without building them, then look the bytes up.
-        let skip_opt = |r: &mut Self| -> Option<()> {
-            match r.byte()? {
-                0 => Some(()),
-                1 => r.bytes().map(|_| ()),
-                _ => None,
-            }
-        };
-        let skip_sym = |r: &mut Self| -> Option<()> {
-            match r.byte()? {
-                0 => Some(()),
-                1 => r.len().map(|_| ()),
-                _ => None,
-            }
-        };
-        skip_opt(self)?;
-        for _ in 0..5 {
-            skip_sym(self)?;
-        }
-        skip_opt(self)?;
-        self.props()?;
-        self.claims()?;
-        let raw = bytes.get(start..self.at)?;
-        if let Some(more) = shared.get(raw) {
-            return Some(more.clone());
-        }
-        let mut again = Reader::new(raw);
-        again.names = std::mem::take(&mut self.names);
-        let more = again.edge_more_fields();
-        self.names = again.names;
-        let more = Arc::new(more.filter(|_| again.at == raw.len())?);
-        if raw.len() <= SHARED_MAX {
-            shared.insert(raw, more.clone());
-        }
-        Some(more)
-    }
-    fn edge_more_fields(&mut self) -> Option<EdgeMore> {
+    fn edge_more(&mut self) -> Option<EdgeMore> {
         Some(EdgeMore {
             share_of: self.opt()?,
             as_of: self.opt_sym()?,
@@ -781,6 +1020,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_open_decodes_only_the_records_it_reads() {
+        use crate::graph::{Dir, KnowledgeGraph};
+        let mini = crate::testing::mini();
+        let d = crate::gen::generate(&mini.dataset, 2000, 8000, 3).expect("small enough");
+        let (back, index) = decode_indexed(Arc::new(encode(&d, b"s")), b"s").expect("decodes");
+        let g = KnowledgeGraph::with_index(back, Some(index));
+        let (nodes, edges) = (|| g.dataset.nodes.decoded(), || g.dataset.edges.decoded());
+        assert_eq!((nodes(), edges()), ((0, 2000usize.div_ceil(CHUNK)), (0, 8000usize.div_ceil(CHUNK))));
+        // A lookup by id and a node's edges read the columns only.
+        let ix = g.id_lookup(&d.nodes[1234].id.0).expect("the id is there");
+        let at = g.incident(ix, Dir::Both);
+        assert_eq!(
+            (ix, at.len(), nodes().0, edges().0),
+            (1234, d.edges.iter().filter(|e| e.from == ix || e.to == ix).count(), 0, 0)
+        );
+        // Reading an item decodes its chunk, and it is the item that was stored.
+        assert_eq!(format!("{:?}", g.node(ix)), format!("{:?}", d.nodes[ix]));
+        let (e, _) = at[0];
+        assert_eq!(format!("{:?}", g.edge(e)), format!("{:?}", d.edges[e]));
+        assert_eq!((nodes().0, edges().0), (1, 1));
+    }
+
     /// `bytes` with `change` made to the payload and the checksum made to match: a forged cache.
     fn forge(bytes: &[u8], stamp: &[u8], change: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
         let head = MAGIC.len() + 1 + env!("CARGO_PKG_VERSION").len() + 1 + stamp.len();
@@ -793,10 +1055,30 @@ mod tests {
     }
 
     #[test]
+    fn a_forged_cache_reads_without_a_panic() {
+        let d = crate::testing::builtin();
+        let bytes = encode(&d, b"stamp");
+        let (mut opened, mut bare) = (0, 0);
+        for i in (0..bytes.len()).step_by(bytes.len() / 120) {
+            let forged = forge(&bytes, b"stamp", |body| {
+                let at = i.min(body.len() - 1);
+                body[at] = body[at].wrapping_add(0x41);
+            });
+            let Some(back) = decode(&forged, b"stamp") else { continue };
+            opened += 1;
+            let text = format!("{:?}", back);
+            bare += usize::from(back.nodes.iter().any(|n| n.origin.line == 0));
+            assert!(text.len() > 1000);
+        }
+        // Most changes are caught at open; some land in a record, which then reads as bare.
+        assert!(opened > 10 && bare > 0, "{opened} opened, {bare} with a bare node");
+    }
+
+    #[test]
     fn stores_the_id_order_and_rejects_a_forged_one() {
         let d = crate::testing::builtin();
         let bytes = encode(&d, b"stamp");
-        let (_, index) = decode_indexed(&bytes, b"stamp").expect("decodes");
+        let (_, index) = decode_indexed(Arc::new(bytes.clone()), b"stamp").expect("decodes");
         let mut ids: Vec<&str> = index.by_id.iter().map(|&ix| d.nodes[ix as usize].id.0.as_str()).collect();
         let sorted = {
             let mut s = ids.clone();

@@ -177,8 +177,8 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
     Ok(Dataset {
         schema: template.schema.clone(),
         sources,
-        nodes: out_nodes,
-        edges: out_edges,
+        nodes: out_nodes.into(),
+        edges: out_edges.into(),
         prices: Vec::new(),
         observations: Vec::new(),
     })

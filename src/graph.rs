@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock};
 
+use crate::cache::EdgeColumns;
 use crate::diag::{closest, SUGGEST_MAX};
 use crate::model::*;
 
@@ -141,10 +142,15 @@ impl KnowledgeGraph {
             "more than 4 billion nodes or edges"
         );
         // The ends of every edge, read once for both directions.
-        let ends: Vec<(u32, u32)> = dataset.edges.iter().map(|e| (e.from as u32, e.to as u32)).collect();
-        let out = Csr::build(n, &ends, |&(a, b)| (a, b));
-        let inc = Csr::build(n, &ends, |&(a, b)| (b, a));
-        drop(ends);
+        let built;
+        let ends = match dataset.edges.columns::<EdgeColumns>() {
+            Some(stored) => stored,
+            None => {
+                built = EdgeColumns::of(&dataset.edges);
+                &built
+            }
+        };
+        let (out, inc) = Csr::both(n, ends);
         let (by_id, edge_props) = (OnceLock::new(), OnceLock::new());
         if let Some(index) = index.filter(|i| i.by_id.len() == n) {
             let _ = by_id.set(index.by_id);
@@ -195,7 +201,9 @@ impl KnowledgeGraph {
     fn by_id(&self) -> &[u32] {
         self.by_id.get_or_init(|| {
             let mut order: Vec<u32> = (0..self.node_count() as u32).collect();
-            order.sort_unstable_by(|a, b| self.node(*a as NodeIx).id.cmp(&self.node(*b as NodeIx).id));
+            order.sort_unstable_by(|a, b| {
+                self.dataset.node_id(*a as NodeIx).cmp(self.dataset.node_id(*b as NodeIx))
+            });
             order
         })
     }
@@ -260,7 +268,8 @@ impl KnowledgeGraph {
                 let j = i + row[i..].iter().take_while(|s| s.1 == row[i].1).count();
                 if j - i > 1 {
                     row[i..j].sort_by(|x, y| {
-                        (&self.edge(x.0 as EdgeIx).rel, x.0).cmp(&(&self.edge(y.0 as EdgeIx).rel, y.0))
+                        (self.dataset.edge_rel(x.0 as EdgeIx), x.0)
+                            .cmp(&(self.dataset.edge_rel(y.0 as EdgeIx), y.0))
                     });
                 }
                 i = j;
@@ -284,9 +293,10 @@ impl KnowledgeGraph {
     /// Orders (edge, other node) pairs by the other node's id, then relation, then edge index.
     pub fn sort_steps<T>(&self, steps: &mut [T], key: impl Fn(&T) -> (EdgeIx, NodeIx)) {
         let rank = self.id_rank();
+        let rel = |e: EdgeIx| self.dataset.edge_rel(e);
         steps.sort_by(|a, b| {
             let ((ea, na), (eb, nb)) = (key(a), key(b));
-            (rank[na], &self.edge(ea).rel, ea).cmp(&(rank[nb], &self.edge(eb).rel, eb))
+            rank[na].cmp(&rank[nb]).then_with(|| (rel(ea), ea).cmp(&(rel(eb), eb)))
         });
     }
 
@@ -319,7 +329,7 @@ impl KnowledgeGraph {
     /// The node with exactly this id.
     pub fn id_lookup(&self, id: &str) -> Option<NodeIx> {
         let by_id = self.by_id();
-        let at = by_id.binary_search_by(|&ix| self.node(ix as NodeIx).id.0.as_str().cmp(id)).ok()?;
+        let at = by_id.binary_search_by(|&ix| self.dataset.node_id(ix as NodeIx).cmp(id)).ok()?;
         Some(by_id[at] as NodeIx)
     }
 
@@ -390,8 +400,18 @@ impl KnowledgeGraph {
     /// The edges at a node in `dir`, as (edge, other node), sorted by the other node's id, then
     /// relation, then edge index (for `Both`, the outgoing ones first).
     pub fn incident(&self, node: NodeIx, dir: Dir) -> Vec<(EdgeIx, NodeIx)> {
-        let (out, inc) = self.incident_sorted(node, dir);
-        out.iter().chain(inc).map(|&(e, o)| (e as EdgeIx, o as NodeIx)).collect()
+        let widen = |rows: &[Row]| rows.iter().map(|&(e, o)| (e as EdgeIx, o as NodeIx)).collect::<Vec<_>>();
+        if self.sorted.get().is_some() {
+            let (out, inc) = self.incident_sorted(node, dir);
+            return widen(out).into_iter().chain(widen(inc)).collect();
+        }
+        // One node's edges: sorting them is cheaper than sorting every row.
+        let mut out = if dir.follows_out() { widen(self.out.row(node)) } else { Vec::new() };
+        let mut inc = if dir.follows_in() { widen(self.inc.row(node)) } else { Vec::new() };
+        self.sort_steps(&mut out, |s| *s);
+        self.sort_steps(&mut inc, |s| *s);
+        out.extend(inc);
+        out
     }
 
     /// Breadth-first search from `start` up to `depth` hops, following edges in `dir` whose
@@ -470,24 +490,40 @@ struct Csr {
 }
 
 impl Csr {
-    /// From each edge's ends (`side` picks (node, other node) out of (from, to)), in edge order;
-    /// each row lists its newest edge first.
-    fn build(n: usize, ends: &[(u32, u32)], side: impl Fn(&(u32, u32)) -> (u32, u32)) -> Csr {
-        let m = ends.len();
+    /// The outgoing and the incoming rows of the edges with these ends, on two threads for a
+    /// large graph.
+    fn both(n: usize, ends: &EdgeColumns) -> (Csr, Csr) {
+        /// Below this many edges a thread costs more than it saves.
+        const PARALLEL_MIN: usize = 100_000;
+        if ends.from.len() < PARALLEL_MIN {
+            return (Csr::build(n, &ends.from, &ends.to), Csr::build(n, &ends.to, &ends.from));
+        }
+        std::thread::scope(|s| {
+            let inc = s.spawn(|| Csr::build(n, &ends.to, &ends.from));
+            let out = Csr::build(n, &ends.from, &ends.to);
+            match inc.join() {
+                Ok(inc) => (out, inc),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// Each edge `ix` in the row of `at[ix]`, with `other[ix]` as the node across it; each row
+    /// lists its newest edge first.
+    fn build(n: usize, at: &[u32], other: &[u32]) -> Csr {
         let mut start = vec![0u32; n + 1];
-        for e in ends {
-            start[side(e).0 as usize + 1] += 1;
+        for &a in at {
+            start[a as usize + 1] += 1;
         }
         for i in 0..n {
             start[i + 1] += start[i];
         }
         let mut fill = start.clone();
-        let mut steps = vec![(0u32, 0u32); m];
-        for (ix, e) in ends.iter().enumerate().rev() {
-            let (a, b) = side(e);
-            let at = &mut fill[a as usize];
-            steps[*at as usize] = (ix as u32, b);
-            *at += 1;
+        let mut steps = vec![(0u32, 0u32); at.len()];
+        for (ix, (&a, &b)) in at.iter().zip(other).enumerate().rev() {
+            let slot = &mut fill[a as usize];
+            steps[*slot as usize] = (ix as u32, b);
+            *slot += 1;
         }
         Csr { start, steps }
     }
@@ -527,7 +563,8 @@ mod tests {
     fn a_stored_index_answers_as_a_built_one() {
         let d = crate::testing::builtin();
         let bytes = crate::cache::encode(&d, b"s");
-        let (decoded, index) = crate::cache::decode_indexed(&bytes, b"s").expect("decodes");
+        let (decoded, index) =
+            crate::cache::decode_indexed(std::sync::Arc::new(bytes.clone()), b"s").expect("decodes");
         let (built, stored) = (KnowledgeGraph::new(d), KnowledgeGraph::with_index(decoded, Some(index)));
         assert_eq!(built.id_rank(), stored.id_rank());
         assert_eq!(built.edge_prop_keys(), stored.edge_prop_keys());

@@ -6,10 +6,10 @@
 //!
 //! # The build-time core
 //!
-//! [`cache`], [`diag`], [`fields`], [`load`] and [`model`] are the build-time core: `build.rs`
-//! compiles them (by `#[path]`) to load the built-in data and embed it in the cache format. The
-//! rule: outside their tests, these files import only each other (`crate::cache`, `crate::diag`,
-//! `crate::fields`, `crate::load`, `crate::model`), the standard library and the crates in `[build-dependencies]`. The test
+//! [`cache`], [`diag`], [`fields`], [`items`], [`load`] and [`model`] are the build-time core:
+//! `build.rs` compiles them (by `#[path]`) to load the built-in data and embed it in the cache
+//! format. The rule: outside their tests, these files import only each other (`crate::cache`,
+//! `crate::diag`, `crate::fields`, `crate::items`, `crate::load`, `crate::model`), the standard library and the crates in `[build-dependencies]`. The test
 //! `core_boundary` (in `tests/it/`) reads the set from `build.rs` and fails on any other import.
 
 pub mod analysis;
@@ -22,6 +22,7 @@ pub mod fields;
 pub mod gen;
 pub mod graph;
 pub mod import;
+pub mod items;
 pub mod load;
 pub mod model;
 pub mod query;

@@ -618,13 +618,31 @@ pub struct Dataset {
     pub schema: Schema,
     pub(crate) sources: BTreeMap<SourceId, Source>,
     /// The nodes, in file order.
-    pub nodes: Vec<Node>,
+    pub nodes: crate::items::Items<Node>,
     /// The edges, in file order.
-    pub edges: Vec<Edge>,
+    pub edges: crate::items::Items<Edge>,
     /// Dated rental prices, in file order.
     pub prices: Vec<Price>,
     /// Dated observations of nodes' metrics, in file order.
     pub observations: Vec<Observation>,
+}
+
+impl Dataset {
+    /// The id of node `ix`, read from the store's columns when the nodes are as stored.
+    pub fn node_id(&self, ix: NodeIx) -> &str {
+        match self.nodes.columns::<crate::cache::NodeColumns>() {
+            Some(stored) => stored.id(ix),
+            None => &self.nodes[ix].id.0,
+        }
+    }
+
+    /// The relation of edge `ix`, read from the store's columns when the edges are as stored.
+    pub fn edge_rel(&self, ix: EdgeIx) -> &Sym {
+        match self.edges.columns::<crate::cache::EdgeColumns>().and_then(|c| c.rel(ix)) {
+            Some(rel) => rel,
+            None => &self.edges[ix].rel,
+        }
+    }
 }
 
 /// A dated value of a node's metric, as a source reports it (`[[observation]]`): a token's

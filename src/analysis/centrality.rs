@@ -325,7 +325,7 @@ mod tests {
                 e
             })
             .collect();
-        d.edges.extend(doubled);
+        d.edges.to_mut().extend(doubled);
         let big = KnowledgeGraph::new(d);
         for g in [&mini, &big] {
             let lists = lists_of_view(g);

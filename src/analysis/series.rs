@@ -39,8 +39,8 @@ pub fn apply(d: &mut Dataset, day: Option<Day>) {
     if d.observations.is_empty() {
         return;
     }
-    let index: FastMap<&str, NodeIx> =
-        d.nodes.iter().enumerate().map(|(ix, n)| (n.id.0.as_str(), ix)).collect();
+    // Read from the ids alone, so that a stored dataset decodes only the nodes observed.
+    let index: FastMap<&str, NodeIx> = (0..d.nodes.len()).map(|ix| (d.node_id(ix), ix)).collect();
     let mut values: Vec<(NodeIx, String, f64, String)> = Vec::new();
     for ((node, metric), o) in standing(&d.observations, day) {
         if let Some(&ix) = index.get(node) {

@@ -30,7 +30,7 @@ struct JsonDataset<'a> {
     #[serde(skip_serializing_if = "<[Metric]>::is_empty")]
     metrics: &'a [Metric],
     sources: Vec<&'a Source>,
-    nodes: &'a [Node],
+    nodes: Vec<&'a Node>,
     edges: Vec<JsonEdge<'a>>,
     /// Dated rental prices; left out when there are none.
     #[serde(skip_serializing_if = "<[Price]>::is_empty")]
@@ -107,7 +107,7 @@ pub fn to_json(d: &Dataset) -> String {
         domains: &d.schema.domains,
         metrics: &d.schema.metrics,
         sources: d.sources.values().collect(),
-        nodes: &d.nodes,
+        nodes: d.nodes.iter().collect(),
         edges: d
             .edges
             .iter()

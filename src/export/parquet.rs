@@ -41,7 +41,7 @@ struct Column {
 }
 
 /// A built-in field's column, one value per item.
-fn field_column<T>(f: &Field<T>, items: &[T]) -> Column {
+fn field_column<T>(f: &Field<T>, items: &crate::items::Items<T>) -> Column {
     let values = items.iter().map(|x| (f.get)(x));
     let values = match f.ty {
         FieldType::Strings => Values::List(

@@ -2,8 +2,8 @@
 //! about one node and its edges): who says what, next to the value the data records.
 
 use crate::fields;
-use crate::graph::KnowledgeGraph;
-use crate::model::{Claim, Edge, Node, NodeIx};
+use crate::graph::{Dir, KnowledgeGraph};
+use crate::model::{Claim, Edge, EdgeIx, Node, NodeIx};
 use crate::table::{Cell, Table};
 
 /// Claims on every node and edge (`about: None`), or on one node and its edges.
@@ -16,8 +16,17 @@ pub fn table(g: &KnowledgeGraph, about: Option<NodeIx>) -> Table {
     for n in nodes {
         push(&mut t, &n.id.0, &n.claims, |p| node_recorded(n, p));
     }
-    let edges = g.dataset.edges.iter().filter(|e| about.is_none_or(|ix| e.from == ix || e.to == ix));
-    for e in edges {
+    // In file order; for one node, only its own edges are read.
+    let edges: Vec<EdgeIx> = match about {
+        Some(ix) => {
+            let mut at: Vec<EdgeIx> = g.incident(ix, Dir::Both).into_iter().map(|(e, _)| e).collect();
+            at.sort_unstable();
+            at.dedup();
+            at
+        }
+        None => (0..g.dataset.edges.len()).collect(),
+    };
+    for e in edges.into_iter().map(|e| g.edge(e)) {
         let subject = format!("{} -{}-> {}", g.node(e.from).id, e.rel, g.node(e.to).id);
         push(&mut t, &subject, &e.more().claims, |p| recorded(e, p));
     }

@@ -32,8 +32,9 @@ pub(in crate::cli) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
         index: Some(index),
     };
     let Some(dir) = dir else {
-        if let Some(d) =
-            cached.then(|| crate::cache::decode_indexed(crate::embedded::CACHE, b"built-in")).flatten()
+        if let Some(d) = cached
+            .then(|| crate::cache::decode_indexed(std::sync::Arc::new(crate::embedded::CACHE), b"built-in"))
+            .flatten()
         {
             return Ok(from_cache(d));
         }
@@ -45,12 +46,13 @@ pub(in crate::cli) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
     let stamp = stamp(&paths);
     let cache_path = dir.join(CACHE_FILE);
     let cache = std::fs::read(&cache_path).ok();
+    let found = cache.is_some();
     if let Some(d) =
-        cache.as_ref().filter(|_| cached).and_then(|bytes| crate::cache::decode_indexed(bytes, &stamp))
+        cache.filter(|_| cached).and_then(|b| crate::cache::decode_indexed(std::sync::Arc::new(b), &stamp))
     {
         return Ok(from_cache(d));
     }
-    if paths.is_empty() && cache.is_some() {
+    if paths.is_empty() && found {
         let why =
             if cached { " that this version of aikg cannot read" } else { ": `check` reads TOML files" };
         let message = format!("`{}` holds only a binary cache ({CACHE_FILE}){why}", dir.display());
@@ -60,7 +62,7 @@ pub(in crate::cli) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
     }
     let texts = read_texts(&paths)?;
     let Loaded { dataset, warnings } = load(&texts).map_err(|e| load_error(e, &texts, Some(dir)))?;
-    if cache.is_some() {
+    if found {
         // Best effort: a read-only folder still opens, only more slowly next time.
         let _ = write_output(Some(&cache_path), &crate::cache::encode(&dataset, &stamp));
     }

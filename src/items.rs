@@ -1,0 +1,308 @@
+//! [`Items`]: the nodes or edges of a dataset, held in a vector or decoded from the store in
+//! chunks on first use, so that opening a large dataset builds no object per item.
+
+use std::sync::{Arc, OnceLock};
+
+/// Items per chunk of a stored sequence: the unit decoded on first use.
+pub const CHUNK: usize = 64;
+
+/// Decodes chunk `c` of a stored sequence: items `c * CHUNK ..` up to `CHUNK` of them.
+pub type DecodeChunk<T> = Arc<dyn Fn(usize) -> Vec<T> + Send + Sync>;
+
+/// A sequence of items, read like a slice (`len`, `iter`, `[i]`). Built in memory (loaded from
+/// text, generated, changed), or stored: each chunk of [`CHUNK`] items is decoded the first time
+/// one of its items is read, and kept. Changing a stored sequence as a whole (`retain`,
+/// `iter_mut`, `push`) decodes it all first; changing one item decodes only its chunk.
+pub struct Items<T>(Repr<T>);
+
+enum Repr<T> {
+    Built(Vec<T>),
+    Stored { len: usize, chunks: Box<[OnceLock<Vec<T>>]>, decode: DecodeChunk<T>, columns: Columns },
+}
+
+/// Columns the store holds for its items (an edge's ends, say), readable without decoding them.
+type Columns = Option<Arc<dyn std::any::Any + Send + Sync>>;
+
+impl<T> Items<T> {
+    /// Items decoded by `decode`, chunk by chunk, on first use.
+    pub fn stored(len: usize, decode: DecodeChunk<T>) -> Self {
+        let chunks = (0..len.div_ceil(CHUNK)).map(|_| OnceLock::new()).collect();
+        Items(Repr::Stored { len, chunks, decode, columns: None })
+    }
+
+    /// The same, with `columns` the store holds for the items, readable through
+    /// [`Items::columns`] for as long as the sequence is as stored.
+    pub fn with_columns(mut self, columns: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        if let Repr::Stored { columns: c, .. } = &mut self.0 {
+            *c = Some(columns);
+        }
+        self
+    }
+
+    /// The store's columns of type `C`, while the sequence is as stored: a change to the whole
+    /// sequence (`retain`, `push`…) makes it built, and its columns go with the store.
+    pub fn columns<C: 'static>(&self) -> Option<&C> {
+        match &self.0 {
+            Repr::Stored { columns: Some(c), .. } => c.downcast_ref(),
+            _ => None,
+        }
+    }
+
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Repr::Built(v) => v.len(),
+            Repr::Stored { len, .. } => *len,
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Item `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&T> {
+        match &self.0 {
+            Repr::Built(v) => v.get(i),
+            Repr::Stored { len, .. } if i >= *len => None,
+            Repr::Stored { .. } => self.chunk(i / CHUNK).get(i % CHUNK),
+        }
+    }
+
+    /// Item `i`, to change, decoding only its chunk.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        match &mut self.0 {
+            Repr::Built(v) => v.get_mut(i),
+            Repr::Stored { len, .. } if i >= *len => None,
+            Repr::Stored { len, chunks, decode, .. } => {
+                let cell = &mut chunks[i / CHUNK];
+                if cell.get().is_none() {
+                    let _ = cell.set(fill(decode, i / CHUNK, *len));
+                }
+                cell.get_mut().and_then(|c| c.get_mut(i % CHUNK))
+            }
+        }
+    }
+
+    /// The items in order.
+    pub fn iter(&self) -> Iter<'_, T> {
+        Iter { items: self, chunk: [].iter(), next_chunk: 0 }
+    }
+
+    /// The items as a vector, decoding those not decoded yet; the sequence is built from then on.
+    pub fn to_mut(&mut self) -> &mut Vec<T> {
+        if let Repr::Stored { len, chunks, decode, .. } = &mut self.0 {
+            let mut all = Vec::with_capacity(*len);
+            for (c, cell) in chunks.iter_mut().enumerate() {
+                all.extend(cell.take().unwrap_or_else(|| fill(decode, c, *len)));
+            }
+            self.0 = Repr::Built(all);
+        }
+        match &mut self.0 {
+            Repr::Built(v) => v,
+            // Just made built above.
+            Repr::Stored { .. } => unreachable!("a stored sequence was just decoded"),
+        }
+    }
+
+    /// The items as a vector.
+    pub fn into_vec(mut self) -> Vec<T> {
+        std::mem::take(self.to_mut())
+    }
+
+    /// Keeps the items `keep` admits.
+    pub fn retain(&mut self, keep: impl FnMut(&T) -> bool) {
+        self.to_mut().retain(keep);
+    }
+
+    /// Changes every item.
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+        self.to_mut().iter_mut()
+    }
+
+    /// Adds an item at the end.
+    pub fn push(&mut self, item: T) {
+        self.to_mut().push(item);
+    }
+
+    /// How many chunks have been decoded, of how many (for tests and benchmarks).
+    pub fn decoded(&self) -> (usize, usize) {
+        match &self.0 {
+            Repr::Built(v) => (v.len().div_ceil(CHUNK), v.len().div_ceil(CHUNK)),
+            Repr::Stored { chunks, .. } => {
+                (chunks.iter().filter(|c| c.get().is_some()).count(), chunks.len())
+            }
+        }
+    }
+
+    fn chunk(&self, c: usize) -> &[T] {
+        match &self.0 {
+            Repr::Built(v) => v.get(c * CHUNK..).map_or(&[], |rest| &rest[..rest.len().min(CHUNK)]),
+            Repr::Stored { len, chunks, decode, .. } => {
+                chunks.get(c).map_or(&[], |cell| cell.get_or_init(|| fill(decode, c, *len)).as_slice())
+            }
+        }
+    }
+}
+
+/// Chunk `c` decoded, held to its length: a decoder that returns the wrong number of items (a
+/// forged store) cannot shift the items after it.
+fn fill<T>(decode: &DecodeChunk<T>, c: usize, len: usize) -> Vec<T> {
+    let mut items = decode(c);
+    items.truncate(len.saturating_sub(c * CHUNK).min(CHUNK));
+    items
+}
+
+/// The items of an [`Items`] in order.
+pub struct Iter<'a, T> {
+    items: &'a Items<T>,
+    chunk: std::slice::Iter<'a, T>,
+    next_chunk: usize,
+}
+
+impl<'a, T> Iterator for Iter<'a, T> {
+    type Item = &'a T;
+
+    fn next(&mut self) -> Option<&'a T> {
+        loop {
+            if let Some(item) = self.chunk.next() {
+                return Some(item);
+            }
+            if self.next_chunk * CHUNK >= self.items.len() {
+                return None;
+            }
+            self.chunk = self.items.chunk(self.next_chunk).iter();
+            self.next_chunk += 1;
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.chunk.len() + self.items.len().saturating_sub(self.next_chunk * CHUNK);
+        (left, Some(left))
+    }
+}
+
+impl<T> ExactSizeIterator for Iter<'_, T> {}
+
+impl<T> Clone for Iter<'_, T> {
+    fn clone(&self) -> Self {
+        Iter { items: self.items, chunk: self.chunk.clone(), next_chunk: self.next_chunk }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Items<T> {
+    type Item = &'a T;
+    type IntoIter = Iter<'a, T>;
+
+    fn into_iter(self) -> Iter<'a, T> {
+        self.iter()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Items<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        match self.get(i) {
+            Some(item) => item,
+            None => panic!("index {i} out of range for {} items", self.len()),
+        }
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Items<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        let len = self.len();
+        match self.get_mut(i) {
+            Some(item) => item,
+            None => panic!("index {i} out of range for {len} items"),
+        }
+    }
+}
+
+impl<T> From<Vec<T>> for Items<T> {
+    fn from(v: Vec<T>) -> Self {
+        Items(Repr::Built(v))
+    }
+}
+
+impl<T> FromIterator<T> for Items<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Items(Repr::Built(iter.into_iter().collect()))
+    }
+}
+
+impl<T> Default for Items<T> {
+    fn default() -> Self {
+        Items(Repr::Built(Vec::new()))
+    }
+}
+
+impl<T: Clone> Clone for Items<T> {
+    fn clone(&self) -> Self {
+        match &self.0 {
+            Repr::Built(v) => Items(Repr::Built(v.clone())),
+            Repr::Stored { len, chunks, decode, columns } => Items(Repr::Stored {
+                len: *len,
+                chunks: chunks.clone(),
+                decode: decode.clone(),
+                columns: columns.clone(),
+            }),
+        }
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: PartialEq> PartialEq for Items<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(len: usize) -> Items<usize> {
+        Items::stored(len, Arc::new(|c| (c * CHUNK..(c + 1) * CHUNK).collect()))
+    }
+
+    #[test]
+    fn stored_items_read_like_a_vector_and_decode_only_what_is_read() {
+        let items = stored(200);
+        assert_eq!(items.len(), 200);
+        assert_eq!(items.decoded(), (0, 4));
+        assert_eq!(items[130], 130);
+        assert_eq!(items.get(199), Some(&199));
+        assert_eq!(items.get(200), None);
+        assert_eq!(items.decoded(), (2, 4));
+        assert_eq!(items.iter().len(), 200);
+        assert!(items.iter().copied().eq(0..200));
+        assert_eq!(items.decoded(), (4, 4));
+        assert_eq!(items, Items::from((0..200).collect::<Vec<_>>()));
+    }
+
+    #[test]
+    fn changes_decode_one_chunk_or_all() {
+        let mut items = stored(100);
+        items[70] = 8;
+        assert_eq!(items.decoded(), (1, 2));
+        assert_eq!(items[70], 8);
+        items.retain(|&i| i % 2 == 0);
+        // Built now: 50 items, one chunk's worth.
+        assert_eq!((items.len(), items.decoded()), (50, (1, 1)));
+        assert_eq!(items.into_vec()[35], 8);
+    }
+
+    #[test]
+    fn a_decoder_that_returns_too_many_items_cannot_shift_the_rest() {
+        let items: Items<usize> = Items::stored(70, Arc::new(|c| vec![c; 200]));
+        assert!(items.iter().copied().eq(std::iter::repeat_n(0, 64).chain(std::iter::repeat_n(1, 6))));
+    }
+}
