@@ -29,22 +29,74 @@ const MAGIC: &[u8; 8] = b"AIKGBIN\x08";
 /// or the built-in cache compiled into the program.
 pub type Bytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
 
-/// The stored nodes' ids, readable without decoding the nodes
+/// A column of numbers of four bytes, read in place from the store's bytes.
+pub struct U32s {
+    bytes: Bytes,
+    at: usize,
+    len: usize,
+}
+
+impl U32s {
+    /// Number `i` (0 past the end).
+    pub fn get(&self, i: usize) -> u32 {
+        let all: &[u8] = (*self.bytes).as_ref();
+        match all.get(self.at + 4 * i..self.at + 4 * i + 4) {
+            Some(c) if i < self.len => u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+            _ => 0,
+        }
+    }
+
+    /// The numbers in order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        self.raw().chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+
+    /// The numbers' bytes, four each, little-endian: for loops that read many
+    /// ([`le_u32`]).
+    pub fn raw(&self) -> &[u8] {
+        let all: &[u8] = (*self.bytes).as_ref();
+        all.get(self.at..self.at + 4 * self.len).unwrap_or_default()
+    }
+}
+
+/// Number `i` of little-endian numbers of four bytes (0 past the end).
+pub fn le_u32(raw: &[u8], i: usize) -> u32 {
+    match raw.get(4 * i..4 * i + 4) {
+        Some(c) => u32::from_le_bytes([c[0], c[1], c[2], c[3]]),
+        None => 0,
+    }
+}
+
+/// The stored nodes' ids, kinds and layers, readable without decoding the nodes
 /// ([`crate::items::Items::columns`]).
 pub struct NodeColumns {
     bytes: Bytes,
     /// Where the ids start in `bytes`, and where each one ends, from there.
     at: usize,
-    ends: Vec<u32>,
+    ends: U32s,
+    /// Each node's kind and layer, by number in `names` (checked at open).
+    kinds: U32s,
+    layers: U32s,
+    names: Arc<[Sym]>,
 }
 
 impl NodeColumns {
     /// The id of node `ix` (checked at open: UTF-8, each id ending where the next starts).
     pub fn id(&self, ix: NodeIx) -> &str {
         let all: &[u8] = (*self.bytes).as_ref();
-        let start = if ix == 0 { 0 } else { self.ends[ix - 1] as usize };
-        let raw = all.get(self.at + start..self.at + self.ends[ix] as usize).unwrap_or_default();
+        let start = if ix == 0 { 0 } else { self.ends.get(ix - 1) as usize };
+        let raw = all.get(self.at + start..self.at + self.ends.get(ix) as usize).unwrap_or_default();
         std::str::from_utf8(raw).unwrap_or_default()
+    }
+
+    /// The kind of node `ix`.
+    pub fn kind(&self, ix: NodeIx) -> &Sym {
+        &self.names[self.kinds.get(ix) as usize]
+    }
+
+    /// The layer of node `ix`.
+    pub fn layer(&self, ix: NodeIx) -> &Sym {
+        &self.names[self.layers.get(ix) as usize]
     }
 }
 
@@ -52,24 +104,18 @@ impl NodeColumns {
 /// traversal filters on, readable without decoding the edges ([`crate::items::Items::columns`]).
 pub struct EdgeColumns {
     /// Each edge's `from` node.
-    pub from: Vec<u32>,
+    pub from: U32s,
     /// Each edge's `to` node.
-    pub to: Vec<u32>,
+    pub to: U32s,
     /// Each edge's relation, by number in `names` (checked at open).
-    rel: Vec<u32>,
+    rel: U32s,
     names: Arc<[Sym]>,
 }
 
 impl EdgeColumns {
-    /// The columns of edges held in memory.
-    pub fn of(edges: &Items<Edge>) -> EdgeColumns {
-        let (from, to) = edges.iter().map(|e| (e.from as u32, e.to as u32)).unzip();
-        EdgeColumns { from, to, rel: Vec::new(), names: Arc::from(Vec::new()) }
-    }
-
-    /// The relation of edge `ix`, when the columns hold relations.
-    pub fn rel(&self, ix: EdgeIx) -> Option<&Sym> {
-        self.names.get(*self.rel.get(ix)? as usize)
+    /// The relation of edge `ix`.
+    pub fn rel(&self, ix: EdgeIx) -> &Sym {
+        &self.names[self.rel.get(ix) as usize]
     }
 }
 
@@ -90,18 +136,31 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         table: Vec::new(),
     };
     encode_schema(&mut w, &d.schema);
+    // Sources: the id column (in id order), the newest day among them, the records in chunks.
     w.len(d.sources.len());
-    for s in d.sources.values() {
-        w.sym(&s.id.0);
-        w.str(&s.title);
-        w.opt(&s.publisher);
-        w.str(&s.url);
-        w.opt(&s.via);
-        w.opt(&s.date);
-        w.opt(&s.retrieved);
-        w.str(&s.kind);
-        w.out.push(s.tier as u8);
+    let ids: Vec<u32> = d.sources.keys().map(|id| w.sym_ix(&id.0)).collect();
+    ids.iter().for_each(|&x| w.u32(x));
+    match d.sources.latest_day() {
+        Some(day) => {
+            w.out.push(1);
+            w.out.extend_from_slice(&day.year.to_le_bytes());
+            w.out.extend_from_slice(&[day.month, day.day]);
+        }
+        None => w.out.push(0),
     }
+    let records = w.apart(|w| {
+        w.chunked(d.sources.values(), |w, s| {
+            w.str(&s.title);
+            w.opt(&s.publisher);
+            w.str(&s.url);
+            w.opt(&s.via);
+            w.opt(&s.date);
+            w.opt(&s.retrieved);
+            w.str(&s.kind);
+            w.out.push(s.tier as u8);
+        })
+    });
+    w.out.extend_from_slice(&records);
     // The lists of sources and the edges' optional fields, each distinct one once; items refer
     // to them by number.
     let mut cites: FastMap<&[SourceId], usize> = FastMap::default();
@@ -149,7 +208,7 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     let layers: Vec<u32> = d.nodes.iter().map(|n| w.sym_ix(&n.layer)).collect();
     kinds.iter().chain(&layers).for_each(|&x| w.u32(x));
     let records = w.apart(|w| {
-        w.chunked(&d.nodes, |w, n| {
+        w.chunked(d.nodes.iter(), |w, n| {
             w.opt_sym(&n.segment);
             w.str(&n.name);
             w.opt(&n.name_zh);
@@ -174,7 +233,7 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     rels.iter().for_each(|&x| w.u32(x));
     let mut more = more_ix.iter();
     let records = w.apart(|w| {
-        w.chunked(&d.edges, |w, e| {
+        w.chunked(d.edges.iter(), |w, e| {
             w.len(cites[&e.sources[..]]);
             match e.share_pct {
                 Some(x) => {
@@ -245,9 +304,23 @@ pub fn decode_indexed(bytes: Bytes, stamp: &[u8]) -> Option<(Dataset, Index)> {
     let sum = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
     let body_at = all.len() - (r.bytes.len() - r.at);
     let body = &all[body_at..];
-    if checksum(body) != sum {
-        return None;
+    /// Above this size the checksum runs on a second thread while the body is read.
+    const PARALLEL_MIN: usize = 4 << 20;
+    if body.len() < PARALLEL_MIN {
+        return (checksum(body) == sum).then(|| decode_body(bytes.clone(), body_at)).flatten();
     }
+    std::thread::scope(|s| {
+        let summed = s.spawn(|| checksum(body) == sum);
+        let decoded = decode_body(bytes.clone(), body_at);
+        // Nothing the body holds is used unless the checksum matched.
+        summed.join().unwrap_or(false).then_some(decoded).flatten()
+    })
+}
+
+/// The payload of a cache whose header was checked: it starts at `body_at` in `bytes`.
+fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
+    let all: &[u8] = (*bytes).as_ref();
+    let body = all.get(body_at..)?;
     let mut r = Reader::new(body, &[]);
     let names: Arc<[Sym]> = (0..r.count()?).map(|_| r.str().map(Sym::from)).collect::<Option<_>>()?;
     let at = r.at;
@@ -263,24 +336,36 @@ pub fn decode_indexed(bytes: Bytes, stamp: &[u8]) -> Option<(Dataset, Index)> {
     let is_kind = is(schema.kinds.iter().map(|k| k.id.as_str()).collect());
     let is_layer = is(schema.layers.iter().map(|l| l.id.as_str()).collect());
     let is_rel = is(schema.relations.iter().map(|r| r.id.as_str()).collect());
-    // Written in id order: collected into the map in one bulk build, not one insertion each.
-    let mut sources = Vec::new();
-    for _ in 0..r.count()? {
-        let id = SourceId(r.sym()?);
-        let source = Source {
-            id: id.clone(),
-            title: r.string()?,
-            publisher: r.opt()?,
-            url: r.string()?,
-            via: r.opt()?,
-            date: r.opt()?,
-            retrieved: r.opt()?,
-            kind: r.string()?,
-            tier: *[Tier::Weak, Tier::Secondary, Tier::Primary].get(usize::from(r.byte()?))?,
-        };
-        sources.push((id, source));
+    let source_count = r.count()?;
+    let ids: Vec<SourceId> = r
+        .u32s(source_count)?
+        .into_iter()
+        .map(|x| names.get(x as usize).cloned().map(SourceId))
+        .collect::<Option<_>>()?;
+    if ids.windows(2).any(|w| w[0] >= w[1]) {
+        return None;
     }
-    let sources: BTreeMap<SourceId, Source> = sources.into_iter().collect();
+    let latest = match r.byte()? {
+        0 => None,
+        1 => {
+            let b = r.take(4)?;
+            Some(Day { year: u16::from_le_bytes([b[0], b[1]]), month: b[2], day: b[3] })
+        }
+        _ => return None,
+    };
+    let source_chunks = r.chunks(source_count)?;
+    let source_records = (body_at + r.at, source_chunks.last().copied().unwrap_or(0) as usize);
+    r.take(source_records.1)?;
+    let ids: Arc<[SourceId]> = ids.into();
+    let store = SourceStore {
+        bytes: bytes.clone(),
+        names: names.clone(),
+        ids: ids.clone(),
+        chunks: source_chunks,
+        records: source_records,
+    };
+    let sources =
+        Sources::stored(ids.to_vec(), Items::stored(source_count, Arc::new(move |c| store.chunk(c))), latest);
     let cites: Vec<Cites> = (0..r.count()?).map(|_| r.ids().map(Cites::from)).collect::<Option<_>>()?;
     let more_count = r.count()?;
     let more_ends = r.u32s(more_count)?;
@@ -292,34 +377,34 @@ pub fn decode_indexed(bytes: Bytes, stamp: &[u8]) -> Option<(Dataset, Index)> {
     let mores =
         Mores { at: more_at, ends: more_ends, read: (0..more_count).map(|_| OnceLock::new()).collect() };
     let n = r.count()?;
-    let id_ends = r.u32s(n)?;
-    let ids_len = id_ends.last().map_or(0, |&e| e as usize);
+    let id_ends = r.column(n, &bytes, body_at)?;
+    let ids_len = if n == 0 { 0 } else { id_ends.get(n - 1) as usize };
     let ids_at = body_at + r.at;
     let id_text = std::str::from_utf8(r.take(ids_len)?).ok()?;
-    if id_ends.windows(2).any(|w| w[0] > w[1]) {
-        return None;
-    }
+    // Each id ends where the next starts: never before the one before it.
+    id_ends.iter().try_fold(0, |last, end| (end >= last).then_some(end))?;
     let id_of = |ix: usize| -> Option<&str> {
-        let start = if ix == 0 { 0 } else { id_ends[ix - 1] as usize };
-        id_text.get(start..id_ends[ix] as usize)
+        let start = if ix == 0 { 0 } else { id_ends.get(ix - 1) as usize };
+        id_text.get(start..id_ends.get(ix) as usize)
     };
     // A column of names: each one a number in the table that `allowed` admits.
-    let names_in = |col: Vec<u32>, allowed: &[bool]| -> Option<Vec<u32>> {
-        col.iter().all(|&x| allowed.get(x as usize).copied().unwrap_or(false)).then_some(col)
+    let names_in = |col: U32s, allowed: &[bool]| -> Option<U32s> {
+        let ok = col.iter().all(|x| allowed.get(x as usize).copied().unwrap_or(false));
+        ok.then_some(col)
     };
-    let kinds = names_in(r.u32s(n)?, &is_kind)?;
-    let layers = names_in(r.u32s(n)?, &is_layer)?;
+    let kinds = names_in(r.column(n, &bytes, body_at)?, &is_kind)?;
+    let layers = names_in(r.column(n, &bytes, body_at)?, &is_layer)?;
     let node_chunks = r.chunks(n)?;
     let node_records = (body_at + r.at, node_chunks.last().copied().unwrap_or(0) as usize);
     r.take(node_records.1)?;
     let m = r.count()?;
-    let froms = r.u32s(m)?;
-    let tos = r.u32s(m)?;
-    if froms.iter().chain(&tos).any(|&x| x as usize >= n) {
+    let from = r.column(m, &bytes, body_at)?;
+    let to = r.column(m, &bytes, body_at)?;
+    if from.iter().chain(to.iter()).any(|x| x as usize >= n) {
         return None;
     }
-    let rel = names_in(r.u32s(m)?, &is_rel)?;
-    let columns = Arc::new(EdgeColumns { from: froms, to: tos, rel, names: names.clone() });
+    let rel = names_in(r.column(m, &bytes, body_at)?, &is_rel)?;
+    let columns = Arc::new(EdgeColumns { from, to, rel, names: names.clone() });
     let edge_chunks = r.chunks(m)?;
     let edge_records = (body_at + r.at, edge_chunks.last().copied().unwrap_or(0) as usize);
     r.take(edge_records.1)?;
@@ -367,7 +452,14 @@ pub fn decode_indexed(bytes: Bytes, stamp: &[u8]) -> Option<(Dataset, Index)> {
             return None;
         }
     }
-    let ids = Arc::new(NodeColumns { bytes: bytes.clone(), at: ids_at, ends: id_ends });
+    let ids = Arc::new(NodeColumns {
+        bytes: bytes.clone(),
+        at: ids_at,
+        ends: id_ends,
+        kinds,
+        layers,
+        names: names.clone(),
+    });
     // The edges' property names are what they hold, in order (damage is caught by the checksum;
     // a forged list only changes which names a query may use, so it is not checked further).
     let index = Index { by_id, edge_props: Some(edge_props) };
@@ -376,8 +468,6 @@ pub fn decode_indexed(bytes: Bytes, stamp: &[u8]) -> Option<(Dataset, Index)> {
         names: names.clone(),
         cites: cites.clone().into(),
         ids: ids.clone(),
-        kinds,
-        layers,
         chunks: node_chunks,
         records: node_records,
     };
@@ -401,9 +491,6 @@ struct NodeStore {
     names: Arc<[Sym]>,
     cites: Arc<[Cites]>,
     ids: Arc<NodeColumns>,
-    /// Each node's kind and layer, by number in the names table (checked at open).
-    kinds: Vec<u32>,
-    layers: Vec<u32>,
     /// Where each chunk's records end, from the start of the records.
     chunks: Vec<u32>,
     /// Where the records start in `bytes`, and their length.
@@ -415,7 +502,7 @@ impl NodeStore {
         let all: &[u8] = (*self.bytes).as_ref();
         let (start, end) = chunk_span(&self.chunks, c, self.records.0);
         let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
-        let range = c * CHUNK..((c + 1) * CHUNK).min(self.kinds.len());
+        let range = c * CHUNK..((c + 1) * CHUNK).min(self.ids.kinds.len);
         range.map(|ix| self.node(&mut r, ix).unwrap_or_else(|| self.bare(ix))).collect()
     }
 
@@ -426,8 +513,8 @@ impl NodeStore {
     fn node(&self, r: &mut Reader, ix: usize) -> Option<Node> {
         Some(Node {
             id: NodeId(self.id(ix)),
-            kind: self.names[self.kinds[ix] as usize].clone(),
-            layer: self.names[self.layers[ix] as usize].clone(),
+            kind: self.ids.kind(ix).clone(),
+            layer: self.ids.layer(ix).clone(),
             segment: r.opt_sym()?,
             name: r.string()?,
             name_zh: r.opt()?,
@@ -453,8 +540,8 @@ impl NodeStore {
         Node {
             name: id.clone(),
             id: NodeId(id),
-            kind: self.names[self.kinds[ix] as usize].clone(),
-            layer: self.names[self.layers[ix] as usize].clone(),
+            kind: self.ids.kind(ix).clone(),
+            layer: self.ids.layer(ix).clone(),
             segment: None,
             name_zh: None,
             aliases: Vec::new(),
@@ -467,6 +554,54 @@ impl NodeStore {
             props: BTreeMap::new(),
             claims: Vec::new(),
             origin: Origin { file: Arc::from(""), line: 0 },
+        }
+    }
+}
+
+/// What decoding the sources' records needs.
+struct SourceStore {
+    bytes: Bytes,
+    names: Arc<[Sym]>,
+    ids: Arc<[SourceId]>,
+    chunks: Vec<u32>,
+    records: (usize, usize),
+}
+
+impl SourceStore {
+    fn chunk(&self, c: usize) -> Vec<Source> {
+        let all: &[u8] = (*self.bytes).as_ref();
+        let (start, end) = chunk_span(&self.chunks, c, self.records.0);
+        let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
+        let range = c * CHUNK..((c + 1) * CHUNK).min(self.ids.len());
+        range.map(|ix| self.source(&mut r, ix).unwrap_or_else(|| self.bare(ix))).collect()
+    }
+
+    fn source(&self, r: &mut Reader, ix: usize) -> Option<Source> {
+        Some(Source {
+            id: self.ids[ix].clone(),
+            title: r.string()?,
+            publisher: r.opt()?,
+            url: r.string()?,
+            via: r.opt()?,
+            date: r.opt()?,
+            retrieved: r.opt()?,
+            kind: r.string()?,
+            tier: *[Tier::Weak, Tier::Secondary, Tier::Primary].get(usize::from(r.byte()?))?,
+        })
+    }
+
+    /// A source whose record does not decode: its id only, and the weakest tier.
+    fn bare(&self, ix: usize) -> Source {
+        Source {
+            id: self.ids[ix].clone(),
+            title: String::new(),
+            publisher: None,
+            url: String::new(),
+            via: None,
+            date: None,
+            retrieved: None,
+            kind: String::new(),
+            tier: Tier::Weak,
         }
     }
 }
@@ -487,13 +622,13 @@ impl EdgeStore {
         let all: &[u8] = (*self.bytes).as_ref();
         let (start, end) = chunk_span(&self.chunks, c, self.records.0);
         let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
-        let range = c * CHUNK..((c + 1) * CHUNK).min(self.columns.from.len());
+        let range = c * CHUNK..((c + 1) * CHUNK).min(self.columns.from.len);
         range
             .map(|ix| {
                 let mut e = Edge {
-                    from: self.columns.from[ix] as usize,
-                    to: self.columns.to[ix] as usize,
-                    rel: self.columns.rel(ix).cloned().unwrap_or_default(),
+                    from: self.columns.from.get(ix) as usize,
+                    to: self.columns.to.get(ix) as usize,
+                    rel: self.columns.rel(ix).clone(),
                     sources: Cites::from(Vec::new()),
                     share_pct: None,
                     extra: None,
@@ -730,12 +865,17 @@ impl Writer {
     }
     /// Each item's record by `write`, in chunks of [`CHUNK`]: where each chunk ends (from the
     /// start of the records), then the records.
-    fn chunked<T>(&mut self, items: &Items<T>, mut write: impl FnMut(&mut Self, &T)) {
-        let mut ends = Vec::with_capacity(items.len().div_ceil(CHUNK));
+    fn chunked<'a, T: 'a>(
+        &mut self,
+        items: impl ExactSizeIterator<Item = &'a T>,
+        mut write: impl FnMut(&mut Self, &T),
+    ) {
+        let len = items.len();
+        let mut ends = Vec::with_capacity(len.div_ceil(CHUNK));
         let records = self.apart(|w| {
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in items.enumerate() {
                 write(w, item);
-                if i % CHUNK == CHUNK - 1 || i + 1 == items.len() {
+                if i % CHUNK == CHUNK - 1 || i + 1 == len {
                     ends.push(w.out.len() as u32);
                 }
             }
@@ -853,7 +993,19 @@ impl<'a> Reader<'a> {
     /// `n` numbers of four bytes.
     fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
         let raw = self.take(n.checked_mul(4)?)?;
-        Some(raw.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+        // A plain loop into a zeroed vector: the compiler turns it into wide copies.
+        let mut out = vec![0u32; n];
+        for (x, c) in out.iter_mut().zip(raw.chunks_exact(4)) {
+            *x = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        }
+        Some(out)
+    }
+    /// A column of `n` numbers of four bytes, left in place in `bytes` (where the body this
+    /// reader reads starts at `body_at`).
+    fn column(&mut self, n: usize, bytes: &Bytes, body_at: usize) -> Option<U32s> {
+        let at = body_at + self.at;
+        self.take(n.checked_mul(4)?)?;
+        Some(U32s { bytes: bytes.clone(), at, len: n })
     }
     /// Where each chunk of `n` items' records ends: never before the chunk before it.
     fn chunks(&mut self, n: usize) -> Option<Vec<u32>> {

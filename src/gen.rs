@@ -176,7 +176,7 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
     );
     Ok(Dataset {
         schema: template.schema.clone(),
-        sources,
+        sources: sources.into(),
         nodes: out_nodes.into(),
         edges: out_edges.into(),
         prices: Vec::new(),

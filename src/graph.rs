@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, OnceLock};
 
-use crate::cache::EdgeColumns;
+use crate::cache::{le_u32, EdgeColumns};
 use crate::diag::{closest, SUGGEST_MAX};
 use crate::model::*;
 
@@ -142,15 +142,17 @@ impl KnowledgeGraph {
             "more than 4 billion nodes or edges"
         );
         // The ends of every edge, read once for both directions.
-        let built;
-        let ends = match dataset.edges.columns::<EdgeColumns>() {
-            Some(stored) => stored,
+        let (out, inc) = match dataset.edges.columns::<EdgeColumns>() {
+            Some(stored) => {
+                let (from, to) = (stored.from.raw(), stored.to.raw());
+                Csr::both(n, |e| le_u32(from, e), |e| le_u32(to, e), dataset.edges.len())
+            }
             None => {
-                built = EdgeColumns::of(&dataset.edges);
-                &built
+                let (from, to): (Vec<u32>, Vec<u32>) =
+                    dataset.edges.iter().map(|e| (e.from as u32, e.to as u32)).unzip();
+                Csr::both(n, |e| from[e], |e| to[e], from.len())
             }
         };
-        let (out, inc) = Csr::both(n, ends);
         let (by_id, edge_props) = (OnceLock::new(), OnceLock::new());
         if let Some(index) = index.filter(|i| i.by_id.len() == n) {
             let _ = by_id.set(index.by_id);
@@ -492,15 +494,20 @@ struct Csr {
 impl Csr {
     /// The outgoing and the incoming rows of the edges with these ends, on two threads for a
     /// large graph.
-    fn both(n: usize, ends: &EdgeColumns) -> (Csr, Csr) {
+    /// `from` and `to` give each edge's ends, by edge index.
+    fn both<F, T>(n: usize, from: F, to: T, m: usize) -> (Csr, Csr)
+    where
+        F: Fn(usize) -> u32 + Sync,
+        T: Fn(usize) -> u32 + Sync,
+    {
         /// Below this many edges a thread costs more than it saves.
         const PARALLEL_MIN: usize = 100_000;
-        if ends.from.len() < PARALLEL_MIN {
-            return (Csr::build(n, &ends.from, &ends.to), Csr::build(n, &ends.to, &ends.from));
+        if m < PARALLEL_MIN {
+            return (Csr::build(n, m, &from, &to), Csr::build(n, m, &to, &from));
         }
         std::thread::scope(|s| {
-            let inc = s.spawn(|| Csr::build(n, &ends.to, &ends.from));
-            let out = Csr::build(n, &ends.from, &ends.to);
+            let inc = s.spawn(|| Csr::build(n, m, &to, &from));
+            let out = Csr::build(n, m, &from, &to);
             match inc.join() {
                 Ok(inc) => (out, inc),
                 Err(panic) => std::panic::resume_unwind(panic),
@@ -508,21 +515,21 @@ impl Csr {
         })
     }
 
-    /// Each edge `ix` in the row of `at[ix]`, with `other[ix]` as the node across it; each row
-    /// lists its newest edge first.
-    fn build(n: usize, at: &[u32], other: &[u32]) -> Csr {
+    /// Each of the `m` edges `ix` in the row of `at(ix)`, with `other(ix)` as the node across
+    /// it; each row lists its newest edge first.
+    fn build(n: usize, m: usize, at: impl Fn(usize) -> u32, other: impl Fn(usize) -> u32) -> Csr {
         let mut start = vec![0u32; n + 1];
-        for &a in at {
-            start[a as usize + 1] += 1;
+        for ix in 0..m {
+            start[at(ix) as usize + 1] += 1;
         }
         for i in 0..n {
             start[i + 1] += start[i];
         }
         let mut fill = start.clone();
-        let mut steps = vec![(0u32, 0u32); at.len()];
-        for (ix, (&a, &b)) in at.iter().zip(other).enumerate().rev() {
-            let slot = &mut fill[a as usize];
-            steps[*slot as usize] = (ix as u32, b);
+        let mut steps = vec![(0u32, 0u32); m];
+        for ix in (0..m).rev() {
+            let slot = &mut fill[at(ix) as usize];
+            steps[*slot as usize] = (ix as u32, other(ix));
             *slot += 1;
         }
         Csr { start, steps }

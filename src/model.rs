@@ -616,7 +616,7 @@ impl Serialize for Edge {
 pub struct Dataset {
     /// Layers, kinds, relations, source kinds and metrics.
     pub schema: Schema,
-    pub(crate) sources: BTreeMap<SourceId, Source>,
+    pub(crate) sources: Sources,
     /// The nodes, in file order.
     pub nodes: crate::items::Items<Node>,
     /// The edges, in file order.
@@ -636,9 +636,17 @@ impl Dataset {
         }
     }
 
+    /// The kind of node `ix`, read from the store's columns when the nodes are as stored.
+    pub fn node_kind(&self, ix: NodeIx) -> &Sym {
+        match self.nodes.columns::<crate::cache::NodeColumns>() {
+            Some(stored) => stored.kind(ix),
+            None => &self.nodes[ix].kind,
+        }
+    }
+
     /// The relation of edge `ix`, read from the store's columns when the edges are as stored.
     pub fn edge_rel(&self, ix: EdgeIx) -> &Sym {
-        match self.edges.columns::<crate::cache::EdgeColumns>().and_then(|c| c.rel(ix)) {
+        match self.edges.columns::<crate::cache::EdgeColumns>().map(|c| c.rel(ix)) {
             Some(rel) => rel,
             None => &self.edges[ix].rel,
         }
@@ -699,6 +707,86 @@ pub struct Price {
 /// contract), `spot` (preemptible), `marketplace` (a market's listed or median ask, which moves
 /// daily) and `cap` (the most a market lets a seller ask).
 pub const PRICE_TERMS: &[&str] = &["on-demand", "committed", "spot", "marketplace", "cap"];
+
+/// The sources of a dataset by id, read like a sorted map. From a store, each one is decoded on
+/// first use, and the newest day among them is stored with them.
+#[derive(Clone, Default)]
+pub(crate) struct Sources {
+    /// The ids, sorted; `items` holds the sources in the same order.
+    ids: Vec<SourceId>,
+    items: crate::items::Items<Source>,
+    /// The newest day among the sources, when the store says.
+    latest: Option<Option<Day>>,
+}
+
+impl Sources {
+    /// Sources in id order (`ids` sorted, one source each), with the newest day among them.
+    pub(crate) fn stored(
+        ids: Vec<SourceId>,
+        items: crate::items::Items<Source>,
+        latest: Option<Day>,
+    ) -> Self {
+        Sources { ids, items, latest: Some(latest) }
+    }
+
+    /// The source with this id.
+    pub fn get(&self, id: &SourceId) -> Option<&Source> {
+        self.items.get(self.ids.binary_search(id).ok()?)
+    }
+
+    /// The ids, sorted.
+    pub fn keys(&self) -> std::slice::Iter<'_, SourceId> {
+        self.ids.iter()
+    }
+
+    /// The sources in id order.
+    pub fn values(&self) -> crate::items::Iter<'_, Source> {
+        self.items.iter()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The newest day on which a source was published or read.
+    pub fn latest_day(&self) -> Option<Day> {
+        match self.latest {
+            Some(latest) => latest,
+            None => self.values().filter_map(Source::day).max(),
+        }
+    }
+}
+
+/// Like the map it reads as: the sources by id.
+impl fmt::Debug for Sources {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.keys().zip(self.values())).finish()
+    }
+}
+
+impl FromIterator<(SourceId, Source)> for Sources {
+    fn from_iter<I: IntoIterator<Item = (SourceId, Source)>>(iter: I) -> Self {
+        let sorted: BTreeMap<SourceId, Source> = iter.into_iter().collect();
+        let (ids, items): (Vec<SourceId>, Vec<Source>) = sorted.into_iter().unzip();
+        Sources { ids, items: items.into(), latest: None }
+    }
+}
+
+impl From<BTreeMap<SourceId, Source>> for Sources {
+    fn from(map: BTreeMap<SourceId, Source>) -> Self {
+        map.into_iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Sources {
+    type Item = (&'a SourceId, &'a Source);
+    type IntoIter = std::iter::Zip<std::slice::Iter<'a, SourceId>, crate::items::Iter<'a, Source>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.ids.iter().zip(self.items.iter())
+    }
+}
 
 impl Source {
     /// The day it was published, or else read (the first day of the period given).

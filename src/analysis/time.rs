@@ -197,7 +197,7 @@ pub fn joined(d: &Dataset, e: &Edge, day: Day, owners: &FastMap<NodeIx, NodeIx>)
 
 /// The graph's "today": the newest publication or retrieval date among its sources.
 pub fn today(d: &Dataset) -> Option<Day> {
-    d.sources.values().filter_map(|s| s.day()).max()
+    d.sources.latest_day()
 }
 
 /// The release of a made-once artifact (a trained model, a collected dataset): its start. A

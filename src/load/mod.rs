@@ -773,7 +773,14 @@ fn check_graph(
             ck.warn(file, span, format!("{} `{}` has no edges", node.kind, node.id));
         }
     }
-    let dataset = Dataset { schema, sources, nodes: nodes.into(), edges: edges.into(), prices, observations };
+    let dataset = Dataset {
+        schema,
+        sources: sources.into(),
+        nodes: nodes.into(),
+        edges: edges.into(),
+        prices,
+        observations,
+    };
     let used = dataset.cited();
     let unused: Vec<&SourceId> = dataset.sources.keys().filter(|s| !used.contains(s)).collect();
     if !unused.is_empty() {

@@ -164,8 +164,7 @@ impl Exec<'_> {
                 Some(_) => return Ok(false),
             }
         }
-        let node = self.g.node(n);
-        if !np.labels_allow(&node.kind) {
+        if !np.labels_allow(self.g.dataset.node_kind(n)) {
             return Ok(false);
         }
         for (k, e) in &np.props {
@@ -181,8 +180,8 @@ impl Exec<'_> {
     }
 
     pub(super) fn rel_ok(&self, rp: &RelPat, e: EdgeIx, env: &Env) -> Result<bool, QueryError> {
-        let edge = self.g.edge(e);
-        if !rp.types.is_empty() && !rp.types.iter().any(|(t, _)| *t == edge.rel) {
+        let rel = self.g.dataset.edge_rel(e);
+        if !rp.types.is_empty() && !rp.types.iter().any(|(t, _)| t == rel) {
             return Ok(false);
         }
         for (k, ex) in &rp.props {
