@@ -9,32 +9,53 @@ pub const CHUNK: usize = 64;
 /// Decodes chunk `c` of a stored sequence: items `c * CHUNK ..` up to `CHUNK` of them.
 pub type DecodeChunk<T> = Arc<dyn Fn(usize) -> Vec<T> + Send + Sync>;
 
-/// A sequence of items, read like a slice (`len`, `iter`, `[i]`). Built in memory (loaded from
-/// text, generated, changed), or stored: each chunk of [`CHUNK`] items is decoded the first time
-/// one of its items is read, and kept. Changing a stored sequence as a whole (`retain`,
-/// `iter_mut`, `push`) decodes it all first; changing one item decodes only its chunk.
-pub struct Items<T>(Repr<T>);
-
-enum Repr<T> {
-    Built(Vec<T>),
-    Stored { len: usize, chunks: Box<[OnceLock<Vec<T>>]>, decode: DecodeChunk<T>, columns: Columns },
+/// A sequence of items, read like a slice (`len`, `iter`, `[i]`; an index past the end panics,
+/// as a slice's does). Built in memory (loaded from text, generated, changed), or stored: each
+/// chunk of [`CHUNK`] items is decoded the first time one of its items is read, and kept.
+/// Changing a stored sequence as a whole (`retain`, `iter_mut`, `push`) decodes it all first and
+/// holds it built from then on; changing one item decodes only its chunk.
+pub struct Items<T> {
+    /// The items, when built (empty while `stored` holds them).
+    built: Vec<T>,
+    stored: Option<Stored<T>>,
 }
 
-/// Columns the store holds for its items (an edge's ends, say), readable without decoding them.
-type Columns = Option<Arc<dyn std::any::Any + Send + Sync>>;
+/// Items decoded from a store, chunk by chunk.
+struct Stored<T> {
+    len: usize,
+    chunks: Box<[OnceLock<Vec<T>>]>,
+    decode: DecodeChunk<T>,
+    /// Columns the store holds for the items (an edge's ends, say), read without decoding them.
+    columns: Option<Arc<dyn std::any::Any + Send + Sync>>,
+}
+
+impl<T> Stored<T> {
+    fn chunk(&self, c: usize) -> &[T] {
+        self.chunks.get(c).map_or(&[], |cell| cell.get_or_init(|| fill(&self.decode, c, self.len)))
+    }
+
+    /// Every item, the decoded chunks moved out and the others decoded.
+    fn into_vec(self) -> Vec<T> {
+        let mut all = Vec::with_capacity(self.len);
+        for (c, cell) in self.chunks.into_vec().into_iter().enumerate() {
+            all.extend(cell.into_inner().unwrap_or_else(|| fill(&self.decode, c, self.len)));
+        }
+        all
+    }
+}
 
 impl<T> Items<T> {
     /// Items decoded by `decode`, chunk by chunk, on first use.
     pub fn stored(len: usize, decode: DecodeChunk<T>) -> Self {
         let chunks = (0..len.div_ceil(CHUNK)).map(|_| OnceLock::new()).collect();
-        Items(Repr::Stored { len, chunks, decode, columns: None })
+        Items { built: Vec::new(), stored: Some(Stored { len, chunks, decode, columns: None }) }
     }
 
     /// The same, with `columns` the store holds for the items, readable through
     /// [`Items::columns`] for as long as the sequence is as stored.
     pub fn with_columns(mut self, columns: Arc<dyn std::any::Any + Send + Sync>) -> Self {
-        if let Repr::Stored { columns: c, .. } = &mut self.0 {
-            *c = Some(columns);
+        if let Some(s) = &mut self.stored {
+            s.columns = Some(columns);
         }
         self
     }
@@ -42,18 +63,12 @@ impl<T> Items<T> {
     /// The store's columns of type `C`, while the sequence is as stored: a change to the whole
     /// sequence (`retain`, `push`…) makes it built, and its columns go with the store.
     pub fn columns<C: 'static>(&self) -> Option<&C> {
-        match &self.0 {
-            Repr::Stored { columns: Some(c), .. } => c.downcast_ref(),
-            _ => None,
-        }
+        self.stored.as_ref()?.columns.as_ref()?.downcast_ref()
     }
 
     /// How many items there are.
     pub fn len(&self) -> usize {
-        match &self.0 {
-            Repr::Built(v) => v.len(),
-            Repr::Stored { len, .. } => *len,
-        }
+        self.stored.as_ref().map_or(self.built.len(), |s| s.len)
     }
 
     /// Whether there are none.
@@ -63,24 +78,24 @@ impl<T> Items<T> {
 
     /// Item `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&T> {
-        match &self.0 {
-            Repr::Built(v) => v.get(i),
-            Repr::Stored { len, .. } if i >= *len => None,
-            Repr::Stored { .. } => self.chunk(i / CHUNK).get(i % CHUNK),
+        match &self.stored {
+            None => self.built.get(i),
+            Some(s) if i >= s.len => None,
+            Some(s) => s.chunk(i / CHUNK).get(i % CHUNK),
         }
     }
 
     /// Item `i`, to change, decoding only its chunk.
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
-        match &mut self.0 {
-            Repr::Built(v) => v.get_mut(i),
-            Repr::Stored { len, .. } if i >= *len => None,
-            Repr::Stored { len, chunks, decode, .. } => {
-                let cell = &mut chunks[i / CHUNK];
+        match &mut self.stored {
+            None => self.built.get_mut(i),
+            Some(s) if i >= s.len => None,
+            Some(s) => {
+                let cell = s.chunks.get_mut(i / CHUNK)?;
                 if cell.get().is_none() {
-                    let _ = cell.set(fill(decode, i / CHUNK, *len));
+                    let _ = cell.set(fill(&s.decode, i / CHUNK, s.len));
                 }
-                cell.get_mut().and_then(|c| c.get_mut(i % CHUNK))
+                cell.get_mut()?.get_mut(i % CHUNK)
             }
         }
     }
@@ -92,18 +107,10 @@ impl<T> Items<T> {
 
     /// The items as a vector, decoding those not decoded yet; the sequence is built from then on.
     pub fn to_mut(&mut self) -> &mut Vec<T> {
-        if let Repr::Stored { len, chunks, decode, .. } = &mut self.0 {
-            let mut all = Vec::with_capacity(*len);
-            for (c, cell) in chunks.iter_mut().enumerate() {
-                all.extend(cell.take().unwrap_or_else(|| fill(decode, c, *len)));
-            }
-            self.0 = Repr::Built(all);
+        if let Some(stored) = self.stored.take() {
+            self.built = stored.into_vec();
         }
-        match &mut self.0 {
-            Repr::Built(v) => v,
-            // Just made built above.
-            Repr::Stored { .. } => unreachable!("a stored sequence was just decoded"),
-        }
+        &mut self.built
     }
 
     /// The items as a vector.
@@ -128,20 +135,16 @@ impl<T> Items<T> {
 
     /// How many chunks have been decoded, of how many (for tests and benchmarks).
     pub fn decoded(&self) -> (usize, usize) {
-        match &self.0 {
-            Repr::Built(v) => (v.len().div_ceil(CHUNK), v.len().div_ceil(CHUNK)),
-            Repr::Stored { chunks, .. } => {
-                (chunks.iter().filter(|c| c.get().is_some()).count(), chunks.len())
-            }
+        match &self.stored {
+            None => (self.built.len().div_ceil(CHUNK), self.built.len().div_ceil(CHUNK)),
+            Some(s) => (s.chunks.iter().filter(|c| c.get().is_some()).count(), s.chunks.len()),
         }
     }
 
     fn chunk(&self, c: usize) -> &[T] {
-        match &self.0 {
-            Repr::Built(v) => v.get(c * CHUNK..).map_or(&[], |rest| &rest[..rest.len().min(CHUNK)]),
-            Repr::Stored { len, chunks, decode, .. } => {
-                chunks.get(c).map_or(&[], |cell| cell.get_or_init(|| fill(decode, c, *len)).as_slice())
-            }
+        match &self.stored {
+            None => self.built.get(c * CHUNK..).map_or(&[], |rest| &rest[..rest.len().min(CHUNK)]),
+            Some(s) => s.chunk(c),
         }
     }
 }
@@ -222,34 +225,32 @@ impl<T> std::ops::IndexMut<usize> for Items<T> {
 }
 
 impl<T> From<Vec<T>> for Items<T> {
-    fn from(v: Vec<T>) -> Self {
-        Items(Repr::Built(v))
+    fn from(built: Vec<T>) -> Self {
+        Items { built, stored: None }
     }
 }
 
 impl<T> FromIterator<T> for Items<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        Items(Repr::Built(iter.into_iter().collect()))
+        Items::from(iter.into_iter().collect::<Vec<T>>())
     }
 }
 
 impl<T> Default for Items<T> {
     fn default() -> Self {
-        Items(Repr::Built(Vec::new()))
+        Items::from(Vec::new())
     }
 }
 
 impl<T: Clone> Clone for Items<T> {
     fn clone(&self) -> Self {
-        match &self.0 {
-            Repr::Built(v) => Items(Repr::Built(v.clone())),
-            Repr::Stored { len, chunks, decode, columns } => Items(Repr::Stored {
-                len: *len,
-                chunks: chunks.clone(),
-                decode: decode.clone(),
-                columns: columns.clone(),
-            }),
-        }
+        let stored = self.stored.as_ref().map(|s| Stored {
+            len: s.len,
+            chunks: s.chunks.clone(),
+            decode: s.decode.clone(),
+            columns: s.columns.clone(),
+        });
+        Items { built: self.built.clone(), stored }
     }
 }
 
