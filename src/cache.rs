@@ -148,19 +148,16 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         }
         None => w.out.push(0),
     }
-    let records = w.apart(|w| {
-        w.chunked(d.sources.values(), |w, s| {
-            w.str(&s.title);
-            w.opt(&s.publisher);
-            w.str(&s.url);
-            w.opt(&s.via);
-            w.opt(&s.date);
-            w.opt(&s.retrieved);
-            w.str(&s.kind);
-            w.out.push(s.tier as u8);
-        })
+    w.chunked(d.sources.values(), |w, s| {
+        w.str(&s.title);
+        w.opt(&s.publisher);
+        w.str(&s.url);
+        w.opt(&s.via);
+        w.opt(&s.date);
+        w.opt(&s.retrieved);
+        w.str(&s.kind);
+        w.out.push(s.tier as u8);
     });
-    w.out.extend_from_slice(&records);
     // The lists of sources and the edges' optional fields, each distinct one once; items refer
     // to them by number.
     let mut cites: FastMap<&[SourceId], usize> = FastMap::default();
@@ -207,24 +204,21 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     let kinds: Vec<u32> = d.nodes.iter().map(|n| w.sym_ix(&n.kind)).collect();
     let layers: Vec<u32> = d.nodes.iter().map(|n| w.sym_ix(&n.layer)).collect();
     kinds.iter().chain(&layers).for_each(|&x| w.u32(x));
-    let records = w.apart(|w| {
-        w.chunked(d.nodes.iter(), |w, n| {
-            w.opt_sym(&n.segment);
-            w.str(&n.name);
-            w.opt(&n.name_zh);
-            w.strs(&n.aliases);
-            w.opt(&n.summary);
-            w.opt(&n.start);
-            w.opt(&n.end);
-            w.out.push(n.lifecycle.map_or(0, |l| 1 + l as u8));
-            w.strs(&n.tags);
-            w.len(cites[&n.sources[..]]);
-            w.props(&n.props);
-            w.claims(&n.claims);
-            w.origin(&n.origin);
-        })
+    w.chunked(d.nodes.iter(), |w, n| {
+        w.opt_sym(&n.segment);
+        w.str(&n.name);
+        w.opt(&n.name_zh);
+        w.strs(&n.aliases);
+        w.opt(&n.summary);
+        w.opt(&n.start);
+        w.opt(&n.end);
+        w.out.push(n.lifecycle.map_or(0, |l| 1 + l as u8));
+        w.strs(&n.tags);
+        w.len(cites[&n.sources[..]]);
+        w.props(&n.props);
+        w.claims(&n.claims);
+        w.origin(&n.origin);
     });
-    w.out.extend_from_slice(&records);
     // Edges: the end and relation columns, then the records in chunks.
     w.len(d.edges.len());
     d.edges.iter().for_each(|e| w.u32(e.from as u32));
@@ -232,20 +226,17 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     let rels: Vec<u32> = d.edges.iter().map(|e| w.sym_ix(&e.rel)).collect();
     rels.iter().for_each(|&x| w.u32(x));
     let mut more = more_ix.iter();
-    let records = w.apart(|w| {
-        w.chunked(d.edges.iter(), |w, e| {
-            w.len(cites[&e.sources[..]]);
-            match e.share_pct {
-                Some(x) => {
-                    w.out.push(1);
-                    w.out.extend_from_slice(&x.to_le_bytes());
-                }
-                None => w.out.push(0),
+    w.chunked(d.edges.iter(), |w, e| {
+        w.len(cites[&e.sources[..]]);
+        match e.share_pct {
+            Some(x) => {
+                w.out.push(1);
+                w.out.extend_from_slice(&x.to_le_bytes());
             }
-            w.len(more.next().copied().unwrap_or(0));
-        })
+            None => w.out.push(0),
+        }
+        w.len(more.next().copied().unwrap_or(0));
     });
-    w.out.extend_from_slice(&records);
     w.len(d.prices.len());
     for p in &d.prices {
         w.str(&p.provider.0);
@@ -353,17 +344,9 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
         }
         _ => return None,
     };
-    let source_chunks = r.chunks(source_count)?;
-    let source_records = (body_at + r.at, source_chunks.last().copied().unwrap_or(0) as usize);
-    r.take(source_records.1)?;
+    let records = Records::read(&mut r, &bytes, &names, source_count, body_at)?;
     let ids: Arc<[SourceId]> = ids.into();
-    let store = SourceStore {
-        bytes: bytes.clone(),
-        names: names.clone(),
-        ids: ids.clone(),
-        chunks: source_chunks,
-        records: source_records,
-    };
+    let store = SourceStore { records, ids: ids.clone() };
     let sources =
         Sources::stored(ids.to_vec(), Items::stored(source_count, Arc::new(move |c| store.chunk(c))), latest);
     let cites: Vec<Cites> = (0..r.count()?).map(|_| r.ids().map(Cites::from)).collect::<Option<_>>()?;
@@ -394,9 +377,7 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
     };
     let kinds = names_in(r.column(n, &bytes, body_at)?, &is_kind)?;
     let layers = names_in(r.column(n, &bytes, body_at)?, &is_layer)?;
-    let node_chunks = r.chunks(n)?;
-    let node_records = (body_at + r.at, node_chunks.last().copied().unwrap_or(0) as usize);
-    r.take(node_records.1)?;
+    let node_records = Records::read(&mut r, &bytes, &names, n, body_at)?;
     let m = r.count()?;
     let from = r.column(m, &bytes, body_at)?;
     let to = r.column(m, &bytes, body_at)?;
@@ -405,9 +386,7 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
     }
     let rel = names_in(r.column(m, &bytes, body_at)?, &is_rel)?;
     let columns = Arc::new(EdgeColumns { from, to, rel, names: names.clone() });
-    let edge_chunks = r.chunks(m)?;
-    let edge_records = (body_at + r.at, edge_chunks.last().copied().unwrap_or(0) as usize);
-    r.take(edge_records.1)?;
+    let edge_records = Records::read(&mut r, &bytes, &names, m, body_at)?;
     let price_count = r.len()?;
     let mut prices = Vec::with_capacity(price_count.min(r.bytes.len()));
     for _ in 0..price_count {
@@ -463,47 +442,66 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
     // The edges' property names are what they hold, in order (damage is caught by the checksum;
     // a forged list only changes which names a query may use, so it is not checked further).
     let index = Index { by_id, edge_props: Some(edge_props) };
-    let nodes = NodeStore {
-        bytes: bytes.clone(),
-        names: names.clone(),
-        cites: cites.clone().into(),
-        ids: ids.clone(),
-        chunks: node_chunks,
-        records: node_records,
-    };
-    let edges = EdgeStore {
-        bytes,
-        names,
-        cites: cites.into(),
-        mores,
-        columns: columns.clone(),
-        chunks: edge_chunks,
-        records: edge_records,
-    };
+    let cites: Arc<[Cites]> = cites.into();
+    let nodes = NodeStore { records: node_records, cites: cites.clone(), ids: ids.clone() };
+    let edges = EdgeStore { records: edge_records, cites, mores, columns: columns.clone() };
     let nodes = Items::stored(n, Arc::new(move |c| nodes.chunk(c))).with_columns(ids);
     let edges = Items::stored(m, Arc::new(move |c| edges.chunk(c))).with_columns(columns);
     Some((Dataset { schema, sources, nodes, edges, prices, observations }, index))
 }
 
-/// What decoding the nodes' records needs: the bytes, the tables they refer to, and the columns.
-struct NodeStore {
+/// A stored sequence's records, in chunks of [`CHUNK`]: where each chunk ends (from the first
+/// record), where the records start in the bytes, and the names table they refer to.
+struct Records {
     bytes: Bytes,
     names: Arc<[Sym]>,
+    len: usize,
+    at: usize,
+    ends: Vec<u32>,
+}
+
+impl Records {
+    /// The chunk table of `len` records at the reader, and the records skipped (the reader's
+    /// body starts at `body_at` in `bytes`).
+    fn read(
+        r: &mut Reader,
+        bytes: &Bytes,
+        names: &Arc<[Sym]>,
+        len: usize,
+        body_at: usize,
+    ) -> Option<Records> {
+        let ends = r.chunks(len)?;
+        let at = body_at + r.at;
+        r.take(ends.last().copied().unwrap_or(0) as usize)?;
+        Some(Records { bytes: bytes.clone(), names: names.clone(), len, at, ends })
+    }
+
+    /// Chunk `c`: each item as `item` reads it (given the reader and the item's index), or as
+    /// `bare` makes it when its record does not decode.
+    fn chunk<T>(
+        &self,
+        c: usize,
+        mut item: impl FnMut(&mut Reader, usize) -> Option<T>,
+        bare: impl Fn(usize) -> T,
+    ) -> Vec<T> {
+        let all: &[u8] = (*self.bytes).as_ref();
+        let (start, end) = span(&self.ends, c, self.at);
+        let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
+        let range = c * CHUNK..((c + 1) * CHUNK).min(self.len);
+        range.map(|ix| item(&mut r, ix).unwrap_or_else(|| bare(ix))).collect()
+    }
+}
+
+/// What decoding the nodes' records needs: the records, the source lists and the columns.
+struct NodeStore {
+    records: Records,
     cites: Arc<[Cites]>,
     ids: Arc<NodeColumns>,
-    /// Where each chunk's records end, from the start of the records.
-    chunks: Vec<u32>,
-    /// Where the records start in `bytes`, and their length.
-    records: (usize, usize),
 }
 
 impl NodeStore {
     fn chunk(&self, c: usize) -> Vec<Node> {
-        let all: &[u8] = (*self.bytes).as_ref();
-        let (start, end) = chunk_span(&self.chunks, c, self.records.0);
-        let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
-        let range = c * CHUNK..((c + 1) * CHUNK).min(self.ids.kinds.len);
-        range.map(|ix| self.node(&mut r, ix).unwrap_or_else(|| self.bare(ix))).collect()
+        self.records.chunk(c, |r, ix| self.node(r, ix), |ix| self.bare(ix))
     }
 
     fn id(&self, ix: usize) -> String {
@@ -536,44 +534,19 @@ impl NodeStore {
 
     /// A node whose record does not decode: its columns only.
     fn bare(&self, ix: usize) -> Node {
-        let id = self.id(ix);
-        Node {
-            name: id.clone(),
-            id: NodeId(id),
-            kind: self.ids.kind(ix).clone(),
-            layer: self.ids.layer(ix).clone(),
-            segment: None,
-            name_zh: None,
-            aliases: Vec::new(),
-            summary: None,
-            start: None,
-            end: None,
-            lifecycle: None,
-            tags: Vec::new(),
-            sources: Cites::from(Vec::new()),
-            props: BTreeMap::new(),
-            claims: Vec::new(),
-            origin: Origin { file: Arc::from(""), line: 0 },
-        }
+        Node::bare(self.id(ix), self.ids.kind(ix).clone(), self.ids.layer(ix).clone())
     }
 }
 
-/// What decoding the sources' records needs.
+/// What decoding the sources' records needs: the records and the id column.
 struct SourceStore {
-    bytes: Bytes,
-    names: Arc<[Sym]>,
+    records: Records,
     ids: Arc<[SourceId]>,
-    chunks: Vec<u32>,
-    records: (usize, usize),
 }
 
 impl SourceStore {
     fn chunk(&self, c: usize) -> Vec<Source> {
-        let all: &[u8] = (*self.bytes).as_ref();
-        let (start, end) = chunk_span(&self.chunks, c, self.records.0);
-        let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
-        let range = c * CHUNK..((c + 1) * CHUNK).min(self.ids.len());
-        range.map(|ix| self.source(&mut r, ix).unwrap_or_else(|| self.bare(ix))).collect()
+        self.records.chunk(c, |r, ix| self.source(r, ix), |ix| self.bare(ix))
     }
 
     fn source(&self, r: &mut Reader, ix: usize) -> Option<Source> {
@@ -606,38 +579,38 @@ impl SourceStore {
     }
 }
 
-/// What decoding the edges' records needs: the bytes, the tables they refer to, and the columns.
+/// What decoding the edges' records needs: the records, the tables they refer to and the
+/// columns.
 struct EdgeStore {
-    bytes: Bytes,
-    names: Arc<[Sym]>,
+    records: Records,
     cites: Arc<[Cites]>,
     mores: Mores,
     columns: Arc<EdgeColumns>,
-    chunks: Vec<u32>,
-    records: (usize, usize),
 }
 
 impl EdgeStore {
     fn chunk(&self, c: usize) -> Vec<Edge> {
-        let all: &[u8] = (*self.bytes).as_ref();
-        let (start, end) = chunk_span(&self.chunks, c, self.records.0);
-        let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
-        let range = c * CHUNK..((c + 1) * CHUNK).min(self.columns.from.len);
-        range
-            .map(|ix| {
-                let mut e = Edge {
-                    from: self.columns.from.get(ix) as usize,
-                    to: self.columns.to.get(ix) as usize,
-                    rel: self.columns.rel(ix).clone(),
-                    sources: Cites::from(Vec::new()),
-                    share_pct: None,
-                    extra: None,
-                };
-                // A record that does not decode leaves the edge with its columns only.
-                let _ = self.fill(&mut r, &mut e);
-                e
-            })
-            .collect()
+        self.records.chunk(
+            c,
+            |r, ix| {
+                let mut e = self.bare(ix);
+                self.fill(r, &mut e)?;
+                Some(e)
+            },
+            |ix| self.bare(ix),
+        )
+    }
+
+    /// An edge with its columns only.
+    fn bare(&self, ix: usize) -> Edge {
+        Edge {
+            from: self.columns.from.get(ix) as usize,
+            to: self.columns.to.get(ix) as usize,
+            rel: self.columns.rel(ix).clone(),
+            sources: Cites::from(Vec::new()),
+            share_pct: None,
+            extra: None,
+        }
     }
 
     fn fill(&self, r: &mut Reader, e: &mut Edge) -> Option<()> {
@@ -668,9 +641,9 @@ impl EdgeStore {
     fn more(&self, k: usize) -> Option<Arc<EdgeMore>> {
         let cell = self.mores.read.get(k)?;
         cell.get_or_init(|| {
-            let all: &[u8] = (*self.bytes).as_ref();
-            let (start, end) = chunk_span(&self.mores.ends, k, self.mores.at);
-            let mut r = Reader::new(all.get(start..end)?, &self.names);
+            let all: &[u8] = (*self.records.bytes).as_ref();
+            let (start, end) = span(&self.mores.ends, k, self.mores.at);
+            let mut r = Reader::new(all.get(start..end)?, &self.records.names);
             let more = r.edge_more()?;
             (r.at == r.bytes.len()).then(|| Arc::new(more))
         })
@@ -678,8 +651,8 @@ impl EdgeStore {
     }
 }
 
-/// Where chunk `c`'s records are in the bytes: `ends` holds where each chunk ends, from `start`.
-fn chunk_span(ends: &[u32], c: usize, start: usize) -> (usize, usize) {
+/// Where part `c` is in the bytes, when `ends` holds where each part ends, from `start`.
+fn span(ends: &[u32], c: usize, start: usize) -> (usize, usize) {
     let from = if c == 0 { 0 } else { ends.get(c - 1).copied().unwrap_or(0) as usize };
     let to = ends.get(c).copied().unwrap_or(0) as usize;
     (start + from, start + to.max(from))

@@ -95,22 +95,11 @@ pub fn generate(template: &Dataset, nodes: usize, edges: usize, seed: u64) -> Re
                 .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
                 .collect();
             out_nodes.push(Node {
-                id: NodeId(format!("{slug}-{k}")),
-                kind: (*kind).clone(),
-                layer: (*layer).clone(),
                 segment: segment.cloned(),
                 name: format!("{kind} {k}"),
-                name_zh: None,
-                aliases: Vec::new(),
-                summary: None,
-                start: None,
-                end: None,
-                lifecycle: None,
-                tags: Vec::new(),
                 sources: cites.clone(),
-                props: BTreeMap::new(),
-                claims: Vec::new(),
                 origin: Origin { file: generated.clone(), line: 0 },
+                ..Node::bare(format!("{slug}-{k}"), (*kind).clone(), (*layer).clone())
             });
         }
     }

@@ -534,6 +534,30 @@ pub struct Node {
     pub(crate) origin: Origin,
 }
 
+impl Node {
+    /// A node with only an id, a kind and a layer: named by its id, every other field empty.
+    pub(crate) fn bare(id: String, kind: Sym, layer: Sym) -> Node {
+        Node {
+            name: id.clone(),
+            id: NodeId(id),
+            kind,
+            layer,
+            segment: None,
+            name_zh: None,
+            aliases: Vec::new(),
+            summary: None,
+            start: None,
+            end: None,
+            lifecycle: None,
+            tags: Vec::new(),
+            sources: Cites::from(Vec::new()),
+            props: BTreeMap::new(),
+            claims: Vec::new(),
+            origin: Origin { file: std::sync::Arc::from(""), line: 0 },
+        }
+    }
+}
+
 /// An edge. What most edges of a large imported graph lack (dates, notes, shares' subjects,
 /// properties, claims) sits in a box behind [`Edge::more`], so that such an edge takes a fifth
 /// of the memory; the box is shared between edges whose optional fields the cache found equal

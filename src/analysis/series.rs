@@ -151,22 +151,8 @@ mod tests {
     fn applied_values_are_properties_with_their_date() {
         let mut d = Dataset::default();
         d.nodes.push(crate::model::Node {
-            id: NodeId("tao".into()),
-            kind: "Token".into(),
-            layer: "crypto".into(),
-            segment: None,
             name: "TAO".into(),
-            name_zh: None,
-            aliases: Vec::new(),
-            summary: None,
-            start: None,
-            end: None,
-            lifecycle: None,
-            tags: Vec::new(),
-            sources: Vec::new().into(),
-            props: BTreeMap::new(),
-            claims: Vec::new(),
-            origin: crate::model::Origin { file: "x".into(), line: 1 },
+            ..crate::model::Node::bare("tao".into(), "Token".into(), "crypto".into())
         });
         d.observations = vec![
             obs("tao", "market_cap_usd", 2.0e9, "2024-06-30", None),
