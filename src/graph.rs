@@ -213,11 +213,12 @@ impl KnowledgeGraph {
     /// How many nodes each kind has.
     pub fn kind_counts(&self) -> &BTreeMap<String, usize> {
         self.kind_counts.get_or_init(|| {
-            let mut counts = BTreeMap::new();
-            for n in &self.dataset.nodes {
-                *counts.entry(n.kind.to_string()).or_insert(0) += 1;
+            // Counted by shared name first: one string per kind, not one per node.
+            let mut by_kind: FastMap<&Sym, usize> = FastMap::default();
+            for ix in 0..self.node_count() {
+                *by_kind.entry(self.dataset.node_kind(ix)).or_insert(0) += 1;
             }
-            counts
+            by_kind.into_iter().map(|(k, n)| (k.to_string(), n)).collect()
         })
     }
 

@@ -41,7 +41,7 @@ impl Exec<'_> {
             }
             return Ok(Vec::new());
         }
-        Ok((0..self.g.node_count()).filter(|&n| np.labels_allow(&self.g.node(n).kind)).collect())
+        Ok((0..self.g.node_count()).filter(|&n| np.labels_allow(self.g.dataset.node_kind(n))).collect())
     }
 
     /// The WHERE conjuncts pushed into the node patterns of the MATCH being matched.
