@@ -632,16 +632,20 @@ fn check_graph(
     files: &[(usize, RawLayerFile)],
     rows: &mut dyn Rows,
 ) -> Dataset {
-    // Byte offsets of line starts, per file, so that finding a line is a binary search.
-    let line_starts: Vec<Vec<usize>> = texts
-        .files
-        .iter()
-        .map(|(_, t)| std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect())
-        .collect();
+    // Byte offsets of line starts, per file, so that finding a line is a binary search. Found
+    // on first use: an edges file needs them only for a duplicate edge.
+    let line_starts: Vec<std::cell::OnceCell<Vec<usize>>> =
+        texts.files.iter().map(|_| std::cell::OnceCell::new()).collect();
     let names: Vec<std::sync::Arc<str>> = texts.files.iter().map(|(name, _)| name.as_str().into()).collect();
     let line_of = |file: usize, span: &Range<usize>| Origin {
         file: names[file].clone(),
-        line: line_starts[file].partition_point(|&start| start <= span.start),
+        line: line_starts[file]
+            .get_or_init(|| {
+                let text = texts.files[file].1.as_bytes();
+                let breaks = text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1);
+                std::iter::once(0).chain(breaks).collect()
+            })
+            .partition_point(|&start| start <= span.start),
     };
 
     // Pass 1: node ids, so that edges anywhere can refer to nodes anywhere. Each id is hashed
