@@ -76,11 +76,12 @@ pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
             RawLayerFile { node: Vec::new(), edge: Vec::new(), price: Vec::new(), observation },
         ));
     }
+    let expected = (nodes_ix.map_or(0, |i| tables[i].rows), edges_ix.map_or(0, |i| tables[i].rows));
     let parts = Parts {
         schema: schema.map(|s| (0, s)),
         sources: Some((tables[sources_ix].file, RawSources { source: sources })),
         layer_files,
-        rows: Some(Box::new(CsvRows { nodes, edges })),
+        rows: Some(Box::new(CsvRows { nodes, edges, expected })),
     };
     check(texts, r.diags, parts, (0, tables[sources_ix].file))
 }
@@ -113,6 +114,8 @@ struct Table {
     role: Option<Role>,
     header_len: usize,
     columns: Vec<Column>,
+    /// How many records follow the header.
+    rows: usize,
 }
 
 /// The reader a quoted record is read with, so that all passes see the records the `csv` crate
@@ -128,6 +131,7 @@ impl Table {
         let mut stream = Stream::raw(file, text);
         let mut header: Option<(Range<usize>, Vec<Cell>)> = None;
         let mut width_error = None;
+        let mut rows = 0;
         loop {
             match stream.advance() {
                 Ok(true) => {}
@@ -156,6 +160,7 @@ impl Table {
                 }
                 Some(_) => {}
             }
+            rows += 1;
         }
         let Some((header_span, header)) = header else {
             return Err(Diagnostic::error(file, 0..0, "the file is empty: a CSV file starts with a header"));
@@ -182,7 +187,8 @@ impl Table {
         } else {
             None
         };
-        Ok(Table { file, role, header_len: header_span.end, columns })
+        // The header is one of the records.
+        Ok(Table { file, role, header_len: header_span.end, columns, rows: rows - 1 })
     }
 
     /// The index of the column with this name (or, for `:ID` and the like, this type).
@@ -455,6 +461,8 @@ struct EdgeColumns {
 struct CsvRows<'a> {
     nodes: Option<(NodeColumns, Stream<'a>)>,
     edges: Option<(EdgeColumns, Stream<'a>)>,
+    /// The number of node and edge rows (the first pass counted them).
+    expected: (usize, usize),
 }
 
 impl crate::load::rows::Rows for CsvRows<'_> {
@@ -493,6 +501,10 @@ impl crate::load::rows::Rows for CsvRows<'_> {
         let (file, edge, problem) = edge_row(columns, stream)?;
         diags.extend(problem);
         Some((file, edge))
+    }
+
+    fn expected(&self) -> (usize, usize) {
+        self.expected
     }
 }
 
