@@ -120,8 +120,11 @@ struct Table {
 
 /// The reader a quoted record is read with, so that all passes see the records the `csv` crate
 /// sees.
-fn csv_reader(text: &str) -> ::csv::Reader<&[u8]> {
-    ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes())
+fn csv_reader(text: &str) -> ::csv::Reader<std::io::Cursor<&[u8]>> {
+    ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::Cursor::new(text.as_bytes()))
 }
 
 impl Table {
@@ -199,8 +202,9 @@ impl Table {
 
 /// The records of a CSV text, one at a time, each as the byte spans of its fields. A record
 /// with no `"` (nearly all) is split at its commas in place: its cells are slices of the text,
-/// nothing is copied. A record with a quote is read by the `csv` crate (from where it starts:
-/// the crate carries no state from one record to the next), into a reused record.
+/// nothing is copied. A record with a quote is read by the `csv` crate (its reader, made once
+/// per file, seeks to where the record starts: the crate carries no state from one record to
+/// the next), into a reused record.
 struct Stream<'a> {
     file: usize,
     text: &'a str,
@@ -210,15 +214,26 @@ struct Stream<'a> {
     start: usize,
     /// The current record's fields, quotes included.
     spans: Vec<Range<usize>>,
-    /// The current record's cells when it has a quote; `None` when they are the spans' text.
-    record: Option<::csv::StringRecord>,
+    /// The reader of records with a quote, made on the first one.
+    reader: Option<::csv::Reader<std::io::Cursor<&'a [u8]>>>,
+    /// The current record's cells when it has a quote (`quoted`); else they are the spans' text.
+    record: ::csv::StringRecord,
     quoted: bool,
 }
 
 impl<'a> Stream<'a> {
     /// The records of `text` from its first (the header).
     fn raw(file: usize, text: &'a str) -> Stream<'a> {
-        Stream { file, text, pos: 0, start: 0, spans: Vec::new(), record: None, quoted: false }
+        Stream {
+            file,
+            text,
+            pos: 0,
+            start: 0,
+            spans: Vec::new(),
+            reader: None,
+            record: ::csv::StringRecord::new(),
+            quoted: false,
+        }
     }
 
     /// The rows of a checked table, after its header.
@@ -269,28 +284,31 @@ impl<'a> Stream<'a> {
 
     /// Reads the record at `at`, which has a quote, with the `csv` crate. Past the start of
     /// the text, the reader starts at the line break before (which it skips as a blank line),
-    /// so that it does not take a byte order mark there for the text's own.
+    /// so that it does not take a byte order mark there for the text's own (a seek resets the
+    /// reader as if it had read nothing).
     fn quoted_record(&mut self, at: usize) -> Result<bool, (usize, ::csv::Error)> {
         let base = at.saturating_sub(1);
-        let mut reader = csv_reader(&self.text[base..]);
-        let record = self.record.get_or_insert_with(::csv::StringRecord::new);
-        match reader.read_record(record) {
+        let text = self.text;
+        let reader = self.reader.get_or_insert_with(|| csv_reader(text));
+        let mut position = ::csv::Position::new();
+        position.set_byte(base as u64);
+        match reader.seek(position).and_then(|()| reader.read_record(&mut self.record)) {
             Ok(true) => {}
             Ok(false) => return Ok(false),
             Err(e) => {
-                let rel = e.position().map_or(0, |p| p.byte() as usize);
-                return Err((base + rel, e));
+                let at = e.position().map_or(base, |p| p.byte() as usize);
+                return Err((at, e));
             }
         }
-        field_spans_into(self.text, at, record.len(), &mut self.spans);
-        self.pos = base + reader.position().byte() as usize;
+        field_spans_into(self.text, at, self.record.len(), &mut self.spans);
+        self.pos = reader.position().byte() as usize;
         self.quoted = true;
         Ok(true)
     }
 
     /// The current record's cells.
     fn row(&self) -> Row<'_> {
-        let record = if self.quoted { self.record.as_ref() } else { None };
+        let record = if self.quoted { Some(&self.record) } else { None };
         Row { text: self.text, record, spans: &self.spans }
     }
 

@@ -14,10 +14,12 @@ use crate::diag::{Diagnostic, Texts};
 use crate::model::*;
 
 pub(crate) mod hygiene;
+mod ids;
 mod observation;
 mod price;
 pub(crate) mod raw;
 pub(crate) mod rows;
+use ids::NodeIndex;
 use raw::*;
 use rows::{Listed, Rows};
 
@@ -77,7 +79,7 @@ struct Known<'a> {
     /// The layer files, with their file numbers.
     files: &'a [(usize, RawLayerFile)],
     /// Each node's index, by id.
-    index: &'a FastMap<String, NodeIx>,
+    index: &'a NodeIndex,
     nodes: &'a [Node],
     /// Every node id, sorted (on first use): what a suggestion picks from.
     ids: &'a std::cell::OnceCell<Vec<&'a str>>,
@@ -88,10 +90,10 @@ struct Known<'a> {
 impl Known<'_> {
     /// The node that `id` names, or an error at it (with a suggestion).
     fn node(&self, ck: &mut Checker, file: usize, id: &Spanned<String>) -> Option<NodeIx> {
-        let found = self.index.get(id.get_ref()).copied();
+        let found = self.index.get(id.get_ref());
         if found.is_none() {
             let d = Diagnostic::error(file, id.span(), format!("no node has id `{}`", id.get_ref()))
-                .suggest(id.get_ref(), sorted_ids(self.ids, self.index).iter().copied());
+                .suggest(id.get_ref(), sorted_ids(self.ids, self.nodes).iter().copied());
             ck.diags.push(d);
         }
         found
@@ -651,25 +653,19 @@ fn check_graph(
     // Pass 1: node ids, so that edges anywhere can refer to nodes anywhere. Each id is hashed
     // once; where a node was first defined is its entry in `node_spans`.
     let (node_hint, edge_hint) = rows.expected();
-    let mut index: FastMap<String, NodeIx> = FastMap::default();
-    index.reserve(node_hint);
+    let mut index = NodeIndex::with_capacity(node_hint);
     let mut nodes = Vec::with_capacity(node_hint);
     let mut node_spans = Vec::with_capacity(node_hint);
     while let Some((file, n)) = rows.node(&mut ck.diags) {
         let (file, n) = (&file, &n);
         {
             let id = n.get_ref().id.get_ref();
-            match index.entry(id.clone()) {
-                std::collections::hash_map::Entry::Occupied(first) => {
-                    let (first_file, first_span) = &node_spans[*first.get()];
-                    let first = line_of(*first_file, first_span);
-                    ck.error(*file, n.get_ref().id.span(), format!("duplicate node id `{id}`")).help =
-                        Some(format!("first defined at {}:{}", first.file, first.line));
-                    continue;
-                }
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(nodes.len());
-                }
+            if let Some(first) = index.insert_new(id, nodes.len()) {
+                let (first_file, first_span) = &node_spans[first];
+                let first = line_of(*first_file, first_span);
+                ck.error(*file, n.get_ref().id.span(), format!("duplicate node id `{id}`")).help =
+                    Some(format!("first defined at {}:{}", first.file, first.line));
+                continue;
             }
             nodes.push(check_node(ck, *file, n, &schema, &sources, line_of(*file, &n.span())));
             node_spans.push((*file, n.get_ref().id.span()));
@@ -690,10 +686,10 @@ fn check_graph(
             let span = e.span();
             let e = e.get_ref();
             let mut endpoint = |id: &Spanned<String>| -> Option<NodeIx> {
-                let found = index.get(id.get_ref()).copied();
+                let found = index.get(id.get_ref());
                 if found.is_none() {
                     let d = Diagnostic::error(*file, id.span(), format!("no node has id `{}`", id.get_ref()))
-                        .suggest(id.get_ref(), sorted_ids(&all_ids, &index).iter().copied());
+                        .suggest(id.get_ref(), sorted_ids(&all_ids, &nodes).iter().copied());
                     ck.diags.push(d);
                 }
                 found
@@ -805,12 +801,9 @@ fn check_graph(
 }
 
 /// The node ids in sorted order, sorted on first use (only a suggestion needs them).
-fn sorted_ids<'a>(
-    cell: &'a std::cell::OnceCell<Vec<&'a str>>,
-    index: &'a FastMap<String, NodeIx>,
-) -> &'a [&'a str] {
+fn sorted_ids<'a>(cell: &'a std::cell::OnceCell<Vec<&'a str>>, nodes: &'a [Node]) -> &'a [&'a str] {
     cell.get_or_init(|| {
-        let mut ids: Vec<&str> = index.keys().map(String::as_str).collect();
+        let mut ids: Vec<&str> = nodes.iter().map(|n| n.id.0.as_str()).collect();
         ids.sort_unstable();
         ids
     })
