@@ -76,11 +76,12 @@ pub fn from_csv(texts: &Texts) -> Result<Loaded, LoadError> {
             RawLayerFile { node: Vec::new(), edge: Vec::new(), price: Vec::new(), observation },
         ));
     }
+    let expected = (nodes_ix.map_or(0, |i| tables[i].rows), edges_ix.map_or(0, |i| tables[i].rows));
     let parts = Parts {
         schema: schema.map(|s| (0, s)),
         sources: Some((tables[sources_ix].file, RawSources { source: sources })),
         layer_files,
-        rows: Some(Box::new(CsvRows { nodes, edges })),
+        rows: Some(Box::new(CsvRows { nodes, edges, expected })),
     };
     check(texts, r.diags, parts, (0, tables[sources_ix].file))
 }
@@ -113,43 +114,47 @@ struct Table {
     role: Option<Role>,
     header_len: usize,
     columns: Vec<Column>,
+    /// How many records follow the header.
+    rows: usize,
 }
 
-/// The reader every pass over a CSV text uses, so that all passes see the same records.
-fn csv_reader(text: &str) -> ::csv::Reader<&[u8]> {
-    ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes())
+/// The reader a quoted record is read with, so that all passes see the records the `csv` crate
+/// sees.
+fn csv_reader(text: &str) -> ::csv::Reader<std::io::Cursor<&[u8]>> {
+    ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(std::io::Cursor::new(text.as_bytes()))
 }
 
 impl Table {
     /// Reads the header and checks that every row is CSV with as many fields as the header.
     /// The first CSV syntax error in the file wins over a row of the wrong width before it.
     fn read(file: usize, text: &str) -> Result<Table, Diagnostic> {
-        let mut reader = csv_reader(text);
-        let mut record = ::csv::StringRecord::new();
+        let mut stream = Stream::raw(file, text);
         let mut header: Option<(Range<usize>, Vec<Cell>)> = None;
         let mut width_error = None;
+        let mut rows = 0;
         loop {
-            match reader.read_record(&mut record) {
+            match stream.advance() {
                 Ok(true) => {}
                 Ok(false) => break,
-                Err(e) => {
-                    let at = e.position().map_or(0, |p| p.byte() as usize);
+                Err(at) => {
+                    let (at, e) = at;
                     return Err(Diagnostic::error(file, at..at + 1, format!("not valid CSV: {e}")));
                 }
             }
-            let start = record_start(text, &record);
+            let start = stream.start;
+            let n = stream.spans.len();
+            let end = stream.spans.last().map_or(start, |s| s.end);
             match &header {
                 None => {
-                    let spans = field_spans(text, start, record.len());
-                    let end = spans.last().map_or(start, |s| s.end);
-                    let cells =
-                        record.iter().zip(spans).map(|(t, s)| Spanned::new(s, t.to_string())).collect();
+                    let row = stream.row();
+                    let cells = (0..n).map(|c| row.req(c)).collect();
                     header = Some((start..end, cells));
                 }
-                Some((_, columns)) if record.len() != columns.len() && width_error.is_none() => {
-                    let spans = field_spans(text, start, record.len());
-                    let end = spans.last().map_or(start, |s| s.end);
-                    let (n, width) = (record.len(), columns.len());
+                Some((_, columns)) if n != columns.len() && width_error.is_none() => {
+                    let width = columns.len();
                     width_error = Some(Diagnostic::error(
                         file,
                         start..end,
@@ -158,6 +163,7 @@ impl Table {
                 }
                 Some(_) => {}
             }
+            rows += 1;
         }
         let Some((header_span, header)) = header else {
             return Err(Diagnostic::error(file, 0..0, "the file is empty: a CSV file starts with a header"));
@@ -184,7 +190,8 @@ impl Table {
         } else {
             None
         };
-        Ok(Table { file, role, header_len: header_span.end, columns })
+        // The header is one of the records.
+        Ok(Table { file, role, header_len: header_span.end, columns, rows: rows - 1 })
     }
 
     /// The index of the column with this name (or, for `:ID` and the like, this type).
@@ -193,87 +200,184 @@ impl Table {
     }
 }
 
-/// The rows of a checked CSV file after its header, one at a time in a reused buffer.
+/// The records of a CSV text, one at a time, each as the byte spans of its fields. A record
+/// with no `"` (nearly all) is split at its commas in place: its cells are slices of the text,
+/// nothing is copied. A record with a quote is read by the `csv` crate (its reader, made once
+/// per file, seeks to where the record starts: the crate carries no state from one record to
+/// the next), into a reused record.
 struct Stream<'a> {
     file: usize,
     text: &'a str,
-    reader: ::csv::Reader<&'a [u8]>,
-    record: ::csv::StringRecord,
+    /// Where the search for the next record starts.
+    pos: usize,
+    /// Where the current record's first field starts.
+    start: usize,
+    /// The current record's fields, quotes included.
     spans: Vec<Range<usize>>,
+    /// The reader of records with a quote, made on the first one.
+    reader: Option<::csv::Reader<std::io::Cursor<&'a [u8]>>>,
+    /// The current record's cells when it has a quote (`quoted`); else they are the spans' text.
+    record: ::csv::StringRecord,
+    quoted: bool,
 }
 
 impl<'a> Stream<'a> {
-    fn new(t: &Table, text: &'a str) -> Stream<'a> {
-        let mut s = Stream {
-            file: t.file,
+    /// The records of `text` from its first (the header).
+    fn raw(file: usize, text: &'a str) -> Stream<'a> {
+        Stream {
+            file,
             text,
-            reader: csv_reader(text),
-            record: ::csv::StringRecord::new(),
+            pos: 0,
+            start: 0,
             spans: Vec::new(),
-        };
+            reader: None,
+            record: ::csv::StringRecord::new(),
+            quoted: false,
+        }
+    }
+
+    /// The rows of a checked table, after its header.
+    fn new(t: &Table, text: &'a str) -> Stream<'a> {
+        let mut s = Stream::raw(t.file, text);
         s.next(); // the header
         s
+    }
+
+    /// Reads the next record; `false` at the end. A CSV error comes with the byte it is at.
+    fn advance(&mut self) -> Result<bool, (usize, ::csv::Error)> {
+        let bytes = self.text.as_bytes();
+        let mut at = self.pos;
+        // Blank lines are skipped, as the `csv` crate skips them.
+        while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+            at += 1;
+        }
+        self.pos = at;
+        if at >= bytes.len() {
+            return Ok(false);
+        }
+        self.start = at;
+        // The `csv` crate leaves out a byte order mark that starts the text.
+        if at == 0 && self.text.starts_with('\u{feff}') {
+            return self.quoted_record(at);
+        }
+        // A record with no quote ends at the line break; its fields are split at the commas.
+        self.spans.clear();
+        let mut from = at;
+        let mut i = at;
+        loop {
+            match bytes.get(i) {
+                Some(b',') => {
+                    self.spans.push(from..i);
+                    from = i + 1;
+                }
+                None | Some(b'\n' | b'\r') => break,
+                Some(b'"') => return self.quoted_record(at),
+                Some(_) => {}
+            }
+            i += 1;
+        }
+        self.spans.push(from..i);
+        self.pos = i;
+        self.quoted = false;
+        Ok(true)
+    }
+
+    /// Reads the record at `at`, which has a quote, with the `csv` crate. Past the start of
+    /// the text, the reader starts at the line break before (which it skips as a blank line),
+    /// so that it does not take a byte order mark there for the text's own (a seek resets the
+    /// reader as if it had read nothing).
+    fn quoted_record(&mut self, at: usize) -> Result<bool, (usize, ::csv::Error)> {
+        let base = at.saturating_sub(1);
+        let text = self.text;
+        let reader = self.reader.get_or_insert_with(|| csv_reader(text));
+        let mut position = ::csv::Position::new();
+        position.set_byte(base as u64);
+        match reader.seek(position).and_then(|()| reader.read_record(&mut self.record)) {
+            Ok(true) => {}
+            Ok(false) => return Ok(false),
+            Err(e) => {
+                let at = e.position().map_or(base, |p| p.byte() as usize);
+                return Err((at, e));
+            }
+        }
+        field_spans_into(self.text, at, self.record.len(), &mut self.spans);
+        self.pos = reader.position().byte() as usize;
+        self.quoted = true;
+        Ok(true)
+    }
+
+    /// The current record's cells.
+    fn row(&self) -> Row<'_> {
+        let record = if self.quoted { Some(&self.record) } else { None };
+        Row { text: self.text, record, spans: &self.spans }
     }
 
     /// Reads the next row: its span, and a view of its cells. [`Table::read`] has checked
     /// the file, so a read error cannot happen here; it would end the rows.
     fn next(&mut self) -> Option<(Range<usize>, Row<'_>)> {
-        if !matches!(self.reader.read_record(&mut self.record), Ok(true)) {
+        if !matches!(self.advance(), Ok(true)) {
             return None;
         }
-        let start = record_start(self.text, &self.record);
-        field_spans_into(self.text, start, self.record.len(), &mut self.spans);
-        let end = self.spans.last().map_or(start, |s| s.end);
-        Some((start..end, Row { record: &self.record, spans: &self.spans }))
+        let end = self.spans.last().map_or(self.start, |s| s.end);
+        Some((self.start..end, self.row()))
     }
 }
 
-/// One row's cells and their spans.
+/// One row's cells and their spans. A cell past the end of a short row reads as empty.
 struct Row<'r> {
-    record: &'r ::csv::StringRecord,
+    text: &'r str,
+    /// The cells, when the record had a quote (else they are the spans' text).
+    record: Option<&'r ::csv::StringRecord>,
     spans: &'r [Range<usize>],
 }
 
 impl Row<'_> {
     fn str(&self, column: usize) -> &str {
-        &self.record[column]
+        match self.record {
+            Some(r) => r.get(column).unwrap_or(""),
+            None => self.spans.get(column).map_or("", |s| &self.text[s.clone()]),
+        }
+    }
+
+    fn span(&self, column: usize) -> Range<usize> {
+        self.spans.get(column).cloned().unwrap_or(0..0)
     }
 
     /// A cell of a required column, empty or not.
     fn req(&self, column: usize) -> Cell {
-        Spanned::new(self.spans[column].clone(), self.record[column].to_string())
+        Spanned::new(self.span(column), self.str(column).to_string())
     }
 
     /// A cell of an optional column; empty is absent.
     fn cell(&self, column: Option<usize>) -> Option<Cell> {
-        column.filter(|&c| !self.record[c].is_empty()).map(|c| self.req(c))
+        column.filter(|&c| !self.str(c).is_empty()).map(|c| self.req(c))
     }
 
     fn text(&self, column: Option<usize>) -> Option<String> {
-        column.filter(|&c| !self.record[c].is_empty()).map(|c| self.record[c].to_string())
+        column.filter(|&c| !self.str(c).is_empty()).map(|c| self.str(c).to_string())
     }
 
     /// A `;`-separated list cell; each item keeps the span of the whole cell.
     fn list(&self, column: Option<usize>) -> Vec<Cell> {
-        match column.filter(|&c| !self.record[c].is_empty()) {
+        match column.filter(|&c| !self.str(c).is_empty()) {
             None => Vec::new(),
             Some(c) => {
-                let span = &self.spans[c];
-                self.record[c].split(';').map(|item| Spanned::new(span.clone(), item.to_string())).collect()
+                let span = self.span(c);
+                self.str(c).split(';').map(|item| Spanned::new(span.clone(), item.to_string())).collect()
             }
         }
     }
 
     fn plain_list(&self, column: Option<usize>) -> Vec<String> {
-        match column.filter(|&c| !self.record[c].is_empty()) {
+        match column.filter(|&c| !self.str(c).is_empty()) {
             None => Vec::new(),
-            Some(c) => self.record[c].split(';').map(str::to_string).collect(),
+            Some(c) => self.str(c).split(';').map(str::to_string).collect(),
         }
     }
 
     /// A cell's text as the TOML value of a property of type `ty`.
     fn typed(&self, column: usize, ty: &str) -> Spanned<toml::Value> {
-        Spanned::new(self.spans[column].clone(), typed(&self.record[column], ty))
+        Spanned::new(self.span(column), typed(self.str(column), ty))
     }
 
     /// The non-empty cells of the property columns `props` (indices into `columns`), each read
@@ -295,16 +399,8 @@ impl Row<'_> {
     }
 }
 
-/// Where a record's first field starts: the reader's position, past the blank lines it skipped.
-fn record_start(text: &str, record: &::csv::StringRecord) -> usize {
-    let at = record.position().map_or(0, |p| p.byte() as usize);
-    at + text
-        .as_bytes()
-        .get(at..)
-        .map_or(0, |rest| rest.iter().take_while(|b| matches!(b, b'\n' | b'\r')).count())
-}
-
 /// The byte spans of the first `n` fields of the CSV record starting at `start`, quotes included.
+#[cfg(test)]
 fn field_spans(text: &str, start: usize, n: usize) -> Vec<Range<usize>> {
     let mut spans = Vec::with_capacity(n);
     field_spans_into(text, start, n, &mut spans);
@@ -383,6 +479,8 @@ struct EdgeColumns {
 struct CsvRows<'a> {
     nodes: Option<(NodeColumns, Stream<'a>)>,
     edges: Option<(EdgeColumns, Stream<'a>)>,
+    /// The number of node and edge rows (the first pass counted them).
+    expected: (usize, usize),
 }
 
 impl crate::load::rows::Rows for CsvRows<'_> {
@@ -421,6 +519,10 @@ impl crate::load::rows::Rows for CsvRows<'_> {
         let (file, edge, problem) = edge_row(columns, stream)?;
         diags.extend(problem);
         Some((file, edge))
+    }
+
+    fn expected(&self) -> (usize, usize) {
+        self.expected
     }
 }
 
@@ -658,6 +760,58 @@ mod tests {
         let (span, row) = stream.next().unwrap();
         assert_eq!((span, row.req(0).into_inner(), row.cell(Some(1))), (13..16, "22".to_string(), None));
         assert!(stream.next().is_none());
+    }
+
+    /// The records as the `csv` crate reads them, with spans found the way the importer
+    /// found them before it split quote-free records itself.
+    fn by_csv_crate(text: &str) -> Vec<(usize, Vec<Range<usize>>, Vec<String>)> {
+        let mut reader = csv_reader(text);
+        let mut record = ::csv::StringRecord::new();
+        let mut out = Vec::new();
+        while let Ok(true) = reader.read_record(&mut record) {
+            let at = record.position().map_or(0, |p| p.byte() as usize);
+            let skip = text.as_bytes()[at..].iter().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+            let start = at + skip;
+            let spans = field_spans(text, start, record.len());
+            out.push((start, spans, record.iter().map(str::to_string).collect()));
+        }
+        out
+    }
+
+    fn by_stream(text: &str) -> Vec<(usize, Vec<Range<usize>>, Vec<String>)> {
+        let mut stream = Stream::raw(0, text);
+        let mut out = Vec::new();
+        while let Ok(true) = stream.advance() {
+            let row = stream.row();
+            let cells = (0..stream.spans.len()).map(|c| row.str(c).to_string()).collect();
+            out.push((stream.start, stream.spans.clone(), cells));
+        }
+        out
+    }
+
+    #[test]
+    fn a_stream_reads_the_records_the_csv_crate_reads() {
+        for text in [
+            "",
+            "a",
+            "a,b\n",
+            "a,b\r\n\r\nc,\r",
+            ",\n,,\n\n",
+            "x,\"y\nz\",w\n1,2",
+            "a\"b,c\n\"q\"\"r\"s,t\n",
+            "\"unclosed,\nmore\n",
+            "\u{feff}id,name\nä,ö\n",
+            "\u{feff}\"id\",name\n\u{feff}\"a\",b\n\u{feff}c,d",
+        ] {
+            assert_eq!(by_stream(text), by_csv_crate(text), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_stream_agrees_with_the_csv_crate(text in "[a,\"\n\r\u{feff}]{0,24}") {
+            proptest::prop_assert_eq!(by_stream(&text), by_csv_crate(&text));
+        }
     }
 
     #[test]

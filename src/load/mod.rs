@@ -14,10 +14,12 @@ use crate::diag::{Diagnostic, Texts};
 use crate::model::*;
 
 pub(crate) mod hygiene;
+mod ids;
 mod observation;
 mod price;
 pub(crate) mod raw;
 pub(crate) mod rows;
+use ids::NodeIndex;
 use raw::*;
 use rows::{Listed, Rows};
 
@@ -77,10 +79,10 @@ struct Known<'a> {
     /// The layer files, with their file numbers.
     files: &'a [(usize, RawLayerFile)],
     /// Each node's index, by id.
-    index: &'a FastMap<String, NodeIx>,
+    index: &'a NodeIndex,
     nodes: &'a [Node],
-    /// Every node id, sorted: what a suggestion picks from.
-    ids: &'a [&'a str],
+    /// Every node id, sorted (on first use): what a suggestion picks from.
+    ids: &'a std::cell::OnceCell<Vec<&'a str>>,
     sources: &'a BTreeMap<SourceId, Source>,
     schema: &'a Schema,
 }
@@ -88,10 +90,10 @@ struct Known<'a> {
 impl Known<'_> {
     /// The node that `id` names, or an error at it (with a suggestion).
     fn node(&self, ck: &mut Checker, file: usize, id: &Spanned<String>) -> Option<NodeIx> {
-        let found = self.index.get(id.get_ref()).copied();
+        let found = self.index.get(id.get_ref());
         if found.is_none() {
             let d = Diagnostic::error(file, id.span(), format!("no node has id `{}`", id.get_ref()))
-                .suggest(id.get_ref(), self.ids.iter().copied());
+                .suggest(id.get_ref(), sorted_ids(self.ids, self.nodes).iter().copied());
             ck.diags.push(d);
         }
         found
@@ -632,55 +634,62 @@ fn check_graph(
     files: &[(usize, RawLayerFile)],
     rows: &mut dyn Rows,
 ) -> Dataset {
-    // Byte offsets of line starts, per file, so that finding a line is a binary search.
-    let line_starts: Vec<Vec<usize>> = texts
-        .files
-        .iter()
-        .map(|(_, t)| std::iter::once(0).chain(t.match_indices('\n').map(|(i, _)| i + 1)).collect())
-        .collect();
+    // Byte offsets of line starts, per file, so that finding a line is a binary search. Found
+    // on first use: an edges file needs them only for a duplicate edge.
+    let line_starts: Vec<std::cell::OnceCell<Vec<usize>>> =
+        texts.files.iter().map(|_| std::cell::OnceCell::new()).collect();
     let names: Vec<std::sync::Arc<str>> = texts.files.iter().map(|(name, _)| name.as_str().into()).collect();
     let line_of = |file: usize, span: &Range<usize>| Origin {
         file: names[file].clone(),
-        line: line_starts[file].partition_point(|&start| start <= span.start),
+        line: line_starts[file]
+            .get_or_init(|| {
+                let text = texts.files[file].1.as_bytes();
+                let breaks = text.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1);
+                std::iter::once(0).chain(breaks).collect()
+            })
+            .partition_point(|&start| start <= span.start),
     };
 
-    // Pass 1: node ids, so that edges anywhere can refer to nodes anywhere.
-    let mut index: FastMap<String, NodeIx> = FastMap::default();
-    let mut first_seen: FastMap<String, Origin> = FastMap::default();
-    let mut nodes = Vec::new();
-    let mut node_spans = Vec::new();
+    // Pass 1: node ids, so that edges anywhere can refer to nodes anywhere. Each id is hashed
+    // once; where a node was first defined is its entry in `node_spans`.
+    let (node_hint, edge_hint) = rows.expected();
+    let mut index = NodeIndex::with_capacity(node_hint);
+    let mut nodes = Vec::with_capacity(node_hint);
+    let mut node_spans = Vec::with_capacity(node_hint);
     while let Some((file, n)) = rows.node(&mut ck.diags) {
         let (file, n) = (&file, &n);
         {
             let id = n.get_ref().id.get_ref();
-            if let Some(first) = first_seen.get(id) {
+            if let Some(first) = index.insert_new(id, nodes.len()) {
+                let (first_file, first_span) = &node_spans[first];
+                let first = line_of(*first_file, first_span);
                 ck.error(*file, n.get_ref().id.span(), format!("duplicate node id `{id}`")).help =
                     Some(format!("first defined at {}:{}", first.file, first.line));
                 continue;
             }
-            first_seen.insert(id.clone(), line_of(*file, &n.get_ref().id.span()));
-            index.insert(id.clone(), nodes.len());
             nodes.push(check_node(ck, *file, n, &schema, &sources, line_of(*file, &n.span())));
             node_spans.push((*file, n.get_ref().id.span()));
         }
     }
 
     // Pass 2: edges.
-    let mut edges = Vec::new();
+    let mut edges = Vec::with_capacity(edge_hint);
     // Where each kept edge was written: its row and its relation, for a duplicate found later.
-    let mut edge_at: Vec<(usize, usize, Range<usize>)> = Vec::new();
-    let mut all_ids: Vec<&str> = index.keys().map(String::as_str).collect();
-    all_ids.sort_unstable();
+    let mut edge_at: Vec<(usize, usize, Range<usize>)> = Vec::with_capacity(edge_hint);
+    // Sorted only when a suggestion needs it.
+    let all_ids = std::cell::OnceCell::new();
+    // One shared box per distinct set of optional fields without notes, properties or claims.
+    let mut shared_more: FastMap<MoreKey, std::sync::Arc<EdgeMore>> = FastMap::default();
     while let Some((file, e)) = rows.edge(&mut ck.diags) {
         let (file, e) = (&file, &e);
         {
             let span = e.span();
             let e = e.get_ref();
             let mut endpoint = |id: &Spanned<String>| -> Option<NodeIx> {
-                let found = index.get(id.get_ref()).copied();
+                let found = index.get(id.get_ref());
                 if found.is_none() {
                     let d = Diagnostic::error(*file, id.span(), format!("no node has id `{}`", id.get_ref()))
-                        .suggest(id.get_ref(), all_ids.iter().copied());
+                        .suggest(id.get_ref(), sorted_ids(&all_ids, &nodes).iter().copied());
                     ck.diags.push(d);
                 }
                 found
@@ -736,22 +745,25 @@ fn check_graph(
                 rel: rel_sym,
                 sources: ck.cites(cited),
                 share_pct: e.share_pct.as_ref().map(|s| *s.get_ref()),
-                extra: EdgeMore {
-                    share_of: e.share_of.clone(),
-                    as_of: e.as_of.as_ref().map(|s| ck.names.sym(s.get_ref())),
-                    since: e.since.as_ref().map(|s| ck.names.sym(s.get_ref())),
-                    until: e.until.as_ref().map(|s| ck.names.sym(s.get_ref())),
-                    status: e.status.as_ref().map(|s| ck.names.sym(s.get_ref())),
-                    confidence: e.confidence.as_ref().map(|s| ck.names.sym(s.get_ref())),
-                    note: e.note.clone(),
-                    props,
-                    claims,
-                }
-                .boxed(),
+                extra: share_more(
+                    &mut shared_more,
+                    EdgeMore {
+                        share_of: e.share_of.clone(),
+                        as_of: e.as_of.as_ref().map(|s| ck.names.sym(s.get_ref())),
+                        since: e.since.as_ref().map(|s| ck.names.sym(s.get_ref())),
+                        until: e.until.as_ref().map(|s| ck.names.sym(s.get_ref())),
+                        status: e.status.as_ref().map(|s| ck.names.sym(s.get_ref())),
+                        confidence: e.confidence.as_ref().map(|s| ck.names.sym(s.get_ref())),
+                        note: e.note.clone(),
+                        props,
+                        claims,
+                    },
+                ),
             });
         }
     }
 
+    drop(shared_more);
     duplicate_edges(ck, &edges, &edge_at, &nodes, &line_of);
     acquisition_loops(ck, &edges, &edge_at, &nodes);
 
@@ -795,6 +807,41 @@ fn check_graph(
     dataset
 }
 
+/// The node ids in sorted order, sorted on first use (only a suggestion needs them).
+fn sorted_ids<'a>(cell: &'a std::cell::OnceCell<Vec<&'a str>>, nodes: &'a [Node]) -> &'a [&'a str] {
+    cell.get_or_init(|| {
+        let mut ids: Vec<&str> = nodes.iter().map(|n| n.id.0.as_str()).collect();
+        ids.sort_unstable();
+        ids
+    })
+}
+
+/// The optional fields of an edge with no note, properties or claims: what [`share_more`] looks
+/// the shared box up by.
+type MoreKey = (Option<String>, [Option<Sym>; 5]);
+
+/// `more` in a box shared with the edges before that have the same fields (as the cache's
+/// decode shares them), or `None` when every field is empty. Fields with a note, properties or
+/// claims get a box of their own.
+fn share_more(
+    shared: &mut FastMap<MoreKey, std::sync::Arc<EdgeMore>>,
+    more: EdgeMore,
+) -> Option<std::sync::Arc<EdgeMore>> {
+    if more.note.is_some() || !more.props.is_empty() || !more.claims.is_empty() {
+        return more.boxed();
+    }
+    let key = (
+        more.share_of.clone(),
+        [&more.as_of, &more.since, &more.until, &more.status, &more.confidence].map(Clone::clone),
+    );
+    if let Some(shared) = shared.get(&key) {
+        return Some(shared.clone());
+    }
+    let boxed = more.boxed()?;
+    shared.insert(key, boxed.clone());
+    Some(boxed)
+}
+
 /// Edges with the same ends, relation and `as_of`: each after the first is an error. Found by
 /// sorting the edges rather than with a map of every edge's key, which cost 150 MB at a million
 /// edges.
@@ -805,20 +852,30 @@ fn duplicate_edges(
     nodes: &[Node],
     line_of: &dyn Fn(usize, &Range<usize>) -> Origin,
 ) {
-    let key = |i: usize| {
-        let e = &edges[i];
-        (e.from, e.to, e.rel.as_str(), e.more().as_of.as_deref())
+    // Each distinct (relation, as_of) pair as a number: equal strings are one `Sym` from the
+    // checker's interner, so the pair of pointers identifies it. The numbers' order is arbitrary,
+    // but only which edges share a key matters, and among them the file order (the index).
+    let mut pairs: FastMap<(usize, usize), u32> = FastMap::default();
+    let mut keys: Vec<(usize, usize, u32, usize)> = Vec::with_capacity(edges.len());
+    for (i, e) in edges.iter().enumerate() {
+        let as_of = e.more().as_of.as_ref().map_or(0, |s| s.as_str().as_ptr() as usize);
+        let next = pairs.len() as u32;
+        let pair = *pairs.entry((e.rel.as_str().as_ptr() as usize, as_of)).or_insert(next);
+        keys.push((e.from, e.to, pair, i));
+    }
+    drop(pairs);
+    keys.sort_unstable();
+    let same = |a: &(usize, usize, u32, usize), b: &(usize, usize, u32, usize)| {
+        a.0 == b.0 && a.1 == b.1 && a.2 == b.2
     };
-    let mut order: Vec<usize> = (0..edges.len()).collect();
-    order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
     let mut first = 0;
-    for k in 1..order.len() {
-        if key(order[k]) != key(order[first]) {
+    for k in 1..keys.len() {
+        if !same(&keys[k], &keys[first]) {
             first = k;
             continue;
         }
-        let (e, (file, _, rel_span)) = (&edges[order[k]], &at[order[k]]);
-        let (first_file, first_row, _) = &at[order[first]];
+        let (e, (file, _, rel_span)) = (&edges[keys[k].3], &at[keys[k].3]);
+        let (first_file, first_row, _) = &at[keys[first].3];
         let origin = line_of(*first_file, &(*first_row..*first_row));
         ck.error(
             *file,

@@ -108,14 +108,14 @@ pub(super) fn check_prices(ck: &mut Checker, known: &Known) -> Vec<Price> {
 /// A model's `training_chip` must be the id of a Chip node.
 pub(super) fn check_training_chips(
     ck: &mut Checker,
-    index: &FastMap<String, NodeIx>,
+    index: &super::ids::NodeIndex,
     nodes: &[Node],
     spans: &[(usize, std::ops::Range<usize>)],
 ) {
     let chips: Vec<&str> = nodes.iter().filter(|n| n.kind == CHIP).map(|n| n.id.0.as_str()).collect();
     for (n, (file, span)) in nodes.iter().zip(spans) {
         let Some(Value::Str(chip)) = n.props.get("training_chip") else { continue };
-        if index.get(chip).is_some_and(|&ix| nodes[ix].kind == CHIP) {
+        if index.get(chip).is_some_and(|ix| nodes[ix].kind == CHIP) {
             continue;
         }
         let d = Diagnostic::error(

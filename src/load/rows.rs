@@ -11,6 +11,10 @@ use crate::diag::Diagnostic;
 pub(crate) trait Rows {
     fn node(&mut self, diags: &mut Vec<Diagnostic>) -> Option<(usize, Spanned<RawNode>)>;
     fn edge(&mut self, diags: &mut Vec<Diagnostic>) -> Option<(usize, Spanned<RawEdge>)>;
+    /// About how many nodes and edges will come (a hint to size collections by; 0 if unknown).
+    fn expected(&self) -> (usize, usize) {
+        (0, 0)
+    }
 }
 
 /// The rows of parsed layer files (TOML, JSON), taken out of them in file order.
@@ -32,6 +36,10 @@ impl Listed {
 }
 
 impl Rows for Listed {
+    fn expected(&self) -> (usize, usize) {
+        (self.nodes.len(), self.edges.len())
+    }
+
     fn node(&mut self, _: &mut Vec<Diagnostic>) -> Option<(usize, Spanned<RawNode>)> {
         self.nodes.next()
     }
