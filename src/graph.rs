@@ -37,6 +37,8 @@ pub struct KnowledgeGraph {
     supply: FastMap<String, Option<Supply>>,
     /// How many nodes each kind has, built on first use (the query planner's estimates).
     kind_counts: OnceLock<BTreeMap<String, usize>>,
+    /// The nodes of each kind, in node order: built on first use.
+    by_kind: OnceLock<BTreeMap<String, Vec<u32>>>,
     /// The property names the edges hold: from the store, else gathered on first use.
     edge_props: OnceLock<BTreeSet<String>>,
 }
@@ -164,6 +166,7 @@ impl KnowledgeGraph {
             id_rank: OnceLock::new(),
             supply,
             kind_counts: OnceLock::new(),
+            by_kind: OnceLock::new(),
             edge_props,
         }
     }
@@ -208,6 +211,23 @@ impl KnowledgeGraph {
                 *counts.entry(n.kind.to_string()).or_insert(0) += 1;
             }
             counts
+        })
+    }
+
+    /// The nodes of each kind, in node order (so that finding a kind's nodes reads no other
+    /// node's record).
+    pub fn nodes_by_kind(&self) -> &BTreeMap<String, Vec<u32>> {
+        self.by_kind.get_or_init(|| {
+            let mut kinds: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+            for (ix, n) in self.dataset.nodes.iter().enumerate() {
+                match kinds.get_mut(&*n.kind) {
+                    Some(nodes) => nodes.push(ix as u32),
+                    None => {
+                        kinds.insert(n.kind.to_string(), vec![ix as u32]);
+                    }
+                }
+            }
+            kinds
         })
     }
 

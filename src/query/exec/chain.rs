@@ -47,6 +47,14 @@ struct Layer {
     sets: Vec<Vec<Vec<u32>>>,
 }
 
+/// What a walk gives: the last layer, the one before it, and per position the number of
+/// partial matches from the start that end there.
+struct Walked {
+    last: Layer,
+    before: Layer,
+    totals: Vec<u64>,
+}
+
 /// One planned chain: its pattern, what each node and relationship pattern allows.
 struct Chain<'p> {
     p: &'p Pattern,
@@ -57,6 +65,26 @@ struct Chain<'p> {
     node_props: Vec<Vec<(&'p str, Val)>>,
     /// Per relationship position: the values its inline properties must equal.
     rel_props: Vec<Vec<(&'p str, Val)>>,
+    /// Per node position, the kinds met so far and whether its labels allow them; per
+    /// relationship position, the relations met so far and whether its types allow them (names
+    /// are shared, so a name is known by where its text is; a short list).
+    kinds: Vec<Vec<(usize, bool)>>,
+    types: Vec<Vec<(usize, bool)>>,
+}
+
+/// Whether a name passes, from a short list of names already met (by the address of their
+/// text) or worked out with `ok` and added to it.
+fn known(seen: &mut Vec<(usize, bool)>, name: &str, ok: impl Fn(&str) -> bool) -> bool {
+    let at = name.as_ptr() as usize;
+    if let Some(&(_, pass)) = seen.iter().find(|(a, _)| *a == at) {
+        return pass;
+    }
+    let pass = ok(name);
+    // Names not shared (a dataset read from text may hold one copy per record) are not kept.
+    if seen.len() < 32 {
+        seen.push((at, pass));
+    }
+    pass
 }
 
 impl Exec<'_> {
@@ -147,7 +175,8 @@ impl Exec<'_> {
             let Some(n) = self.partial_matches(&mut chain, anchor)? else { return Ok(None) };
             Some(n)
         };
-        let Some((layer, totals)) = self.walk(&mut chain, far, key_end, &tracked)? else { return Ok(None) };
+        let Some(walked) = self.walk(&mut chain, far, key_end, &tracked)? else { return Ok(None) };
+        let totals = &walked.totals;
         // Walking from the anchor, every layer but the last is a partial match of the matcher's.
         let partial = partial.unwrap_or_else(|| {
             let sum = totals.iter().fold(0u64, |a, &b| a.saturating_add(b));
@@ -158,13 +187,13 @@ impl Exec<'_> {
             return Ok(None);
         }
         // Group the nodes at the key end, in node order.
+        let layer = &walked.last;
         let key_var = pat.nodes[key_end].var.as_deref();
         let mut order: Vec<usize> = (0..layer.nodes.len()).collect();
         order.sort_unstable_by_key(|&i| layer.nodes[i]);
-        let mut index: HashMap<Vec<Key>, usize> = HashMap::new();
-        // Per group: how many nodes at the key end it joins, and per tracked position its nodes.
-        let mut joined: Vec<usize> = Vec::new();
-        let mut sets: Vec<Vec<Vec<u32>>> = Vec::new();
+        let mut index: HashMap<Vec<Key>, usize, std::hash::BuildHasherDefault<WordHash>> = HashMap::default();
+        // Per group: its nodes at the key end (their places in the last layer).
+        let mut members: Vec<Vec<usize>> = Vec::new();
         let mut env = Env::default();
         for (seen, &i) in order.iter().enumerate() {
             if seen % 4096 == 4095 {
@@ -194,15 +223,11 @@ impl Exec<'_> {
                     index.insert(hashed, grouper.groups.len());
                     let accs = wants.iter().map(|_| Acc::Count(0)).collect();
                     grouper.groups.push(Group { key, first: env.clone(), accs });
-                    joined.push(0);
-                    sets.push(vec![Vec::new(); tracked.len()]);
+                    members.push(Vec::new());
                     grouper.groups.len() - 1
                 }
             };
-            joined[at] += 1;
-            for (t, set) in sets[at].iter_mut().enumerate() {
-                set.extend_from_slice(&layer.sets[t][i]);
-            }
+            members[at].push(i);
             let count = layer.counts[i];
             for (w, acc) in wants.iter().zip(grouper.groups[at].accs.iter_mut()) {
                 if let (Want::Count, Acc::Count(n)) = (w, acc) {
@@ -210,18 +235,19 @@ impl Exec<'_> {
                 }
             }
         }
-        // The distinct counts, once every node of the group is in.
+        // The distinct counts, per tracked position, once every group is known.
+        let before_at = if key_end > far { key_end - 1 } else { key_end + 1 };
+        let mut distinct: Vec<Vec<u64>> = Vec::with_capacity(tracked.len());
+        for t in 0..tracked.len() {
+            distinct.push(self.distinct_at_end(&mut chain, &walked, (before_at, key_end), &members, t)?);
+        }
         for (at, group) in grouper.groups.iter_mut().enumerate() {
-            for set in sets[at].iter_mut() {
-                set.sort_unstable();
-                set.dedup();
-            }
             for (w, acc) in wants.iter().zip(group.accs.iter_mut()) {
                 if let (Want::Distinct(pos), Acc::Count(n)) = (w, acc) {
                     *n = if *pos == key_end {
-                        joined[at] as u64
+                        members[at].len() as u64
                     } else {
-                        tracked.iter().position(|t| t == pos).map_or(0, |t| sets[at][t].len() as u64)
+                        tracked.iter().position(|t| t == pos).map_or(0, |t| distinct[t][at])
                     };
                 }
             }
@@ -230,30 +256,29 @@ impl Exec<'_> {
             Ok(r) => r,
             Err(_) => return Ok(None),
         };
-        if !self.order_is_total(p, &out) {
-            return Ok(None);
-        }
+        // Sorted here, the rows are already in order for `finish` (whose stable sort then keeps
+        // them so, with one comparison per row).
+        let Some(out) = self.order_is_total(p, out) else { return Ok(None) };
         self.walked.set(self.walked.get() + 1);
         self.finish(p, names, out).map(Some)
     }
 
-    /// Whether the rows come out of ORDER BY in one order whatever order they came in: at most
-    /// one row, or ORDER BY leaves no two rows tied (and its keys evaluate without error).
-    fn order_is_total(&self, p: &Projection, out: &[OutRow]) -> bool {
+    /// The rows in ORDER BY order when that order does not depend on the order they came in: at
+    /// most one row, or ORDER BY leaves no two rows tied (and its keys evaluate without error).
+    fn order_is_total(&self, p: &Projection, out: Vec<OutRow>) -> Option<Vec<OutRow>> {
         if out.len() <= 1 {
-            return true;
+            return Some(out);
         }
         if p.order.is_empty() {
-            return false;
+            return None;
         }
-        let mut keyed: Vec<Vec<Val>> = Vec::with_capacity(out.len());
+        let mut keyed: Vec<(Vec<Val>, OutRow)> = Vec::with_capacity(out.len());
         for row in out {
-            match p.order.iter().map(|(e, _)| self.eval(e, &row.1)).collect::<Result<Vec<_>, _>>() {
-                Ok(k) => keyed.push(k),
-                Err(_) => return false,
-            }
+            let keys =
+                p.order.iter().map(|(e, _)| self.eval(e, &row.1)).collect::<Result<Vec<_>, _>>().ok()?;
+            keyed.push((keys, row));
         }
-        let cmp = |a: &Vec<Val>, b: &Vec<Val>| {
+        let cmp = |a: &[Val], b: &[Val]| {
             for (i, (_, desc)) in p.order.iter().enumerate() {
                 let o = a[i].order(&b[i]);
                 let o = if *desc { o.reverse() } else { o };
@@ -263,8 +288,11 @@ impl Exec<'_> {
             }
             std::cmp::Ordering::Equal
         };
-        keyed.sort_by(cmp);
-        keyed.windows(2).all(|w| cmp(&w[0], &w[1]) != std::cmp::Ordering::Equal)
+        keyed.sort_by(|a, b| cmp(&a.0, &b.0));
+        if keyed.windows(2).any(|w| cmp(&w[0].0, &w[1].0) == std::cmp::Ordering::Equal) {
+            return None;
+        }
+        Some(keyed.into_iter().map(|(_, row)| row).collect())
     }
 
     /// What each position allows: inline property values evaluated once, and the nodes that
@@ -273,7 +301,14 @@ impl Exec<'_> {
     fn chain_filters<'p>(&self, pat: &'p Pattern) -> Result<Option<Chain<'p>>, QueryError> {
         let env = Env::default();
         let n = self.g.node_count();
-        let mut chain = Chain { p: pat, memo: Vec::new(), node_props: Vec::new(), rel_props: Vec::new() };
+        let mut chain = Chain {
+            p: pat,
+            memo: Vec::new(),
+            node_props: Vec::new(),
+            rel_props: Vec::new(),
+            kinds: vec![Vec::new(); pat.nodes.len()],
+            types: vec![Vec::new(); pat.rels.len()],
+        };
         for np in &pat.nodes {
             let mut props = Vec::new();
             for (k, e) in &np.props {
@@ -302,7 +337,7 @@ impl Exec<'_> {
                     if node % 4096 == 4095 {
                         self.check_time(&pat.span)?;
                     }
-                    *m = if !self.node_passes_fixed(&chain, at, node) {
+                    *m = if !self.node_passes_fixed(&mut chain, at, node) {
                         FAIL
                     } else {
                         match self.node_ok(np, node, &env) {
@@ -319,8 +354,9 @@ impl Exec<'_> {
     }
 
     /// Whether a node meets a position's labels and inline properties.
-    fn node_passes_fixed(&self, chain: &Chain, at: usize, n: NodeIx) -> bool {
-        chain.p.nodes[at].labels_allow(&self.g.node(n).kind)
+    fn node_passes_fixed(&self, chain: &mut Chain, at: usize, n: NodeIx) -> bool {
+        let np = &chain.p.nodes[at];
+        (np.labels.is_empty() || known(&mut chain.kinds[at], &self.g.node(n).kind, |k| np.labels_allow(k)))
             && chain.node_props[at].iter().all(|(k, want)| node_prop(self.g, n, k).equals(want) == Some(true))
     }
 
@@ -338,10 +374,11 @@ impl Exec<'_> {
     }
 
     /// Whether an edge passes the relationship pattern at position `s` (types, properties).
-    fn rel_passes(&self, chain: &Chain, s: usize, e: EdgeIx) -> bool {
+    fn rel_passes(&self, chain: &mut Chain, s: usize, e: EdgeIx) -> bool {
         let rp = &chain.p.rels[s];
         let edge = self.g.edge(e);
-        (rp.types.is_empty() || rp.types.iter().any(|(t, _)| *t == edge.rel))
+        (rp.types.is_empty()
+            || known(&mut chain.types[s], &edge.rel, |r| rp.types.iter().any(|(t, _)| t == r)))
             && chain.rel_props[s].iter().all(|(k, want)| rel_prop(self.g, e, k).equals(want) == Some(true))
     }
 
@@ -351,7 +388,9 @@ impl Exec<'_> {
     fn partial_matches(&self, chain: &mut Chain, anchor: usize) -> Result<Option<u64>, QueryError> {
         let last = chain.p.nodes.len() - 1;
         let sum = |v: &[u64]| v.iter().fold(0u64, |a, &b| a.saturating_add(b));
-        let Some((_, right)) = self.walk(chain, anchor, last, &[])? else { return Ok(None) };
+        let Some(Walked { totals: right, .. }) = self.walk(chain, anchor, last, &[])? else {
+            return Ok(None);
+        };
         if anchor == 0 {
             // Every segment 0..=h but the whole chain.
             return Ok(Some(sum(&right[..last])));
@@ -359,16 +398,17 @@ impl Exec<'_> {
         // anchor..=h for every h (the whole right part too: the left part is still to grow).
         let mut n = sum(&right[anchor..]);
         if anchor >= 2 {
-            let Some((_, left)) = self.walk(chain, last, 1, &[])? else { return Ok(None) };
+            let Some(Walked { totals: left, .. }) = self.walk(chain, last, 1, &[])? else { return Ok(None) };
             // lo..=last for lo from anchor - 1 down to 1.
             n = n.saturating_add(sum(&left[1..anchor]));
         }
         Ok(Some(n))
     }
 
-    /// Walks the chain from position `from` to position `to` (either direction): the last layer
-    /// and, per position, the number of partial matches from `from` that end there (indexed by
-    /// position). `tracked` positions carry their distinct nodes along. `None` when a layer
+    /// Walks the chain from position `from` to position `to` (either direction): the last layer,
+    /// the one before it, and per position the number of partial matches from `from` that end
+    /// there. `tracked` positions carry their distinct nodes along, up to the layer before the
+    /// last (the last layer's are counted by [`Exec::distinct_at_end`]). `None` when a layer
     /// passes [`MAX_PARTIAL`] partial matches (the matcher would have stopped, or is better off
     /// growing from elsewhere).
     fn walk(
@@ -377,12 +417,12 @@ impl Exec<'_> {
         from: usize,
         to: usize,
         tracked: &[usize],
-    ) -> Result<Option<(Layer, Vec<u64>)>, QueryError> {
+    ) -> Result<Option<Walked>, QueryError> {
         let span = chain.p.span.clone();
         let mut totals = vec![0u64; chain.p.nodes.len()];
         let mut layer = Layer { sets: vec![Vec::new(); tracked.len()], ..Layer::default() };
-        for n in 0..self.g.node_count() {
-            if n % 4096 == 4095 {
+        for (seen, n) in self.starts(&chain.p.nodes[from]).enumerate() {
+            if seen % 4096 == 4095 {
                 self.check_time(&span)?;
             }
             if self.node_passes(chain, from, n) {
@@ -393,7 +433,8 @@ impl Exec<'_> {
         start_sets(&mut layer, tracked, from);
         totals[from] = layer.nodes.len() as u64;
         // Where each node of the next layer is in it, plus one (0: not in it).
-        let mut slot: Vec<u32> = vec![0; self.g.node_count()];
+        let mut slot = self.g.borrow_array();
+        let mut before = Layer::default();
         let mut at = from;
         let mut seen = 0usize;
         while at != to {
@@ -401,9 +442,10 @@ impl Exec<'_> {
             let s = at.min(next_at);
             let rp = &chain.p.rels[s];
             let dir = if next_at > at { rp.dir } else { rp.dir.reversed() };
-            // The tracked positions the walk has passed (their sets are carried).
+            // The tracked positions the walk has passed (their sets are carried), but not into
+            // the last layer.
             let live: Vec<usize> = (0..tracked.len())
-                .filter(|&t| if to > from { tracked[t] <= at } else { tracked[t] >= at })
+                .filter(|&t| next_at != to && if to > from { tracked[t] <= at } else { tracked[t] >= at })
                 .collect();
             let mut next = Layer { sets: vec![Vec::new(); tracked.len()], ..Layer::default() };
             for (i, &u) in layer.nodes.iter().enumerate() {
@@ -449,10 +491,80 @@ impl Exec<'_> {
             if total > MAX_PARTIAL {
                 return Ok(None);
             }
-            layer = next;
+            before = std::mem::replace(&mut layer, next);
             at = next_at;
         }
-        Ok(Some((layer, totals)))
+        self.g.give_back(slot);
+        Ok(Some(Walked { last: layer, before, totals }))
+    }
+
+    /// The nodes a walk may start from at a node pattern: those of its labels' kinds, else all.
+    fn starts(&self, np: &NodePat) -> Box<dyn Iterator<Item = NodeIx> + '_> {
+        if np.labels.is_empty() {
+            return Box::new(0..self.g.node_count());
+        }
+        let mut nodes: Vec<NodeIx> = Vec::new();
+        for (kind, of_kind) in self.g.nodes_by_kind() {
+            if np.labels_allow(kind) {
+                nodes.extend(of_kind.iter().map(|&n| n as NodeIx));
+            }
+        }
+        nodes.sort_unstable();
+        Box::new(nodes.into_iter())
+    }
+
+    /// `count(DISTINCT x)` of a tracked position per group: for each group in turn, its nodes at
+    /// the key end pull the sets of their neighbours in the layer before (through the edges
+    /// the last step allowed) and count the nodes not yet stamped with the group.
+    fn distinct_at_end(
+        &self,
+        chain: &mut Chain,
+        walked: &Walked,
+        (before_at, key_end): (usize, usize),
+        members: &[Vec<usize>],
+        t: usize,
+    ) -> Result<Vec<u64>, QueryError> {
+        let s = before_at.min(key_end);
+        let rp = &chain.p.rels[s];
+        // The last step went from `before_at` to `key_end`; this goes back.
+        let dir = if key_end > before_at { rp.dir.reversed() } else { rp.dir };
+        let mut slot = self.g.borrow_array();
+        for (i, &n) in walked.before.nodes.iter().enumerate() {
+            slot[n] = i as u32 + 1;
+        }
+        let mut stamp = self.g.borrow_array();
+        let mut out = Vec::with_capacity(members.len());
+        let mut r = Ok(());
+        for (g, nodes) in members.iter().enumerate() {
+            if g % 4096 == 4095 {
+                r = self.check_time(&chain.p.span);
+                if r.is_err() {
+                    break;
+                }
+            }
+            let mut n = 0u64;
+            for &i in nodes {
+                for (e, v) in self.g.edges_at(walked.last.nodes[i], dir) {
+                    if slot[v] == 0 || !self.rel_passes(chain, s, e) {
+                        continue;
+                    }
+                    for &x in &walked.before.sets[t][slot[v] as usize - 1] {
+                        if stamp[x as usize] != g as u32 + 1 {
+                            stamp[x as usize] = g as u32 + 1;
+                            n += 1;
+                        }
+                    }
+                }
+            }
+            out.push(n);
+        }
+        for &n in &walked.before.nodes {
+            slot[n] = 0;
+        }
+        stamp.fill(0);
+        self.g.give_back(slot);
+        self.g.give_back(stamp);
+        r.map(|()| out)
     }
 }
 
