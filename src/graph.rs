@@ -7,7 +7,9 @@ use std::sync::{Mutex, OnceLock};
 use crate::diag::{closest, SUGGEST_MAX};
 use crate::model::*;
 
+mod labels;
 mod reach;
+pub use labels::Labels;
 pub use reach::Reach;
 
 /// The graph: nodes and edges are indices into `dataset.nodes` and `dataset.edges`; the edges at
@@ -37,8 +39,8 @@ pub struct KnowledgeGraph {
     supply: FastMap<String, Option<Supply>>,
     /// How many nodes each kind has, built on first use (the query planner's estimates).
     kind_counts: OnceLock<BTreeMap<String, usize>>,
-    /// The nodes of each kind, in node order: built on first use.
-    by_kind: OnceLock<BTreeMap<String, Vec<u32>>>,
+    /// Kinds and relations as numbers per node and edge: built on first use.
+    labels: OnceLock<Labels>,
     /// The property names the edges hold: from the store, else gathered on first use.
     edge_props: OnceLock<BTreeSet<String>>,
 }
@@ -166,7 +168,7 @@ impl KnowledgeGraph {
             id_rank: OnceLock::new(),
             supply,
             kind_counts: OnceLock::new(),
-            by_kind: OnceLock::new(),
+            labels: OnceLock::new(),
             edge_props,
         }
     }
@@ -214,21 +216,9 @@ impl KnowledgeGraph {
         })
     }
 
-    /// The nodes of each kind, in node order (so that finding a kind's nodes reads no other
-    /// node's record).
-    pub fn nodes_by_kind(&self) -> &BTreeMap<String, Vec<u32>> {
-        self.by_kind.get_or_init(|| {
-            let mut kinds: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-            for (ix, n) in self.dataset.nodes.iter().enumerate() {
-                match kinds.get_mut(&*n.kind) {
-                    Some(nodes) => nodes.push(ix as u32),
-                    None => {
-                        kinds.insert(n.kind.to_string(), vec![ix as u32]);
-                    }
-                }
-            }
-            kinds
-        })
+    /// Every node's kind and every edge's relation as a number (built on first use).
+    pub fn labels(&self) -> &Labels {
+        self.labels.get_or_init(|| Labels::build(&self.dataset))
     }
 
     /// The supply direction of a relation (`None` for a relation that is not a supply one).

@@ -65,26 +65,11 @@ struct Chain<'p> {
     node_props: Vec<Vec<(&'p str, Val)>>,
     /// Per relationship position: the values its inline properties must equal.
     rel_props: Vec<Vec<(&'p str, Val)>>,
-    /// Per node position, the kinds met so far and whether its labels allow them; per
-    /// relationship position, the relations met so far and whether its types allow them (names
-    /// are shared, so a name is known by where its text is; a short list).
-    kinds: Vec<Vec<(usize, bool)>>,
-    types: Vec<Vec<(usize, bool)>>,
-}
-
-/// Whether a name passes, from a short list of names already met (by the address of their
-/// text) or worked out with `ok` and added to it.
-fn known(seen: &mut Vec<(usize, bool)>, name: &str, ok: impl Fn(&str) -> bool) -> bool {
-    let at = name.as_ptr() as usize;
-    if let Some(&(_, pass)) = seen.iter().find(|(a, _)| *a == at) {
-        return pass;
-    }
-    let pass = ok(name);
-    // Names not shared (a dataset read from text may hold one copy per record) are not kept.
-    if seen.len() < 32 {
-        seen.push((at, pass));
-    }
-    pass
+    /// Per node position, whether its labels allow each kind (by number, [`crate::graph::Labels`]).
+    kind_ok: Vec<Vec<bool>>,
+    /// Per relationship position, whether its types allow each relation (by number).
+    type_ok: Vec<Vec<bool>>,
+    labels: &'p crate::graph::Labels,
 }
 
 impl Exec<'_> {
@@ -298,7 +283,7 @@ impl Exec<'_> {
     /// What each position allows: inline property values evaluated once, and the nodes that
     /// pass the pushed WHERE conjuncts found by trying every node (so that no conjunct the
     /// matcher could evaluate fails unseen). `None` when an expression fails.
-    fn chain_filters<'p>(&self, pat: &'p Pattern) -> Result<Option<Chain<'p>>, QueryError> {
+    fn chain_filters<'p>(&'p self, pat: &'p Pattern) -> Result<Option<Chain<'p>>, QueryError> {
         let env = Env::default();
         let n = self.g.node_count();
         let mut chain = Chain {
@@ -306,9 +291,17 @@ impl Exec<'_> {
             memo: Vec::new(),
             node_props: Vec::new(),
             rel_props: Vec::new(),
-            kinds: vec![Vec::new(); pat.nodes.len()],
-            types: vec![Vec::new(); pat.rels.len()],
+            kind_ok: Vec::new(),
+            type_ok: Vec::new(),
+            labels: self.g.labels(),
         };
+        for np in &pat.nodes {
+            chain.kind_ok.push(chain.labels.kinds.iter().map(|k| np.labels_allow(k)).collect());
+        }
+        for rp in &pat.rels {
+            let ok = |r: &String| rp.types.is_empty() || rp.types.iter().any(|(t, _)| t == r);
+            chain.type_ok.push(chain.labels.rels.iter().map(ok).collect());
+        }
         for np in &pat.nodes {
             let mut props = Vec::new();
             for (k, e) in &np.props {
@@ -337,7 +330,7 @@ impl Exec<'_> {
                     if node % 4096 == 4095 {
                         self.check_time(&pat.span)?;
                     }
-                    *m = if !self.node_passes_fixed(&mut chain, at, node) {
+                    *m = if !self.node_passes_fixed(&chain, at, node) {
                         FAIL
                     } else {
                         match self.node_ok(np, node, &env) {
@@ -354,9 +347,8 @@ impl Exec<'_> {
     }
 
     /// Whether a node meets a position's labels and inline properties.
-    fn node_passes_fixed(&self, chain: &mut Chain, at: usize, n: NodeIx) -> bool {
-        let np = &chain.p.nodes[at];
-        (np.labels.is_empty() || known(&mut chain.kinds[at], &self.g.node(n).kind, |k| np.labels_allow(k)))
+    fn node_passes_fixed(&self, chain: &Chain, at: usize, n: NodeIx) -> bool {
+        chain.kind_ok[at][chain.labels.node_kind[n] as usize]
             && chain.node_props[at].iter().all(|(k, want)| node_prop(self.g, n, k).equals(want) == Some(true))
     }
 
@@ -374,11 +366,8 @@ impl Exec<'_> {
     }
 
     /// Whether an edge passes the relationship pattern at position `s` (types, properties).
-    fn rel_passes(&self, chain: &mut Chain, s: usize, e: EdgeIx) -> bool {
-        let rp = &chain.p.rels[s];
-        let edge = self.g.edge(e);
-        (rp.types.is_empty()
-            || known(&mut chain.types[s], &edge.rel, |r| rp.types.iter().any(|(t, _)| t == r)))
+    fn rel_passes(&self, chain: &Chain, s: usize, e: EdgeIx) -> bool {
+        chain.type_ok[s][chain.labels.edge_rel[e] as usize]
             && chain.rel_props[s].iter().all(|(k, want)| rel_prop(self.g, e, k).equals(want) == Some(true))
     }
 
@@ -421,7 +410,7 @@ impl Exec<'_> {
         let span = chain.p.span.clone();
         let mut totals = vec![0u64; chain.p.nodes.len()];
         let mut layer = Layer { sets: vec![Vec::new(); tracked.len()], ..Layer::default() };
-        for (seen, n) in self.starts(&chain.p.nodes[from]).enumerate() {
+        for (seen, n) in self.starts(chain, from).into_iter().enumerate() {
             if seen % 4096 == 4095 {
                 self.check_time(&span)?;
             }
@@ -454,7 +443,7 @@ impl Exec<'_> {
                     self.check_time(&span)?;
                 }
                 for (e, v) in self.g.edges_at(u, dir) {
-                    if !self.rel_passes(chain, s, e) || !self.node_passes(chain, next_at, v) {
+                    if !self.node_passes(chain, next_at, v) || !self.rel_passes(chain, s, e) {
                         continue;
                     }
                     let j = match slot[v] {
@@ -498,19 +487,15 @@ impl Exec<'_> {
         Ok(Some(Walked { last: layer, before, totals }))
     }
 
-    /// The nodes a walk may start from at a node pattern: those of its labels' kinds, else all.
-    fn starts(&self, np: &NodePat) -> Box<dyn Iterator<Item = NodeIx> + '_> {
-        if np.labels.is_empty() {
-            return Box::new(0..self.g.node_count());
-        }
-        let mut nodes: Vec<NodeIx> = Vec::new();
-        for (kind, of_kind) in self.g.nodes_by_kind() {
-            if np.labels_allow(kind) {
-                nodes.extend(of_kind.iter().map(|&n| n as NodeIx));
-            }
-        }
+    /// The nodes a walk may start from at a position: those of the kinds its labels allow.
+    fn starts(&self, chain: &Chain, at: usize) -> Vec<NodeIx> {
+        let of_kind = chain.labels.of_kind.iter().zip(&chain.kind_ok[at]);
+        let mut nodes: Vec<NodeIx> = of_kind
+            .filter(|(_, ok)| **ok)
+            .flat_map(|(nodes, _)| nodes.iter().map(|&n| n as NodeIx))
+            .collect();
         nodes.sort_unstable();
-        Box::new(nodes.into_iter())
+        nodes
     }
 
     /// `count(DISTINCT x)` of a tracked position per group: for each group in turn, its nodes at
