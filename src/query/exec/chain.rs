@@ -186,7 +186,12 @@ impl Exec<'_> {
             }
             let node = layer.nodes[i];
             if let Some(v) = key_var {
-                env.insert(v.to_string(), Val::Node(node));
+                match env.get_mut(v) {
+                    Some(slot) => *slot = Val::Node(node),
+                    None => {
+                        env.insert(v.to_string(), Val::Node(node));
+                    }
+                }
             }
             let mut key = Vec::with_capacity(grouper.keys.len());
             for e in &grouper.keys {
@@ -250,6 +255,8 @@ impl Exec<'_> {
 
     /// The rows in ORDER BY order when that order does not depend on the order they came in: at
     /// most one row, or ORDER BY leaves no two rows tied (and its keys evaluate without error).
+    /// With a literal LIMIT (and SKIP) and no DISTINCT, only the rows that can come out are
+    /// kept, and only ties among them (or with the first row left out) count.
     fn order_is_total(&self, p: &Projection, out: Vec<OutRow>) -> Option<Vec<OutRow>> {
         if out.len() <= 1 {
             return Some(out);
@@ -259,8 +266,7 @@ impl Exec<'_> {
         }
         let mut keyed: Vec<(Vec<Val>, OutRow)> = Vec::with_capacity(out.len());
         for row in out {
-            let keys =
-                p.order.iter().map(|(e, _)| self.eval(e, &row.1)).collect::<Result<Vec<_>, _>>().ok()?;
+            let keys = p.order.iter().map(|(e, _)| self.eval(e, &row.1)).collect::<Result<Vec<_>, _>>().ok()?;
             keyed.push((keys, row));
         }
         let cmp = |a: &[Val], b: &[Val]| {
@@ -273,10 +279,27 @@ impl Exec<'_> {
             }
             std::cmp::Ordering::Equal
         };
-        keyed.sort_by(|a, b| cmp(&a.0, &b.0));
+        let literal = |e: &Option<Expr>| match e.as_ref().map(|e| &e.kind) {
+            None => Some(0),
+            Some(ExprKind::Lit(Val::Int(i))) if *i >= 0 => Some(*i as usize),
+            _ => None,
+        };
+        let kept = match (p.distinct, p.limit.is_some(), literal(&p.skip), literal(&p.limit)) {
+            (false, true, Some(skip), Some(limit)) => skip.saturating_add(limit),
+            _ => keyed.len(),
+        };
+        if kept < keyed.len() {
+            // The first `kept` rows in order, then the smallest of the rest at `kept`.
+            keyed.select_nth_unstable_by(kept, |a, b| cmp(&a.0, &b.0));
+            keyed.truncate(kept + 1);
+            keyed[..kept].sort_by(|a, b| cmp(&a.0, &b.0));
+        } else {
+            keyed.sort_by(|a, b| cmp(&a.0, &b.0));
+        }
         if keyed.windows(2).any(|w| cmp(&w[0].0, &w[1].0) == std::cmp::Ordering::Equal) {
             return None;
         }
+        keyed.truncate(kept);
         Some(keyed.into_iter().map(|(_, row)| row).collect())
     }
 
