@@ -21,6 +21,9 @@ use crate::query::ast::*;
 use crate::query::value::Val;
 use crate::query::QueryError;
 
+/// A projection's answer: its column names and rows.
+type Table = (Vec<String>, Vec<Vec<Val>>);
+
 /// What an aggregate call needs from the walk.
 #[derive(Clone, Copy)]
 enum Want {
@@ -104,7 +107,7 @@ impl Exec<'_> {
         filter: Option<&Expr>,
         scope: &[String],
         p: &Projection,
-    ) -> Result<Option<(Vec<String>, Vec<Vec<Val>>)>, QueryError> {
+    ) -> Result<Option<Table>, QueryError> {
         if !self.factorises || !scope.is_empty() || rows.len() != 1 || !rows[0].is_empty() {
             return Ok(None);
         }
@@ -142,7 +145,7 @@ impl Exec<'_> {
         wants: &[Want],
         (far, key_end, anchor): (usize, usize, usize),
         key_read: bool,
-    ) -> Result<Option<(Vec<String>, Vec<Vec<Val>>)>, QueryError> {
+    ) -> Result<Option<Table>, QueryError> {
         let Some(mut chain) = self.chain_filters(pat)? else { return Ok(None) };
         // The positions whose distinct nodes are counted, other than the key end's own.
         let mut tracked: Vec<usize> = Vec::new();
@@ -266,7 +269,8 @@ impl Exec<'_> {
         }
         let mut keyed: Vec<(Vec<Val>, OutRow)> = Vec::with_capacity(out.len());
         for row in out {
-            let keys = p.order.iter().map(|(e, _)| self.eval(e, &row.1)).collect::<Result<Vec<_>, _>>().ok()?;
+            let keys =
+                p.order.iter().map(|(e, _)| self.eval(e, &row.1)).collect::<Result<Vec<_>, _>>().ok()?;
             keyed.push((keys, row));
         }
         let cmp = |a: &[Val], b: &[Val]| {
@@ -781,14 +785,14 @@ mod tests {
         let kinds: Vec<&str> = kinds.iter().take(8).map(String::as_str).collect();
         let rels: Vec<&str> = rels.iter().take(10).map(String::as_str).collect();
         let mut q = String::from("MATCH ");
-        for i in 0..len {
+        for (i, var) in vars.iter().enumerate().take(len) {
             let label = match r.below(3) {
                 0 => String::new(),
                 1 => format!(":{}", r.pick(&kinds)),
                 _ => format!(":{}|{}", r.pick(&kinds), r.pick(&kinds)),
             };
             let props = if r.below(6) == 0 { " {layer: 1}" } else { "" };
-            q += &format!("({}{label}{props})", vars[i]);
+            q += &format!("({var}{label}{props})");
             if i + 1 < len {
                 let types = match r.below(4) {
                     0 => String::new(),
