@@ -33,37 +33,47 @@ impl Labels {
 
 /// The distinct names, sorted.
 fn sorted_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+    let mut shared = Shared::default();
     let mut set = std::collections::BTreeSet::new();
     for name in names {
-        // Shared texts are looked at once (by address; a few hundred at most).
-        let address = (name.as_ptr() as usize, name.len());
-        if seen.contains(&address) {
-            continue;
+        // A shared text is looked at once.
+        if shared.get(name).is_none() {
+            shared.put(name, 0);
+            set.insert(name);
         }
-        if seen.len() < 1024 {
-            seen.insert(address);
-        }
-        set.insert(name);
     }
     set.into_iter().map(str::to_string).collect()
 }
 
-/// Each name's place in `sorted` (which holds every one of them, so the search finds it). Names
-/// are mostly shared texts: their places are kept by address (a few hundred at most).
+/// Each name's place in `sorted` (which holds every one of them, so the search finds it).
 fn numbers<'a>(names: impl Iterator<Item = &'a str>, sorted: &[String]) -> Vec<u32> {
-    let mut known: std::collections::HashMap<(usize, usize), u32> = std::collections::HashMap::new();
+    let mut shared = Shared::default();
     names
         .map(|name| {
-            let address = (name.as_ptr() as usize, name.len());
-            if let Some(&at) = known.get(&address) {
-                return at;
-            }
-            let at = sorted.binary_search_by(|s| s.as_str().cmp(name)).unwrap_or(0) as u32;
-            if known.len() < 1024 {
-                known.insert(address, at);
-            }
-            at
+            shared.get(name).unwrap_or_else(|| {
+                let at = sorted.binary_search_by(|s| s.as_str().cmp(name)).unwrap_or(0) as u32;
+                shared.put(name, at);
+                at
+            })
         })
         .collect()
+}
+
+/// Names already met, known by the address of their text: records share the text of their kind
+/// or relation (the loaders intern them), so a few dozen addresses cover a whole dataset; a name
+/// not shared is looked up each time (at most 64 are kept).
+#[derive(Default)]
+struct Shared(Vec<(usize, usize, u32)>);
+
+impl Shared {
+    fn get(&self, name: &str) -> Option<u32> {
+        let (at, len) = (name.as_ptr() as usize, name.len());
+        self.0.iter().find(|(a, l, _)| *a == at && *l == len).map(|(_, _, n)| *n)
+    }
+
+    fn put(&mut self, name: &str, n: u32) {
+        if self.0.len() < 64 {
+            self.0.push((name.as_ptr() as usize, name.len(), n));
+        }
+    }
 }
