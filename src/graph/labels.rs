@@ -60,20 +60,48 @@ fn numbers<'a>(names: impl Iterator<Item = &'a str>, sorted: &[String]) -> Vec<u
 }
 
 /// Names already met, known by the address of their text: records share the text of their kind
-/// or relation (the loaders intern them), so a few dozen addresses cover a whole dataset; a name
-/// not shared is looked up each time (at most 64 are kept).
-#[derive(Default)]
+/// or relation (the loaders intern them), so a few dozen addresses cover a whole dataset. A
+/// direct-mapped table of 256 addresses: a name whose slot holds another is looked up again (and
+/// takes the slot), which costs time, never a wrong number.
 struct Shared(Vec<(usize, usize, u32)>);
 
+impl Default for Shared {
+    fn default() -> Self {
+        Shared(vec![(0, usize::MAX, 0); 256])
+    }
+}
+
 impl Shared {
+    fn slot(name: &str) -> usize {
+        ((name.as_ptr() as usize as u64 >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+    }
+
     fn get(&self, name: &str) -> Option<u32> {
-        let (at, len) = (name.as_ptr() as usize, name.len());
-        self.0.iter().find(|(a, l, _)| *a == at && *l == len).map(|(_, _, n)| *n)
+        let (at, len, n) = self.0[Self::slot(name)];
+        (at == name.as_ptr() as usize && len == name.len()).then_some(n)
     }
 
     fn put(&mut self, name: &str, n: u32) {
-        if self.0.len() < 64 {
-            self.0.push((name.as_ptr() as usize, name.len(), n));
+        self.0[Self::slot(name)] = (name.as_ptr() as usize, name.len(), n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_name_each_record_s_kind_and_relation() {
+        let d = crate::testing::builtin();
+        let l = Labels::build(&d);
+        assert!(l.kinds.windows(2).all(|w| w[0] < w[1]) && l.rels.windows(2).all(|w| w[0] < w[1]));
+        for (ix, n) in d.nodes.iter().enumerate() {
+            assert_eq!(l.kinds[l.node_kind[ix] as usize], *n.kind);
+            assert!(l.of_kind[l.node_kind[ix] as usize].contains(&(ix as u32)));
         }
+        for (ix, e) in d.edges.iter().enumerate() {
+            assert_eq!(l.rels[l.edge_rel[ix] as usize], *e.rel);
+        }
+        assert_eq!(l.of_kind.iter().map(Vec::len).sum::<usize>(), d.nodes.len());
     }
 }
