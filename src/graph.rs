@@ -8,7 +8,9 @@ use crate::cache::{le_u32, EdgeColumns};
 use crate::diag::{closest, SUGGEST_MAX};
 use crate::model::*;
 
+mod labels;
 mod reach;
+pub use labels::Labels;
 pub use reach::Reach;
 
 /// The graph: nodes and edges are indices into `dataset.nodes` and `dataset.edges`; the edges at
@@ -38,6 +40,8 @@ pub struct KnowledgeGraph {
     supply: FastMap<String, Option<Supply>>,
     /// How many nodes each kind has, built on first use (the query planner's estimates).
     kind_counts: OnceLock<BTreeMap<String, usize>>,
+    /// Kinds and relations as numbers per node and edge: built on first use.
+    labels: OnceLock<Labels>,
     /// The property names the edges hold: from the store, else gathered on first use.
     edge_props: OnceLock<BTreeSet<String>>,
 }
@@ -172,6 +176,7 @@ impl KnowledgeGraph {
             id_rank: OnceLock::new(),
             supply,
             kind_counts: OnceLock::new(),
+            labels: OnceLock::new(),
             edge_props,
         }
     }
@@ -220,6 +225,11 @@ impl KnowledgeGraph {
             }
             by_kind.into_iter().map(|(k, n)| (k.to_string(), n)).collect()
         })
+    }
+
+    /// Every node's kind and every edge's relation as a number (built on first use).
+    pub fn labels(&self) -> &Labels {
+        self.labels.get_or_init(|| Labels::build(&self.dataset))
     }
 
     /// The supply direction of a relation (`None` for a relation that is not a supply one).

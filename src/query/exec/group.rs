@@ -18,7 +18,7 @@ pub const MAX_STREAMED: u64 = 20 * MAX_ROWS as u64;
 /// A value as a hash key, equal exactly when [`Val::group_key`] is: the common kinds directly,
 /// numbers by their value as a float (`1` and `1.0` group together), the rest by their key text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Key {
+pub(super) enum Key {
     Null,
     Bool(bool),
     Num(u64),
@@ -46,7 +46,7 @@ impl From<Val> for Key {
 type WordBuild = std::hash::BuildHasherDefault<WordHash>;
 
 /// The running state of one aggregate call over one group's matches.
-enum Acc {
+pub(super) enum Acc {
     /// `count(…)`: the non-null values.
     Count(u64),
     /// Any aggregate with DISTINCT: the distinct non-null values, in first-seen order.
@@ -68,12 +68,12 @@ enum Acc {
 }
 
 /// One aggregate call of a projection.
-struct Agg<'e> {
+pub(super) struct Agg<'e> {
     call: &'e Expr,
-    name: &'e str,
-    distinct: bool,
+    pub(super) name: &'e str,
+    pub(super) distinct: bool,
     /// The argument; `None` for `count(*)`.
-    arg: Option<&'e Expr>,
+    pub(super) arg: Option<&'e Expr>,
 }
 
 impl Agg<'_> {
@@ -163,18 +163,18 @@ impl Acc {
 }
 
 /// One group: its key values, the environment of its first match, and its accumulators.
-struct Group {
-    key: Vec<Val>,
-    first: Env,
-    accs: Vec<Acc>,
+pub(super) struct Group {
+    pub(super) key: Vec<Val>,
+    pub(super) first: Env,
+    pub(super) accs: Vec<Acc>,
 }
 
 /// The grouping state of one projection over a stream of matches.
-struct Grouper<'e> {
+pub(super) struct Grouper<'e> {
     items: &'e [Item],
-    keys: Vec<&'e Expr>,
-    aggs: Vec<Agg<'e>>,
-    groups: Vec<Group>,
+    pub(super) keys: Vec<&'e Expr>,
+    pub(super) aggs: Vec<Agg<'e>>,
+    pub(super) groups: Vec<Group>,
     index: HashMap<Vec<Key>, usize, WordBuild>,
     /// The key of the match being added (reused from match to match).
     hashed: Vec<Key>,
@@ -182,7 +182,7 @@ struct Grouper<'e> {
 }
 
 impl<'e> Grouper<'e> {
-    fn new(items: &'e [Item]) -> Self {
+    pub(super) fn new(items: &'e [Item]) -> Self {
         let keys = items.iter().filter(|i| !i.expr.has_aggregate()).map(|i| &i.expr).collect();
         let mut calls = Vec::new();
         for i in items.iter().filter(|i| i.expr.has_aggregate()) {
@@ -299,6 +299,13 @@ impl Exec<'_> {
 
     /// The projection's output from its groups, then DISTINCT, ORDER BY, SKIP, LIMIT and WHERE.
     fn grouped_rows(&self, p: &Projection, g: Grouper) -> Result<(Vec<String>, Vec<Vec<Val>>), QueryError> {
+        let (names, out) = self.group_rows(g)?;
+        self.finish(p, names, out)
+    }
+
+    /// The projection's output rows from its groups, in group order, before DISTINCT, ORDER BY,
+    /// SKIP, LIMIT and WHERE.
+    pub(super) fn group_rows(&self, g: Grouper) -> Result<(Vec<String>, Vec<OutRow>), QueryError> {
         let names: Vec<String> = g.items.iter().map(|i| i.name.clone()).collect();
         let mut groups = g.groups;
         // With no grouping keys, aggregates over no matches still give one row (count = 0).
@@ -338,7 +345,7 @@ impl Exec<'_> {
             }
             out.push((vals, env));
         }
-        self.finish(p, names, out)
+        Ok((names, out))
     }
 
     /// Like `match_from`, handing each whole match to `visit` instead of keeping it.
@@ -467,7 +474,7 @@ fn aggregate_calls<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
 }
 
 /// Replaces the aggregate calls of an expression by their values, in `aggregate_calls` order.
-fn put_aggregates(e: &mut Expr, vals: &mut impl Iterator<Item = Val>) {
+pub(super) fn put_aggregates(e: &mut Expr, vals: &mut impl Iterator<Item = Val>) {
     if let ExprKind::Call { name, .. } = &e.kind {
         if AGGREGATES.contains(&name.as_str()) {
             e.kind = ExprKind::Lit(vals.next().unwrap_or(Val::Null));

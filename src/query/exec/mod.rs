@@ -4,6 +4,7 @@
 //! bound variable, then an `{id: …}` lookup, then a label) and grows the pattern from there.
 //! Relationships are isomorphic within one MATCH: no relationship is used twice in one match.
 
+mod chain;
 mod count;
 mod eval;
 mod functions;
@@ -52,6 +53,11 @@ pub struct Exec<'g> {
     /// Whether a MATCH followed by an aggregating WITH or RETURN may group its matches as they
     /// are found instead of building rows (off only to compare the two in tests).
     streams: bool,
+    /// Whether such a MATCH of one chain grouped by one end may be answered by walking the chain
+    /// (`chain.rs`) instead (off only to compare the two in tests).
+    factorises: bool,
+    /// How many projections the chain walk answered (tests check that it is taken).
+    walked: std::cell::Cell<u32>,
 }
 
 /// Variables in scope and their values.
@@ -152,6 +158,8 @@ impl<'g> Exec<'g> {
             partial: std::cell::Cell::new(0),
             grown: std::cell::Cell::new(0),
             streams: true,
+            factorises: true,
+            walked: std::cell::Cell::new(0),
         }
     }
 
@@ -202,7 +210,10 @@ impl<'g> Exec<'g> {
                         next.filter(|(p, _)| self.streams && !optional && group::groups_as_it_goes(p))
                     {
                         let (names, table) =
-                            self.match_grouped(rows, patterns, filter.as_ref(), &scope, p)?;
+                            match self.factorised(&rows, patterns, filter.as_ref(), &scope, p)? {
+                                Some(answer) => answer,
+                                None => self.match_grouped(rows, patterns, filter.as_ref(), &scope, p)?,
+                            };
                         if last {
                             return Ok((names, table));
                         }
@@ -245,6 +256,13 @@ impl<'g> Exec<'g> {
             }
         }
         Ok((Vec::new(), Vec::new()))
+    }
+
+    /// Groups match by match, never by walking a chain (tests compare the two).
+    #[cfg(test)]
+    pub fn without_factorising(mut self) -> Self {
+        self.factorises = false;
+        self
     }
 
     /// Stops the query after `limit` of wall-clock time.

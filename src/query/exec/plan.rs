@@ -144,7 +144,7 @@ fn conjuncts(e: &Expr) -> Vec<&Expr> {
 
 /// Collects the variables an expression reads; false when it has a subquery or a list
 /// comprehension (whose own variables this does not follow).
-fn free_vars(e: &Expr, out: &mut HashSet<String>) -> bool {
+pub(super) fn free_vars(e: &Expr, out: &mut HashSet<String>) -> bool {
     match &e.kind {
         ExprKind::Lit(_) | ExprKind::Param(_) => true,
         ExprKind::Var(v) => {
