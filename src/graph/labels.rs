@@ -19,14 +19,17 @@ pub struct Labels {
 
 impl Labels {
     pub(super) fn build(d: &Dataset) -> Labels {
-        let kinds = sorted_names(d.nodes.iter().map(|n| &*n.kind));
-        let node_kind = numbers(d.nodes.iter().map(|n| &*n.kind), &kinds);
+        // Read through the dataset's columns: a stored dataset decodes no record for them.
+        let node_kinds = || (0..d.nodes.len()).map(|ix| d.node_kind(ix).as_str());
+        let edge_rels = || (0..d.edges.len()).map(|e| d.edge_rel(e).as_str());
+        let kinds = sorted_names(node_kinds());
+        let node_kind = numbers(node_kinds(), &kinds);
         let mut of_kind = vec![Vec::new(); kinds.len()];
         for (ix, &k) in node_kind.iter().enumerate() {
             of_kind[k as usize].push(ix as u32);
         }
-        let rels = sorted_names(d.edges.iter().map(|e| &*e.rel));
-        let edge_rel = numbers(d.edges.iter().map(|e| &*e.rel), &rels);
+        let rels = sorted_names(edge_rels());
+        let edge_rel = numbers(edge_rels(), &rels);
         Labels { kinds, node_kind, of_kind, rels, edge_rel }
     }
 }
