@@ -1,6 +1,7 @@
 //! [`Items`]: the nodes or edges of a dataset, held in a vector or decoded from the store in
 //! chunks on first use, so that opening a large dataset builds no object per item.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 /// Items per chunk of a stored sequence: the unit decoded on first use.
@@ -8,6 +9,9 @@ pub const CHUNK: usize = 64;
 
 /// Decodes chunk `c` of a stored sequence: items `c * CHUNK ..` up to `CHUNK` of them.
 pub type DecodeChunk<T> = Arc<dyn Fn(usize) -> Vec<T> + Send + Sync>;
+
+/// A change to one item, kept until its chunk is decoded ([`Items::update`]).
+type Update<T> = Arc<dyn Fn(&mut T) + Send + Sync>;
 
 /// A sequence of items, read like a slice (`len`, `iter`, `[i]`; an index past the end panics,
 /// as a slice's does). Built in memory (loaded from text, generated, changed), or stored: each
@@ -27,18 +31,35 @@ struct Stored<T> {
     decode: DecodeChunk<T>,
     /// Columns the store holds for the items (an edge's ends, say), read without decoding them.
     columns: Option<Arc<dyn std::any::Any + Send + Sync>>,
+    /// Changes to items of chunks not decoded yet, by chunk: (place in the chunk, change), in
+    /// the order they were made.
+    pending: BTreeMap<usize, Vec<(usize, Update<T>)>>,
 }
 
 impl<T> Stored<T> {
     fn chunk(&self, c: usize) -> &[T] {
-        self.chunks.get(c).map_or(&[], |cell| cell.get_or_init(|| fill(&self.decode, c, self.len)))
+        self.chunks.get(c).map_or(&[], |cell| cell.get_or_init(|| self.fill(c)))
+    }
+
+    /// Chunk `c` decoded, held to its length (a decoder that returns the wrong number of items,
+    /// from a forged store, cannot shift the items after it), with its pending changes made.
+    fn fill(&self, c: usize) -> Vec<T> {
+        let mut items = (self.decode)(c);
+        items.truncate(self.len.saturating_sub(c * CHUNK).min(CHUNK));
+        for (at, change) in self.pending.get(&c).into_iter().flatten() {
+            if let Some(item) = items.get_mut(*at) {
+                change(item);
+            }
+        }
+        items
     }
 
     /// Every item, the decoded chunks moved out and the others decoded.
-    fn into_vec(self) -> Vec<T> {
+    fn into_vec(mut self) -> Vec<T> {
         let mut all = Vec::with_capacity(self.len);
-        for (c, cell) in self.chunks.into_vec().into_iter().enumerate() {
-            all.extend(cell.into_inner().unwrap_or_else(|| fill(&self.decode, c, self.len)));
+        let chunks = std::mem::take(&mut self.chunks).into_vec();
+        for (c, cell) in chunks.into_iter().enumerate() {
+            all.extend(cell.into_inner().unwrap_or_else(|| self.fill(c)));
         }
         all
     }
@@ -48,7 +69,8 @@ impl<T> Items<T> {
     /// Items decoded by `decode`, chunk by chunk, on first use.
     pub fn stored(len: usize, decode: DecodeChunk<T>) -> Self {
         let chunks = (0..len.div_ceil(CHUNK)).map(|_| OnceLock::new()).collect();
-        Items { built: Vec::new(), stored: Some(Stored { len, chunks, decode, columns: None }) }
+        let stored = Stored { len, chunks, decode, columns: None, pending: BTreeMap::new() };
+        Items { built: Vec::new(), stored: Some(stored) }
     }
 
     /// The same, with `columns` the store holds for the items, readable through
@@ -91,11 +113,27 @@ impl<T> Items<T> {
             None => self.built.get_mut(i),
             Some(s) if i >= s.len => None,
             Some(s) => {
-                let cell = s.chunks.get_mut(i / CHUNK)?;
-                if cell.get().is_none() {
-                    let _ = cell.set(fill(&s.decode, i / CHUNK, s.len));
+                let c = i / CHUNK;
+                if s.chunks.get(c)?.get().is_none() {
+                    let items = s.fill(c);
+                    let _ = s.chunks[c].set(items);
                 }
-                cell.get_mut()?.get_mut(i % CHUNK)
+                s.chunks[c].get_mut()?.get_mut(i % CHUNK)
+            }
+        }
+    }
+
+    /// Changes item `i` by `change`: now if it is built or its chunk decoded, else when its chunk
+    /// is decoded (so that changing a few items of a stored sequence decodes none).
+    pub fn update(&mut self, i: usize, change: impl Fn(&mut T) + Send + Sync + 'static) {
+        match &mut self.stored {
+            Some(s) if i < s.len && s.chunks[i / CHUNK].get().is_none() => {
+                s.pending.entry(i / CHUNK).or_default().push((i % CHUNK, Arc::new(change)));
+            }
+            _ => {
+                if let Some(item) = self.get_mut(i) {
+                    change(item);
+                }
             }
         }
     }
@@ -147,14 +185,6 @@ impl<T> Items<T> {
             Some(s) => s.chunk(c),
         }
     }
-}
-
-/// Chunk `c` decoded, held to its length: a decoder that returns the wrong number of items (a
-/// forged store) cannot shift the items after it.
-fn fill<T>(decode: &DecodeChunk<T>, c: usize, len: usize) -> Vec<T> {
-    let mut items = decode(c);
-    items.truncate(len.saturating_sub(c * CHUNK).min(CHUNK));
-    items
 }
 
 /// The items of an [`Items`] in order.
@@ -249,6 +279,7 @@ impl<T: Clone> Clone for Items<T> {
             chunks: s.chunks.clone(),
             decode: s.decode.clone(),
             columns: s.columns.clone(),
+            pending: s.pending.clone(),
         });
         Items { built: self.built.clone(), stored }
     }
@@ -299,6 +330,23 @@ mod tests {
         // Built now: 50 items, one chunk's worth.
         assert_eq!((items.len(), items.decoded()), (50, (1, 1)));
         assert_eq!(items.into_vec()[35], 8);
+    }
+
+    #[test]
+    fn updates_wait_for_their_chunk_and_keep_their_order() {
+        let mut items = stored(200);
+        items.update(5, |i| *i += 1000);
+        items.update(5, |i| *i *= 2);
+        items.update(150, |i| *i = 0);
+        assert_eq!(items.decoded(), (0, 4));
+        assert_eq!((items[5], items[6]), (2010, 6));
+        assert_eq!(items.decoded(), (1, 4));
+        // A decoded chunk changes at once; the rest wait until the sequence is built.
+        items.update(6, |i| *i = 1);
+        assert_eq!(items[6], 1);
+        let all = items.clone().into_vec();
+        assert_eq!((all[5], all[6], all[150], all[151]), (2010, 1, 0, 151));
+        assert_eq!(items[150], 0);
     }
 
     #[test]

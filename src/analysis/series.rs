@@ -47,10 +47,13 @@ pub fn apply(d: &mut Dataset, day: Option<Day>) {
             values.push((ix, metric.to_string(), o.value, o.date.clone()));
         }
     }
+    // Made when each node is read: a stored dataset decodes no node for it.
     for (ix, metric, value, date) in values {
-        let props = &mut d.nodes[ix].props;
-        props.insert(format!("{metric}{AS_OF_SUFFIX}"), Value::Str(date));
-        props.insert(metric, Value::Float(value));
+        let dated = format!("{metric}{AS_OF_SUFFIX}");
+        d.nodes.update(ix, move |n| {
+            n.props.insert(dated.clone(), Value::Str(date.clone()));
+            n.props.insert(metric.clone(), Value::Float(value));
+        });
     }
 }
 
