@@ -168,8 +168,8 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     }
     let mut lists: Vec<(&[SourceId], usize)> = cites.iter().map(|(l, i)| (*l, *i)).collect();
     lists.sort_unstable_by_key(|(_, i)| *i);
-    w.len(lists.len());
-    lists.iter().for_each(|(l, _)| w.ids(l));
+    let lists: Vec<Vec<u8>> = lists.iter().map(|(l, _)| w.apart(|w| w.ids(l))).collect();
+    w.parts(&lists);
     let mut mores: FastMap<Vec<u8>, usize> = FastMap::default();
     let more_ix: Vec<usize> = d
         .edges
@@ -183,16 +183,9 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
             }
         })
         .collect();
-    let mut distinct: Vec<(&Vec<u8>, usize)> = mores.iter().map(|(b, i)| (b, *i)).collect();
+    let mut distinct: Vec<(Vec<u8>, usize)> = mores.into_iter().collect();
     distinct.sort_unstable_by_key(|(_, i)| *i);
-    // Where each one ends (from the first), then the fields: read on first use.
-    w.len(distinct.len());
-    let mut end = 0u32;
-    for (b, _) in &distinct {
-        end += b.len() as u32;
-        w.u32(end);
-    }
-    distinct.iter().for_each(|(b, _)| w.out.extend_from_slice(b));
+    w.parts(&distinct.into_iter().map(|(b, _)| b).collect::<Vec<_>>());
     // Nodes: the id column, the kind and layer columns, then the records in chunks.
     w.len(d.nodes.len());
     let mut id_end = 0u32;
@@ -349,16 +342,8 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
     let store = SourceStore { records, ids: ids.clone() };
     let sources =
         Sources::stored(ids.to_vec(), Items::stored(source_count, Arc::new(move |c| store.chunk(c))), latest);
-    let cites: Vec<Cites> = (0..r.count()?).map(|_| r.ids().map(Cites::from)).collect::<Option<_>>()?;
-    let more_count = r.count()?;
-    let more_ends = r.u32s(more_count)?;
-    if more_ends.windows(2).any(|w| w[0] > w[1]) {
-        return None;
-    }
-    let more_at = body_at + r.at;
-    r.take(more_ends.last().map_or(0, |&e| e as usize))?;
-    let mores =
-        Mores { at: more_at, ends: more_ends, read: (0..more_count).map(|_| OnceLock::new()).collect() };
+    let cites = Shared::read(&mut r, body_at)?;
+    let mores = Shared::read(&mut r, body_at)?;
     let n = r.count()?;
     let id_ends = r.column(n, &bytes, body_at)?;
     let ids_len = if n == 0 { 0 } else { id_ends.get(n - 1) as usize };
@@ -442,7 +427,7 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
     // The edges' property names are what they hold, in order (damage is caught by the checksum;
     // a forged list only changes which names a query may use, so it is not checked further).
     let index = Index { by_id, edge_props: Some(edge_props) };
-    let cites: Arc<[Cites]> = cites.into();
+    let cites = Arc::new(cites);
     let nodes = NodeStore { records: node_records, cites: cites.clone(), ids: ids.clone() };
     let edges = EdgeStore { records: edge_records, cites, mores, columns: columns.clone() };
     let nodes = Items::stored(n, Arc::new(move |c| nodes.chunk(c))).with_columns(ids);
@@ -495,7 +480,7 @@ impl Records {
 /// What decoding the nodes' records needs: the records, the source lists and the columns.
 struct NodeStore {
     records: Records,
-    cites: Arc<[Cites]>,
+    cites: Arc<Shared<Cites>>,
     ids: Arc<NodeColumns>,
 }
 
@@ -525,7 +510,7 @@ impl NodeStore {
                 b => Some(*Lifecycle::ALL.get(usize::from(b - 1))?),
             },
             tags: r.strs()?,
-            sources: self.cites.get(r.len()?)?.clone(),
+            sources: self.records.cites(&self.cites, r.len()?)?,
             props: r.props()?,
             claims: r.claims()?,
             origin: r.origin()?,
@@ -583,8 +568,8 @@ impl SourceStore {
 /// columns.
 struct EdgeStore {
     records: Records,
-    cites: Arc<[Cites]>,
-    mores: Mores,
+    cites: Arc<Shared<Cites>>,
+    mores: Shared<Arc<EdgeMore>>,
     columns: Arc<EdgeColumns>,
 }
 
@@ -614,7 +599,7 @@ impl EdgeStore {
     }
 
     fn fill(&self, r: &mut Reader, e: &mut Edge) -> Option<()> {
-        let sources = self.cites.get(r.len()?)?.clone();
+        let sources = self.records.cites(&self.cites, r.len()?)?;
         let share_pct = match r.byte()? {
             0 => None,
             1 => Some(f64::from_le_bytes(r.take(8)?.try_into().ok()?)),
@@ -629,25 +614,53 @@ impl EdgeStore {
     }
 }
 
-/// The distinct optional fields of edges: where each one is in the bytes, and each one read
-/// on first use (`None` if it does not decode), shared by every edge that has it.
-struct Mores {
+/// Values that items share and refer to by number (the lists of sources, the edges' optional
+/// fields): where each one is in the bytes, and each one read on first use (`None` if it does
+/// not decode), one copy for every item that refers to it.
+struct Shared<T> {
     at: usize,
     ends: Vec<u32>,
-    read: Vec<OnceLock<Option<Arc<EdgeMore>>>>,
+    read: Vec<OnceLock<Option<T>>>,
+}
+
+impl<T: Clone> Shared<T> {
+    /// The table of where each value ends at the reader, and the values skipped (the reader's
+    /// body starts at `body_at` in the bytes).
+    fn read(r: &mut Reader, body_at: usize) -> Option<Shared<T>> {
+        let count = r.count()?;
+        let ends = r.u32s(count)?;
+        if ends.windows(2).any(|w| w[0] > w[1]) {
+            return None;
+        }
+        let at = body_at + r.at;
+        r.take(ends.last().map_or(0, |&e| e as usize))?;
+        Some(Shared { at, ends, read: (0..count).map(|_| OnceLock::new()).collect() })
+    }
+
+    /// Value `k`, read by `value` from its bytes the first time it is asked for.
+    fn get(&self, k: usize, records: &Records, value: impl FnOnce(&mut Reader) -> Option<T>) -> Option<T> {
+        let cell = self.read.get(k)?;
+        cell.get_or_init(|| {
+            let all: &[u8] = (*records.bytes).as_ref();
+            let (start, end) = span(&self.ends, k, self.at);
+            let mut r = Reader::new(all.get(start..end)?, &records.names);
+            let read = value(&mut r)?;
+            (r.at == r.bytes.len()).then_some(read)
+        })
+        .clone()
+    }
+}
+
+impl Records {
+    /// List of sources `k`.
+    fn cites(&self, cites: &Shared<Cites>, k: usize) -> Option<Cites> {
+        cites.get(k, self, |r| r.ids().map(Cites::from))
+    }
 }
 
 impl EdgeStore {
     fn more(&self, k: usize) -> Option<Arc<EdgeMore>> {
-        let cell = self.mores.read.get(k)?;
-        cell.get_or_init(|| {
-            let all: &[u8] = (*self.records.bytes).as_ref();
-            let (start, end) = span(&self.mores.ends, k, self.mores.at);
-            let mut r = Reader::new(all.get(start..end)?, &self.records.names);
-            let more = r.edge_more()?;
-            (r.at == r.bytes.len()).then(|| Arc::new(more))
-        })
-        .clone()
+        self.mores.get(k, &self.records, |r| r.edge_more().map(Arc::new))
     }
 }
 
@@ -826,6 +839,16 @@ impl Writer {
             self.table.push(name.clone());
         }
         ix as u32
+    }
+    /// Values read one by one on first use: where each ends (from the first), then the values.
+    fn parts(&mut self, parts: &[Vec<u8>]) {
+        self.len(parts.len());
+        let mut end = 0u32;
+        for p in parts {
+            end += p.len() as u32;
+            self.u32(end);
+        }
+        parts.iter().for_each(|p| self.out.extend_from_slice(p));
     }
     fn u32(&mut self, x: u32) {
         self.out.extend_from_slice(&x.to_le_bytes());
