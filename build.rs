@@ -53,7 +53,7 @@ fn main() {
     }
     out.push_str("];\n");
     let cache = match load::load(&diag::Texts { files }) {
-        Ok(loaded) => cache::encode(&loaded.dataset, b"built-in"),
+        Ok(loaded) => cache::encode(&loaded.dataset, cache::BUILT_IN),
         Err(_) => Vec::new(),
     };
     let bin = Path::new(&out_dir).join("embedded.bin");

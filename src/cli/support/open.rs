@@ -32,10 +32,7 @@ pub(in crate::cli) fn open(dir: Option<&Path>, cached: bool) -> Result<Opened> {
         index: Some(index),
     };
     let Some(dir) = dir else {
-        if let Some(d) = cached
-            .then(|| crate::cache::decode_indexed(std::sync::Arc::new(crate::embedded::CACHE), b"built-in"))
-            .flatten()
-        {
+        if let Some(d) = cached.then(|| crate::cache::decode_built_in(crate::embedded::CACHE)).flatten() {
             return Ok(from_cache(d));
         }
         let texts = crate::embedded::texts();
