@@ -435,8 +435,9 @@ impl KnowledgeGraph {
         start: NodeIx,
         depth: usize,
         dir: Dir,
-        follow: &dyn Fn(&Edge) -> bool,
+        follow: &dyn Fn(&Sym) -> bool,
     ) -> Vec<Reached> {
+        let rel = |e: EdgeIx| self.dataset.edge_rel(e);
         let rank = self.id_rank();
         let (mut layer_of, mut slot) = (self.borrow_array(), self.borrow_array());
         // Which layer reached each node (0: not yet); the start is layer 0 by being marked here.
@@ -451,7 +452,7 @@ impl KnowledgeGraph {
             for &node in &frontier {
                 for (edge, other) in self.edges_at(node, dir) {
                     let reached = layer_of[other];
-                    if (reached != 0 && reached != d as u32) || !follow(self.edge(edge)) {
+                    if (reached != 0 && reached != d as u32) || !follow(rel(edge)) {
                         continue;
                     }
                     if reached == 0 {
@@ -461,7 +462,7 @@ impl KnowledgeGraph {
                     } else {
                         let r = &mut next[slot[other] as usize];
                         if let Some((best, parent)) = r.via {
-                            if parent == node && (&self.edge(edge).rel, edge) < (&self.edge(best).rel, best) {
+                            if parent == node && (rel(edge), edge) < (rel(best), best) {
                                 r.via = Some((edge, node));
                             }
                         }
@@ -690,7 +691,7 @@ mod tests {
     fn neighbors_follow_direction_depth_and_filter() {
         let g = mini();
         let fab = g.resolve("fabco").unwrap();
-        let all = |_: &Edge| true;
+        let all = |_: &Sym| true;
         let out: Vec<(&str, usize)> =
             g.neighbors(fab, 5, Dir::Out, &all).iter().map(|r| (id(&g, r.node), r.depth)).collect();
         assert_eq!(out, [("x1", 1)]);
@@ -698,7 +699,7 @@ mod tests {
             g.neighbors(fab, 5, Dir::Both, &all).iter().map(|r| (id(&g, r.node), r.depth)).collect();
         assert_eq!(both, [("x1", 1), ("gpunet", 2)]);
         assert!(g.neighbors(fab, 1, Dir::In, &all).is_empty());
-        let only_uses = |e: &Edge| e.rel == "USES";
+        let only_uses = |rel: &Sym| rel == "USES";
         assert!(g.neighbors(fab, 5, Dir::Both, &only_uses).is_empty());
     }
 

@@ -668,6 +668,14 @@ impl Dataset {
         }
     }
 
+    /// The layer of node `ix`, read from the store's columns when the nodes are as stored.
+    pub fn node_layer(&self, ix: NodeIx) -> &Sym {
+        match self.nodes.columns::<crate::cache::NodeColumns>() {
+            Some(stored) => stored.layer(ix),
+            None => &self.nodes[ix].layer,
+        }
+    }
+
     /// The relation of edge `ix`, read from the store's columns when the edges are as stored.
     pub fn edge_rel(&self, ix: EdgeIx) -> &Sym {
         match self.edges.columns::<crate::cache::EdgeColumns>().map(|c| c.rel(ix)) {

@@ -148,7 +148,7 @@ impl Search<'_> {
         if toward == Dir::Both {
             return true;
         }
-        let supply = self.g.supply_of(&self.g.edge(edge).rel);
+        let supply = self.g.supply_of(self.g.dataset.edge_rel(edge));
         // Walking forward along a forward-supply edge moves to a customer, and so on.
         let to_customer = match supply {
             Some(Supply::Forward) => forward,
@@ -173,14 +173,14 @@ impl Search<'_> {
 
     fn usable(&self, edge: EdgeIx, next: NodeIx) -> bool {
         let c = self.c;
-        if !c.rels.is_empty() && !c.rels.contains(self.g.edge(edge).rel.as_str()) {
+        if !c.rels.is_empty() && !c.rels.contains(self.g.dataset.edge_rel(edge).as_str()) {
             return false;
         }
         if next == self.source || next == self.target {
             return true;
         }
         !c.avoid.contains(&next)
-            && (c.layers.is_empty() || c.layers.contains(self.g.node(next).layer.as_str()))
+            && (c.layers.is_empty() || c.layers.contains(self.g.dataset.node_layer(next).as_str()))
     }
 
     /// Expands the layer of `dist` that begins at its `from`-th node (the frontier: every node
@@ -409,7 +409,7 @@ fn first_path(s: &Search, d: Dist, forth: Dir) -> Paths {
     let mut untried: Vec<(EdgeIx, NodeIx, bool)> = Vec::new();
     // Steps ordered by the next node's id, then relation, then edge (ids are compared as text:
     // only candidates are, and the id order need not be built).
-    let key = |&(e, w, _): &(EdgeIx, NodeIx, bool)| (&s.g.node(w).id, &s.g.edge(e).rel, e);
+    let key = |&(e, w, _): &(EdgeIx, NodeIx, bool)| (s.g.dataset.node_id(w), s.g.dataset.edge_rel(e), e);
     let mut u = s.source;
     for j in 0..d.len {
         let best = if j + 1 < d.p {

@@ -35,8 +35,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let start = ctx.node(&args.node)?;
     let rels = ctx.relations(&args.rel)?;
     let dir = args.direction;
-    let reached = g
-        .neighbors(start, args.depth as usize, dir, &|e| rels.is_empty() || rels.iter().any(|r| *r == e.rel));
+    let reached =
+        g.neighbors(start, args.depth as usize, dir, &|rel| rels.is_empty() || rels.iter().any(|r| r == rel));
     let mut t = Table::new(&["depth", "from", "edge", "id", "name", "kind", "layer"]);
     for r in reached {
         let n = g.node(r.node);

@@ -80,7 +80,7 @@ pub(crate) fn select(g: &KnowledgeGraph, s: &Selection) -> Subgraph {
                     tiers(Flow::Downstream);
                 }
                 Reach::Edges(dir) => set.extend(
-                    g.neighbors(f.node, f.depth, dir, &|e| rel_ok(&e.rel)).into_iter().map(|r| r.node),
+                    g.neighbors(f.node, f.depth, dir, &|rel| rel_ok(rel)).into_iter().map(|r| r.node),
                 ),
             }
             set
