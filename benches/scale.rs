@@ -74,12 +74,12 @@ fn open(dir: &Path) -> (KnowledgeGraph, [f64; 3]) {
     let bytes = read(&dir.join(aikg::cli::CACHE_FILE));
     let read_ms = ms(t);
     let t = Instant::now();
-    let dataset = aikg::cache::decode(&bytes, &stamp)
+    // As the command line opens it: the bytes kept for the records read later, the stored index used.
+    let (dataset, index) = aikg::cache::decode_indexed(std::sync::Arc::new(bytes), &stamp)
         .unwrap_or_else(|| fail("the cache is missing or stale: run any aikg command on the folder first"));
-    drop(bytes);
     let decode_ms = ms(t);
     let t = Instant::now();
-    let g = KnowledgeGraph::new(dataset);
+    let g = KnowledgeGraph::with_index(dataset, Some(index));
     (g, [read_ms, decode_ms, ms(t)])
 }
 
