@@ -676,6 +676,15 @@ impl Dataset {
         }
     }
 
+    /// The ends (from, to) of edge `ix`, read from the store's columns when the edges are as
+    /// stored.
+    pub fn edge_ends(&self, ix: EdgeIx) -> (NodeIx, NodeIx) {
+        match self.edges.columns::<crate::cache::EdgeColumns>() {
+            Some(stored) => (stored.from.get(ix) as NodeIx, stored.to.get(ix) as NodeIx),
+            None => (self.edges[ix].from, self.edges[ix].to),
+        }
+    }
+
     /// The relation of edge `ix`, read from the store's columns when the edges are as stored.
     pub fn edge_rel(&self, ix: EdgeIx) -> &Sym {
         match self.edges.columns::<crate::cache::EdgeColumns>().map(|c| c.rel(ix)) {

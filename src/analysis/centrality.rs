@@ -88,13 +88,15 @@ pub fn dependency_arcs(g: &KnowledgeGraph) -> Arcs {
     let mut known: Vec<(*const u8, Option<Supply>)> = Vec::new();
     let mut last: (*const u8, Option<Supply>) = (std::ptr::null(), None);
     let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(g.dataset.edges.len());
-    for e in &g.dataset.edges {
-        let key = e.rel.as_str().as_ptr();
+    for e in 0..g.dataset.edges.len() {
+        // Read from the columns: a stored dataset decodes no edge for it.
+        let rel = g.dataset.edge_rel(e);
+        let key = rel.as_str().as_ptr();
         if key != last.0 {
             last = match known.iter().find(|k| k.0 == key) {
                 Some(&k) => k,
                 None => {
-                    let k = (key, g.supply_of(&e.rel));
+                    let k = (key, g.supply_of(rel));
                     if known.len() < 64 {
                         known.push(k);
                     }
@@ -104,9 +106,10 @@ pub fn dependency_arcs(g: &KnowledgeGraph) -> Arcs {
         }
         let supply = last.1;
         // (customer, supplier)
+        let (from, to) = g.dataset.edge_ends(e);
         let pair = match supply {
-            Some(Supply::Forward) => (e.to, e.from),
-            Some(Supply::Reverse) => (e.from, e.to),
+            Some(Supply::Forward) => (to, from),
+            Some(Supply::Reverse) => (from, to),
             None => continue,
         };
         pairs.push((pair.0 as u32, pair.1 as u32));
