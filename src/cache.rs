@@ -327,7 +327,7 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
     let at = r.at;
     let mut r = Reader::new(body, &names);
     r.at = at;
-    let schema = decode_schema(&mut r)?;
+    let schema = decode_schema(&mut r, &bytes, body_at)?;
     // Which names of the table are a kind, a layer, a relation: the invariants the rest of the
     // program indexes by without checking, so that even a forged cache cannot cause a panic (the
     // checksum already catches damage).
@@ -728,13 +728,17 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
         w.strs(&r.to);
         w.str(&r.style);
     }
-    w.len(s.domains.len());
-    for d in &s.domains {
-        w.str(&d.domain);
-        w.str(&d.publisher);
-        w.str(&d.kind);
-        w.opt(&d.note);
-    }
+    // The domain table as one block, decoded when it is first read.
+    let table = w.apart(|w| {
+        w.len(s.domains.len());
+        for d in s.domains.iter() {
+            w.str(&d.domain);
+            w.str(&d.publisher);
+            w.str(&d.kind);
+            w.opt(&d.note);
+        }
+    });
+    w.bytes(&table);
     w.len(s.metrics.len());
     for m in &s.metrics {
         w.str(&m.id);
@@ -745,7 +749,10 @@ fn encode_schema(w: &mut Writer, s: &Schema) {
     }
 }
 
-fn decode_schema(r: &mut Reader) -> Option<Schema> {
+/// The schema at the reader, whose body starts at `body_at` in `bytes` (the domain table is kept
+/// there to read when it is first used).
+fn decode_schema(r: &mut Reader, bytes: &Bytes, body_at: usize) -> Option<Schema> {
+    let bytes = bytes.clone();
     let mut s = Schema::default();
     for _ in 0..r.len()? {
         s.layers.push(Layer {
@@ -794,10 +801,14 @@ fn decode_schema(r: &mut Reader) -> Option<Schema> {
             style,
         });
     }
-    for _ in 0..r.len()? {
-        let (domain, publisher, kind, note) = (r.string()?, r.string()?, r.string()?, r.opt()?);
-        s.domains.push(Domain { domain, publisher, kind, note });
-    }
+    let len = r.bytes()?.len();
+    let at = body_at + r.at - len;
+    s.domains = Domains::stored(Arc::new(move || {
+        let all: &[u8] = (*bytes).as_ref();
+        let mut r = Reader::new(all.get(at..at + len).unwrap_or_default(), &[]);
+        // A table that does not decode (a forged store) reads as the rows before the damage.
+        (0..r.count().unwrap_or(0)).map_while(|_| r.domain()).collect()
+    }));
     for _ in 0..r.len()? {
         let (id, description, unit, kinds) = (r.string()?, r.string()?, r.string()?, r.strs()?);
         let flow = r.byte()? == 1;
@@ -1081,6 +1092,14 @@ impl<'a> Reader<'a> {
     fn sym(&mut self) -> Option<Sym> {
         let ix = self.len()?;
         self.names.get(ix).cloned()
+    }
+    fn domain(&mut self) -> Option<Domain> {
+        Some(Domain {
+            domain: self.string()?,
+            publisher: self.string()?,
+            kind: self.string()?,
+            note: self.opt()?,
+        })
     }
     fn edge_more(&mut self) -> Option<EdgeMore> {
         Some(EdgeMore {

@@ -363,7 +363,7 @@ pub struct Schema {
     pub(crate) relations: Vec<Relation>,
     /// What each known web domain publishes, sorted by domain: the ceiling on the tier of the
     /// sources it hosts, or `blocked` for hosts never to cite.
-    pub domains: Vec<Domain>,
+    pub domains: Domains,
     /// What dated observations may measure, in file order.
     pub metrics: Vec<Metric>,
 }
@@ -415,6 +415,48 @@ pub const SOURCE_KINDS: &[(&str, Tier)] = &[
 /// The tier of a source kind (`None` for an unknown kind).
 pub fn kind_tier(kind: &str) -> Option<Tier> {
     SOURCE_KINDS.iter().find(|(k, _)| *k == kind).map(|(_, t)| *t)
+}
+
+/// The domain table, read like a slice of [`Domain`]s. From a store it is decoded the first time
+/// it is read: only the loader and the exports read it, not the commands that open a cache.
+#[derive(Clone, Default)]
+pub struct Domains {
+    read: std::sync::OnceLock<Vec<Domain>>,
+    /// Decodes the table from the store, for a table not read yet.
+    stored: Option<std::sync::Arc<dyn Fn() -> Vec<Domain> + Send + Sync>>,
+}
+
+impl Domains {
+    /// A table decoded by `decode` when it is first read.
+    pub(crate) fn stored(decode: std::sync::Arc<dyn Fn() -> Vec<Domain> + Send + Sync>) -> Self {
+        Domains { read: std::sync::OnceLock::new(), stored: Some(decode) }
+    }
+}
+
+impl From<Vec<Domain>> for Domains {
+    fn from(table: Vec<Domain>) -> Self {
+        Domains { read: std::sync::OnceLock::from(table), stored: None }
+    }
+}
+
+impl std::ops::Deref for Domains {
+    type Target = [Domain];
+
+    fn deref(&self) -> &[Domain] {
+        self.read.get_or_init(|| self.stored.as_ref().map(|decode| decode()).unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for Domains {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Domains {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// A web domain and what it publishes. `domain` matches the host and its subdomains.

@@ -77,7 +77,7 @@ fn schema(d: &Dataset) -> String {
         let _ = writeln!(out, "to = {}", strings(&r.to));
         field(&mut out, "style", &r.style);
     }
-    for d in &d.schema.domains {
+    for d in d.schema.domains.iter() {
         out.push_str("\n[[domain]]\n");
         field(&mut out, "domain", &d.domain);
         if !d.publisher.is_empty() {

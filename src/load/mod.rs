@@ -462,6 +462,7 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
         });
     }
     let mut seen = BTreeSet::new();
+    let mut domains = Vec::new();
     for d in raw.domain {
         let name = d.domain.get_ref();
         let well_formed = !name.is_empty()
@@ -483,14 +484,15 @@ fn check_schema(ck: &mut Checker, file: usize, raw: RawSchema) -> Schema {
                 .suggest(kind, kinds);
             ck.diags.push(diag);
         }
-        schema.domains.push(Domain {
+        domains.push(Domain {
             domain: d.domain.into_inner(),
             publisher: d.publisher,
             kind: d.kind.into_inner(),
             note: d.note,
         });
     }
-    schema.domains.sort_by(|a, b| a.domain.cmp(&b.domain));
+    domains.sort_by(|a, b| a.domain.cmp(&b.domain));
+    schema.domains = domains.into();
     schema.metrics = observation::check_metrics(ck, file, raw.metric, &schema);
     schema
 }
