@@ -10,9 +10,9 @@
 //! The payload holds what every command needs in final form, read at open: the names table, the
 //! schema, the sources, the distinct lists of sources and edge fields that items share, and
 //! columns of fixed-width numbers (each node's id offset, kind and layer; each edge's ends and
-//! relation; the id order). The rest of each node and edge is a record, read on first use in
-//! chunks of [`crate::items::CHUNK`] (see [`Items`]): opening a million edges builds no object
-//! per edge. Everything read at open is checked then; a record that does not decode (a forged
+//! relation; the id order). The rest of each node, edge and source is a record, read on first
+//! use in chunks ([`CHUNK`] nodes or edges, one source; see [`Items`]): opening a million edges
+//! builds no object per edge. Everything read at open is checked then; a record that does not decode (a forged
 //! cache whose checksum was made to match) reads as the item's columns with empty fields.
 //!
 //! `encode` and `decode` are pure; `cli` decides where the bytes live.
@@ -20,10 +20,16 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-use crate::items::{Items, CHUNK};
+use crate::items::Items;
 use crate::model::*;
 
-const MAGIC: &[u8; 8] = b"AIKGBIN\x08";
+const MAGIC: &[u8; 8] = b"AIKGBIN\x09";
+
+/// Records per chunk of the nodes and of the edges: the unit decoded on first use.
+const CHUNK: usize = 16;
+/// Records per chunk of the sources. A command reads the few sources its answer cites, scattered
+/// over the table, and a source's record is long: each is decoded alone.
+const SOURCE_CHUNK: usize = 1;
 
 /// The bytes of a cache, shared by the chunks decoded from them on first use: a file's contents
 /// or the built-in cache compiled into the program.
@@ -67,36 +73,65 @@ pub fn le_u32(raw: &[u8], i: usize) -> u32 {
     }
 }
 
-/// The stored nodes' ids, kinds and layers, readable without decoding the nodes
-/// ([`crate::items::Items::columns`]).
-pub struct NodeColumns {
+/// A column of text, one string per item, read in place: where the text starts in `bytes`, and
+/// where each string ends, from there (each ends where the next starts).
+struct Texts {
     bytes: Bytes,
-    /// Where the ids start in `bytes`, and where each one ends, from there.
     at: usize,
     ends: U32s,
-    /// Each node's kind and layer, by number in `names` (checked at open).
-    kinds: U32s,
-    layers: U32s,
-    names: Arc<[Sym]>,
 }
 
-impl NodeColumns {
-    /// The id of node `ix` (checked at open: UTF-8, each id ending where the next starts).
-    pub fn id(&self, ix: NodeIx) -> &str {
+impl Texts {
+    /// A column of `n` strings at the reader (whose body starts at `body_at` in `bytes`), checked:
+    /// UTF-8, no string ending before the one before it.
+    fn read(r: &mut Reader, n: usize, bytes: &Bytes, body_at: usize) -> Option<Texts> {
+        let ends = r.column(n, bytes, body_at)?;
+        let len = if n == 0 { 0 } else { ends.get(n - 1) as usize };
+        let at = body_at + r.at;
+        std::str::from_utf8(r.take(len)?).ok()?;
+        ends.iter().try_fold(0, |last, end| (end >= last).then_some(end))?;
+        Some(Texts { bytes: bytes.clone(), at, ends })
+    }
+
+    /// String `ix` (empty past the end, or if it does not start and end on a character).
+    fn get(&self, ix: usize) -> &str {
         let all: &[u8] = (*self.bytes).as_ref();
         let start = if ix == 0 { 0 } else { self.ends.get(ix - 1) as usize };
         let raw = all.get(self.at + start..self.at + self.ends.get(ix) as usize).unwrap_or_default();
         std::str::from_utf8(raw).unwrap_or_default()
     }
+}
+
+/// The stored nodes' ids, names, kinds and layers, readable without decoding the nodes
+/// ([`crate::items::Items::columns`]).
+pub struct NodeColumns {
+    ids: Texts,
+    names: Texts,
+    /// Each node's kind and layer, by number in `table` (checked at open).
+    kinds: U32s,
+    layers: U32s,
+    table: Arc<[Sym]>,
+}
+
+impl NodeColumns {
+    /// The id of node `ix`.
+    pub fn id(&self, ix: NodeIx) -> &str {
+        self.ids.get(ix)
+    }
+
+    /// The name of node `ix`.
+    pub fn name(&self, ix: NodeIx) -> &str {
+        self.names.get(ix)
+    }
 
     /// The kind of node `ix`.
     pub fn kind(&self, ix: NodeIx) -> &Sym {
-        &self.names[self.kinds.get(ix) as usize]
+        &self.table[self.kinds.get(ix) as usize]
     }
 
     /// The layer of node `ix`.
     pub fn layer(&self, ix: NodeIx) -> &Sym {
-        &self.names[self.layers.get(ix) as usize]
+        &self.table[self.layers.get(ix) as usize]
     }
 }
 
@@ -148,7 +183,7 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         }
         None => w.out.push(0),
     }
-    w.chunked(d.sources.values(), |w, s| {
+    w.chunked(d.sources.values(), SOURCE_CHUNK, |w, s| {
         w.str(&s.title);
         w.opt(&s.publisher);
         w.str(&s.url);
@@ -194,12 +229,17 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         w.u32(id_end);
     }
     d.nodes.iter().for_each(|n| w.out.extend_from_slice(n.id.0.as_bytes()));
+    let mut name_end = 0u32;
+    for n in &d.nodes {
+        name_end += n.name.len() as u32;
+        w.u32(name_end);
+    }
+    d.nodes.iter().for_each(|n| w.out.extend_from_slice(n.name.as_bytes()));
     let kinds: Vec<u32> = d.nodes.iter().map(|n| w.sym_ix(&n.kind)).collect();
     let layers: Vec<u32> = d.nodes.iter().map(|n| w.sym_ix(&n.layer)).collect();
     kinds.iter().chain(&layers).for_each(|&x| w.u32(x));
-    w.chunked(d.nodes.iter(), |w, n| {
+    w.chunked(d.nodes.iter(), CHUNK, |w, n| {
         w.opt_sym(&n.segment);
-        w.str(&n.name);
         w.opt(&n.name_zh);
         w.strs(&n.aliases);
         w.opt(&n.summary);
@@ -219,7 +259,7 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     let rels: Vec<u32> = d.edges.iter().map(|e| w.sym_ix(&e.rel)).collect();
     rels.iter().for_each(|&x| w.u32(x));
     let mut more = more_ix.iter();
-    w.chunked(d.edges.iter(), |w, e| {
+    w.chunked(d.edges.iter(), CHUNK, |w, e| {
         w.len(cites[&e.sources[..]]);
         match e.share_pct {
             Some(x) => {
@@ -258,10 +298,16 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
         d.edges.iter().flat_map(|e| e.more().props.keys()).collect();
     w.len(edge_props.len());
     edge_props.iter().for_each(|k| w.str(k));
-    // The names table goes before the payload that refers to it by number.
+    // The names table goes before the payload that refers to it by number: where each name ends,
+    // then their text, so that it is checked as text once.
     let mut body = Writer::new();
     body.len(w.table.len());
-    w.table.iter().for_each(|name| body.str(name));
+    let mut end = 0;
+    for name in &w.table {
+        end += name.len() as u32;
+        body.u32(end);
+    }
+    w.table.iter().for_each(|name| body.out.extend_from_slice(name.as_bytes()));
     body.out.extend_from_slice(&w.out);
     let mut head = Writer::new();
     head.out.extend_from_slice(MAGIC);
@@ -323,20 +369,24 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
     let all: &[u8] = (*bytes).as_ref();
     let body = all.get(body_at..)?;
     let mut r = Reader::new(body, &[]);
-    let names: Arc<[Sym]> = (0..r.count()?).map(|_| r.str().map(Sym::from)).collect::<Option<_>>()?;
+    let names = read_names(&mut r)?;
     let at = r.at;
     let mut r = Reader::new(body, &names);
     r.at = at;
     let schema = decode_schema(&mut r, &bytes, body_at)?;
-    // Which names of the table are a kind, a layer, a relation: the invariants the rest of the
-    // program indexes by without checking, so that even a forged cache cannot cause a panic (the
-    // checksum already catches damage).
-    let is = |ids: std::collections::BTreeSet<&str>| -> Vec<bool> {
-        names.iter().map(|n| ids.contains(n.as_str())).collect()
-    };
-    let is_kind = is(schema.kinds.iter().map(|k| k.id.as_str()).collect());
-    let is_layer = is(schema.layers.iter().map(|l| l.id.as_str()).collect());
-    let is_rel = is(schema.relations.iter().map(|r| r.id.as_str()).collect());
+    // Which names of the table are a kind, a layer, a relation (a bit each): the invariants the
+    // rest of the program indexes by without checking, so that even a forged cache cannot cause a
+    // panic (the checksum already catches damage).
+    const KIND: u8 = 1;
+    const LAYER: u8 = 2;
+    const REL: u8 = 4;
+    let mut role: FastMap<&str, u8> = FastMap::default();
+    let kinds = schema.kinds.iter().map(|k| (k.id.as_str(), KIND));
+    let layers = schema.layers.iter().map(|l| (l.id.as_str(), LAYER));
+    for (id, bit) in kinds.chain(layers).chain(schema.relations.iter().map(|r| (r.id.as_str(), REL))) {
+        *role.entry(id).or_default() |= bit;
+    }
+    let roles: Vec<u8> = names.iter().map(|n| role.get(n.as_str()).copied().unwrap_or(0)).collect();
     let source_count = r.count()?;
     let ids: Vec<SourceId> = r
         .u32s(source_count)?
@@ -354,41 +404,36 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
         }
         _ => return None,
     };
-    let records = Records::read(&mut r, &bytes, &names, source_count, body_at)?;
+    let records = Records::read(&mut r, &bytes, &names, (source_count, SOURCE_CHUNK), body_at)?;
     let ids: Arc<[SourceId]> = ids.into();
     let store = SourceStore { records, ids: ids.clone() };
-    let sources =
-        Sources::stored(ids.to_vec(), Items::stored(source_count, Arc::new(move |c| store.chunk(c))), latest);
+    let sources = Sources::stored(
+        ids.to_vec(),
+        Items::stored(source_count, SOURCE_CHUNK, Arc::new(move |c| store.chunk(c))),
+        latest,
+    );
     let cites = Shared::read(&mut r, body_at)?;
     let mores = Shared::read(&mut r, body_at)?;
     let n = r.count()?;
-    let id_ends = r.column(n, &bytes, body_at)?;
-    let ids_len = if n == 0 { 0 } else { id_ends.get(n - 1) as usize };
-    let ids_at = body_at + r.at;
-    let id_text = std::str::from_utf8(r.take(ids_len)?).ok()?;
-    // Each id ends where the next starts: never before the one before it.
-    id_ends.iter().try_fold(0, |last, end| (end >= last).then_some(end))?;
-    let id_of = |ix: usize| -> Option<&str> {
-        let start = if ix == 0 { 0 } else { id_ends.get(ix - 1) as usize };
-        id_text.get(start..id_ends.get(ix) as usize)
-    };
-    // A column of names: each one a number in the table that `allowed` admits.
-    let names_in = |col: U32s, allowed: &[bool]| -> Option<U32s> {
-        let ok = col.iter().all(|x| allowed.get(x as usize).copied().unwrap_or(false));
+    let ids = Texts::read(&mut r, n, &bytes, body_at)?;
+    let node_names = Texts::read(&mut r, n, &bytes, body_at)?;
+    // A column of names: each one a number in the table whose name has the role `bit`.
+    let names_in = |col: U32s, bit: u8| -> Option<U32s> {
+        let ok = col.iter().all(|x| roles.get(x as usize).is_some_and(|r| r & bit != 0));
         ok.then_some(col)
     };
-    let kinds = names_in(r.column(n, &bytes, body_at)?, &is_kind)?;
-    let layers = names_in(r.column(n, &bytes, body_at)?, &is_layer)?;
-    let node_records = Records::read(&mut r, &bytes, &names, n, body_at)?;
+    let kinds = names_in(r.column(n, &bytes, body_at)?, KIND)?;
+    let layers = names_in(r.column(n, &bytes, body_at)?, LAYER)?;
+    let node_records = Records::read(&mut r, &bytes, &names, (n, CHUNK), body_at)?;
     let m = r.count()?;
     let from = r.column(m, &bytes, body_at)?;
     let to = r.column(m, &bytes, body_at)?;
     if from.iter().chain(to.iter()).any(|x| x as usize >= n) {
         return None;
     }
-    let rel = names_in(r.column(m, &bytes, body_at)?, &is_rel)?;
+    let rel = names_in(r.column(m, &bytes, body_at)?, REL)?;
     let columns = Arc::new(EdgeColumns { from, to, rel, names: names.clone() });
-    let edge_records = Records::read(&mut r, &bytes, &names, m, body_at)?;
+    let edge_records = Records::read(&mut r, &bytes, &names, (m, CHUNK), body_at)?;
     let price_count = r.len()?;
     let mut prices = Vec::with_capacity(price_count.min(r.bytes.len()));
     for _ in 0..price_count {
@@ -429,53 +474,62 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
         }
     }
     for w in by_id.windows(2) {
-        if id_of(w[0] as usize)? >= id_of(w[1] as usize)? {
+        if ids.get(w[0] as usize) >= ids.get(w[1] as usize) {
             return None;
         }
     }
-    let ids = Arc::new(NodeColumns {
-        bytes: bytes.clone(),
-        at: ids_at,
-        ends: id_ends,
-        kinds,
-        layers,
-        names: names.clone(),
-    });
+    let ids = Arc::new(NodeColumns { ids, names: node_names, kinds, layers, table: names.clone() });
     // The edges' property names are what they hold, in order (damage is caught by the checksum;
     // a forged list only changes which names a query may use, so it is not checked further).
     let index = Index { by_id, edge_props: Some(edge_props) };
     let cites = Arc::new(cites);
     let nodes = NodeStore { records: node_records, cites: cites.clone(), ids: ids.clone() };
     let edges = EdgeStore { records: edge_records, cites, mores, columns: columns.clone() };
-    let nodes = Items::stored(n, Arc::new(move |c| nodes.chunk(c))).with_columns(ids);
-    let edges = Items::stored(m, Arc::new(move |c| edges.chunk(c))).with_columns(columns);
+    let nodes = Items::stored(n, CHUNK, Arc::new(move |c| nodes.chunk(c))).with_columns(ids);
+    let edges = Items::stored(m, CHUNK, Arc::new(move |c| edges.chunk(c))).with_columns(columns);
     Some((Dataset { schema, sources, nodes, edges, prices, observations }, index))
 }
 
-/// A stored sequence's records, in chunks of [`CHUNK`]: where each chunk ends (from the first
+/// The names table at the reader: each name is text between where the one before ends and where
+/// it ends.
+fn read_names(r: &mut Reader) -> Option<Arc<[Sym]>> {
+    let count = r.count()?;
+    let ends = r.u32s(count)?;
+    let text = std::str::from_utf8(r.take(ends.last().copied().unwrap_or(0) as usize)?).ok()?;
+    let mut names = Vec::with_capacity(count);
+    let mut start = 0;
+    for end in ends.into_iter().map(|e| e as usize) {
+        names.push(Sym::from(text.get(start..end)?));
+        start = end;
+    }
+    Some(names.into())
+}
+
+/// A stored sequence's records, in chunks of `size`: where each chunk ends (from the first
 /// record), where the records start in the bytes, and the names table they refer to.
 struct Records {
     bytes: Bytes,
     names: Arc<[Sym]>,
     len: usize,
+    size: usize,
     at: usize,
     ends: Vec<u32>,
 }
 
 impl Records {
-    /// The chunk table of `len` records at the reader, and the records skipped (the reader's
-    /// body starts at `body_at` in `bytes`).
+    /// The chunk table of `len` records in chunks of `size` at the reader, and the records
+    /// skipped (the reader's body starts at `body_at` in `bytes`).
     fn read(
         r: &mut Reader,
         bytes: &Bytes,
         names: &Arc<[Sym]>,
-        len: usize,
+        (len, size): (usize, usize),
         body_at: usize,
     ) -> Option<Records> {
-        let ends = r.chunks(len)?;
+        let ends = r.chunks(len.div_ceil(size))?;
         let at = body_at + r.at;
         r.take(ends.last().copied().unwrap_or(0) as usize)?;
-        Some(Records { bytes: bytes.clone(), names: names.clone(), len, at, ends })
+        Some(Records { bytes: bytes.clone(), names: names.clone(), len, size, at, ends })
     }
 
     /// Chunk `c`: each item as `item` reads it (given the reader and the item's index), or as
@@ -489,7 +543,7 @@ impl Records {
         let all: &[u8] = (*self.bytes).as_ref();
         let (start, end) = span(&self.ends, c, self.at);
         let mut r = Reader::new(all.get(start..end).unwrap_or(&[]), &self.names);
-        let range = c * CHUNK..((c + 1) * CHUNK).min(self.len);
+        let range = c * self.size..((c + 1) * self.size).min(self.len);
         range.map(|ix| item(&mut r, ix).unwrap_or_else(|| bare(ix))).collect()
     }
 }
@@ -516,7 +570,7 @@ impl NodeStore {
             kind: self.ids.kind(ix).clone(),
             layer: self.ids.layer(ix).clone(),
             segment: r.opt_sym()?,
-            name: r.string()?,
+            name: self.ids.name(ix).to_string(),
             name_zh: r.opt()?,
             aliases: r.strs()?,
             summary: r.opt()?,
@@ -887,19 +941,20 @@ impl Writer {
         write(self);
         std::mem::replace(&mut self.out, before)
     }
-    /// Each item's record by `write`, in chunks of [`CHUNK`]: where each chunk ends (from the
+    /// Each item's record by `write`, in chunks of `size`: where each chunk ends (from the
     /// start of the records), then the records.
     fn chunked<'a, T: 'a>(
         &mut self,
         items: impl ExactSizeIterator<Item = &'a T>,
+        size: usize,
         mut write: impl FnMut(&mut Self, &T),
     ) {
         let len = items.len();
-        let mut ends = Vec::with_capacity(len.div_ceil(CHUNK));
+        let mut ends = Vec::with_capacity(len.div_ceil(size));
         let records = self.apart(|w| {
             for (i, item) in items.enumerate() {
                 write(w, item);
-                if i % CHUNK == CHUNK - 1 || i + 1 == len {
+                if i % size == size - 1 || i + 1 == len {
                     ends.push(w.out.len() as u32);
                 }
             }
@@ -1031,9 +1086,9 @@ impl<'a> Reader<'a> {
         self.take(n.checked_mul(4)?)?;
         Some(U32s { bytes: bytes.clone(), at, len: n })
     }
-    /// Where each chunk of `n` items' records ends: never before the chunk before it.
+    /// Where each of `n` chunks of records ends: never before the chunk before it.
     fn chunks(&mut self, n: usize) -> Option<Vec<u32>> {
-        let ends = self.u32s(n.div_ceil(CHUNK))?;
+        let ends = self.u32s(n)?;
         ends.windows(2).all(|w| w[0] <= w[1]).then_some(ends)
     }
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {

@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-/// Items per chunk of a stored sequence: the unit decoded on first use.
-pub const CHUNK: usize = 64;
+/// Items per chunk of a built sequence, as its iterator walks it.
+const CHUNK: usize = 64;
 
-/// Decodes chunk `c` of a stored sequence: items `c * CHUNK ..` up to `CHUNK` of them.
+/// Decodes chunk `c` of a stored sequence of chunks of `size` items: items `c * size ..`, up to
+/// `size` of them.
 pub type DecodeChunk<T> = Arc<dyn Fn(usize) -> Vec<T> + Send + Sync>;
 
 /// A change to one item, kept until its chunk is decoded ([`Items::update`]).
@@ -15,7 +16,8 @@ type Update<T> = Arc<dyn Fn(&mut T) + Send + Sync>;
 
 /// A sequence of items, read like a slice (`len`, `iter`, `[i]`; an index past the end panics,
 /// as a slice's does). Built in memory (loaded from text, generated, changed), or stored: each
-/// chunk of [`CHUNK`] items is decoded the first time one of its items is read, and kept.
+/// chunk of items (as many as the store says) is decoded the first time one of its items is
+/// read, and kept.
 /// Changing a stored sequence as a whole (`retain`, `iter_mut`, `push`) decodes it all first and
 /// holds it built from then on; changing one item decodes only its chunk.
 pub struct Items<T> {
@@ -27,6 +29,8 @@ pub struct Items<T> {
 /// Items decoded from a store, chunk by chunk.
 struct Stored<T> {
     len: usize,
+    /// Items per chunk (the last may hold fewer).
+    size: usize,
     chunks: Box<[OnceLock<Vec<T>>]>,
     decode: DecodeChunk<T>,
     /// Columns the store holds for the items (an edge's ends, say), read without decoding them.
@@ -45,7 +49,7 @@ impl<T> Stored<T> {
     /// from a forged store, cannot shift the items after it), with its pending changes made.
     fn fill(&self, c: usize) -> Vec<T> {
         let mut items = (self.decode)(c);
-        items.truncate(self.len.saturating_sub(c * CHUNK).min(CHUNK));
+        items.truncate(self.len.saturating_sub(c * self.size).min(self.size));
         for (at, change) in self.pending.get(&c).into_iter().flatten() {
             if let Some(item) = items.get_mut(*at) {
                 change(item);
@@ -66,10 +70,11 @@ impl<T> Stored<T> {
 }
 
 impl<T> Items<T> {
-    /// Items decoded by `decode`, chunk by chunk, on first use.
-    pub fn stored(len: usize, decode: DecodeChunk<T>) -> Self {
-        let chunks = (0..len.div_ceil(CHUNK)).map(|_| OnceLock::new()).collect();
-        let stored = Stored { len, chunks, decode, columns: None, pending: BTreeMap::new() };
+    /// `len` items decoded by `decode`, in chunks of `size` (at least one), on first use.
+    pub fn stored(len: usize, size: usize, decode: DecodeChunk<T>) -> Self {
+        let size = size.max(1);
+        let chunks = (0..len.div_ceil(size)).map(|_| OnceLock::new()).collect();
+        let stored = Stored { len, size, chunks, decode, columns: None, pending: BTreeMap::new() };
         Items { built: Vec::new(), stored: Some(stored) }
     }
 
@@ -103,7 +108,7 @@ impl<T> Items<T> {
         match &self.stored {
             None => self.built.get(i),
             Some(s) if i >= s.len => None,
-            Some(s) => s.chunk(i / CHUNK).get(i % CHUNK),
+            Some(s) => s.chunk(i / s.size).get(i % s.size),
         }
     }
 
@@ -113,12 +118,12 @@ impl<T> Items<T> {
             None => self.built.get_mut(i),
             Some(s) if i >= s.len => None,
             Some(s) => {
-                let c = i / CHUNK;
+                let c = i / s.size;
                 if s.chunks.get(c)?.get().is_none() {
                     let items = s.fill(c);
                     let _ = s.chunks[c].set(items);
                 }
-                s.chunks[c].get_mut()?.get_mut(i % CHUNK)
+                s.chunks[c].get_mut()?.get_mut(i % s.size)
             }
         }
     }
@@ -127,8 +132,8 @@ impl<T> Items<T> {
     /// is decoded (so that changing a few items of a stored sequence decodes none).
     pub fn update(&mut self, i: usize, change: impl Fn(&mut T) + Send + Sync + 'static) {
         match &mut self.stored {
-            Some(s) if i < s.len && s.chunks[i / CHUNK].get().is_none() => {
-                s.pending.entry(i / CHUNK).or_default().push((i % CHUNK, Arc::new(change)));
+            Some(s) if i < s.len && s.chunks[i / s.size].get().is_none() => {
+                s.pending.entry(i / s.size).or_default().push((i % s.size, Arc::new(change)));
             }
             _ => {
                 if let Some(item) = self.get_mut(i) {
@@ -185,6 +190,11 @@ impl<T> Items<T> {
             Some(s) => s.chunk(c),
         }
     }
+
+    /// Items per chunk.
+    fn chunk_size(&self) -> usize {
+        self.stored.as_ref().map_or(CHUNK, |s| s.size)
+    }
 }
 
 /// The items of an [`Items`] in order.
@@ -202,7 +212,7 @@ impl<'a, T> Iterator for Iter<'a, T> {
             if let Some(item) = self.chunk.next() {
                 return Some(item);
             }
-            if self.next_chunk * CHUNK >= self.items.len() {
+            if self.next_chunk * self.items.chunk_size() >= self.items.len() {
                 return None;
             }
             self.chunk = self.items.chunk(self.next_chunk).iter();
@@ -211,7 +221,8 @@ impl<'a, T> Iterator for Iter<'a, T> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.chunk.len() + self.items.len().saturating_sub(self.next_chunk * CHUNK);
+        let done = self.next_chunk * self.items.chunk_size();
+        let left = self.chunk.len() + self.items.len().saturating_sub(done);
         (left, Some(left))
     }
 }
@@ -276,6 +287,7 @@ impl<T: Clone> Clone for Items<T> {
     fn clone(&self) -> Self {
         let stored = self.stored.as_ref().map(|s| Stored {
             len: s.len,
+            size: s.size,
             chunks: s.chunks.clone(),
             decode: s.decode.clone(),
             columns: s.columns.clone(),
@@ -302,7 +314,7 @@ mod tests {
     use super::*;
 
     fn stored(len: usize) -> Items<usize> {
-        Items::stored(len, Arc::new(|c| (c * CHUNK..(c + 1) * CHUNK).collect()))
+        Items::stored(len, 64, Arc::new(|c| (c * 64..(c + 1) * 64).collect()))
     }
 
     #[test]
@@ -351,7 +363,16 @@ mod tests {
 
     #[test]
     fn a_decoder_that_returns_too_many_items_cannot_shift_the_rest() {
-        let items: Items<usize> = Items::stored(70, Arc::new(|c| vec![c; 200]));
+        let items: Items<usize> = Items::stored(70, 64, Arc::new(|c| vec![c; 200]));
         assert!(items.iter().copied().eq(std::iter::repeat_n(0, 64).chain(std::iter::repeat_n(1, 6))));
+    }
+
+    #[test]
+    fn chunks_of_one_item_decode_one_item_each() {
+        let items: Items<usize> = Items::stored(5, 1, Arc::new(|c| vec![c * 10]));
+        assert_eq!((items[3], items.decoded()), (30, (1, 5)));
+        assert!(items.iter().copied().eq([0, 10, 20, 30, 40]));
+        assert_eq!(items.iter().len(), 5);
+        assert_eq!(items.decoded(), (5, 5));
     }
 }

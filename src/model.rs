@@ -702,6 +702,14 @@ impl Dataset {
         }
     }
 
+    /// The name of node `ix`, read from the store's columns when the nodes are as stored.
+    pub fn node_name(&self, ix: NodeIx) -> &str {
+        match self.nodes.columns::<crate::cache::NodeColumns>() {
+            Some(stored) => stored.name(ix),
+            None => &self.nodes[ix].name,
+        }
+    }
+
     /// The kind of node `ix`, read from the store's columns when the nodes are as stored.
     pub fn node_kind(&self, ix: NodeIx) -> &Sym {
         match self.nodes.columns::<crate::cache::NodeColumns>() {

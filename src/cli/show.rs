@@ -97,9 +97,10 @@ fn show(ctx: &Ctx, ix: usize) -> Vec<Section> {
         let mut t = Table::new(&header.collect::<Vec<_>>());
         for &(e, other) in list {
             let edge = g.edge(e);
-            let o = g.node(other);
+            // The other end's id and name from the columns: a stored neighbour is not decoded.
+            let (id, name) = (g.dataset.node_id(other), g.dataset.node_name(other));
             let field = |name| fields::find(&fields::EDGE, name).map_or(Cell::Null, |f| (f.get)(edge).into());
-            let mut row: Vec<Cell> = vec![(&edge.rel).into(), (&o.id.0).into(), (&o.name).into()];
+            let mut row: Vec<Cell> = vec![(&edge.rel).into(), id.into(), name.into()];
             row.extend(SHOWN.map(field));
             row.extend([evidence(g.dataset.edge_tier(edge)).into(), field("note"), field("sources")]);
             t.push(row);

@@ -26,8 +26,10 @@ pub fn table(g: &KnowledgeGraph, about: Option<NodeIx>) -> Table {
         }
         None => (0..g.dataset.edges.len()).collect(),
     };
+    // The ends' ids come from the id column: a stored node is not decoded to name it.
+    let d = &g.dataset;
     for e in edges.into_iter().map(|e| g.edge(e)) {
-        let subject = format!("{} -{}-> {}", g.node(e.from).id, e.rel, g.node(e.to).id);
+        let subject = format!("{} -{}-> {}", d.node_id(e.from), e.rel, d.node_id(e.to));
         push(&mut t, &subject, &e.more().claims, |p| recorded(e, p));
     }
     t

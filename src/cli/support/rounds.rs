@@ -30,16 +30,18 @@ fn money_in<'a>(
     g: &'a KnowledgeGraph,
     inc: &'a [(EdgeIx, NodeIx)],
 ) -> impl Iterator<Item = (EdgeIx, NodeIx)> + 'a {
-    inc.iter().copied().filter(|&(e, _)| g.dataset.schema.is_money(&g.edge(e).rel))
+    inc.iter().copied().filter(|&(e, _)| g.dataset.schema.is_money(g.dataset.edge_rel(e)))
 }
 
 /// The sections `show` adds for node `ix` whose incoming edges are `inc`.
 pub(in crate::cli) fn sections(g: &KnowledgeGraph, ix: NodeIx, inc: &[(EdgeIx, NodeIx)]) -> Vec<Section> {
     let mut out = Vec::new();
-    if g.node(ix).kind == ROUND {
+    // Kinds, ids and names are read from the columns: a stored neighbour is not decoded for them.
+    let d = &g.dataset;
+    if *d.node_kind(ix) == ROUND {
         let mut investors: Vec<(bool, &str, EdgeIx, NodeIx)> = money_in(g, inc)
-            .filter(|&(_, o)| g.node(o).kind != ROUND)
-            .map(|(e, o)| (is_lead(g, e), g.node(o).id.0.as_str(), e, o))
+            .filter(|&(_, o)| *d.node_kind(o) != ROUND)
+            .map(|(e, o)| (is_lead(g, e), d.node_id(o), e, o))
             .collect();
         // Leads first, then by id.
         investors.sort_by(|a, b| (!a.0, a.1).cmp(&(!b.0, b.1)));
@@ -48,7 +50,7 @@ pub(in crate::cli) fn sections(g: &KnowledgeGraph, ix: NodeIx, inc: &[(EdgeIx, N
             let edge = g.edge(e);
             t.push(vec![
                 id.into(),
-                (&g.node(o).name).into(),
+                d.node_name(o).into(),
                 lead.into(),
                 number(edge.more().props.get("amount_usd")).into(),
                 edge.more().note.as_ref().into(),
@@ -61,8 +63,8 @@ pub(in crate::cli) fn sections(g: &KnowledgeGraph, ix: NodeIx, inc: &[(EdgeIx, N
         return out;
     }
     let rounds: BTreeSet<(Option<String>, &str, NodeIx)> = money_in(g, inc)
-        .filter(|&(_, o)| g.node(o).kind == ROUND)
-        .map(|(_, o)| (g.node(o).start.clone(), g.node(o).id.0.as_str(), o))
+        .filter(|&(_, o)| *d.node_kind(o) == ROUND)
+        .map(|(_, o)| (g.node(o).start.clone(), d.node_id(o), o))
         .collect();
     if rounds.is_empty() {
         return out;
@@ -79,11 +81,8 @@ pub(in crate::cli) fn sections(g: &KnowledgeGraph, ix: NodeIx, inc: &[(EdgeIx, N
         }
         let round_in = g.incident(*r, crate::graph::Dir::In);
         let joined: Vec<(EdgeIx, NodeIx)> = money_in(g, &round_in).collect();
-        let leads: Vec<Cell> = joined
-            .iter()
-            .filter(|&&(e, _)| is_lead(g, e))
-            .map(|&(_, o)| Cell::from(&g.node(o).id.0))
-            .collect();
+        let leads: Vec<Cell> =
+            joined.iter().filter(|&&(e, _)| is_lead(g, e)).map(|&(_, o)| Cell::from(d.node_id(o))).collect();
         t.push(vec![
             (*id).into(),
             date.as_ref().into(),
