@@ -1,11 +1,15 @@
 //! The importers and the cache reader on arbitrary bytes. The first byte picks the input:
 //! 0 a JSON document, 1-3 one of the three CSV files of a small valid export (nodes, edges,
-//! sources; the other two stay valid), 4 a binary cache. Each must return a dataset or an error,
-//! never panic; every diagnostic must render; a JSON import that succeeds must export back to a
-//! document that imports to the same dataset.
+//! sources; the other two stay valid), 4 a forged cache: the small dataset's cache with bytes
+//! set by the input (three bytes each: where, two bytes, and the value), read without its
+//! checksum so that the damage reaches the reader. Each must return a dataset or an error, never
+//! panic; every diagnostic must render; a JSON import that succeeds must export back to a
+//! document that imports to the same dataset; a forged cache that opens must read whole (every
+//! record, source and domain, the columns, a graph and a query over it).
 #![no_main]
 
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 use aikg::diag::{render, Texts};
 use aikg::load::{LoadError, Loaded};
@@ -32,6 +36,40 @@ fn csv_files() -> &'static Vec<(String, String)> {
     })
 }
 
+/// The fixture's cache.
+fn cache() -> &'static Vec<u8> {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    BYTES.get_or_init(|| {
+        let texts = Texts {
+            files: vec![
+                ("schema.toml".into(), SCHEMA.into()),
+                ("sources.toml".into(), SOURCES.into()),
+                ("chain.toml".into(), CHAIN.into()),
+            ],
+        };
+        aikg::cache::encode(&aikg::load::load(&texts).expect("the fixture loads").dataset, b"")
+    })
+}
+
+/// The fixture's cache with the bytes `edits` sets, read whole if it opens.
+fn forged(edits: &[u8]) {
+    let mut bytes = cache().clone();
+    for e in edits.chunks_exact(3) {
+        let at = usize::from(u16::from_le_bytes([e[0], e[1]])) % bytes.len();
+        bytes[at] = e[2];
+    }
+    let Some((d, index)) = aikg::cache::decode_unsummed(Arc::new(bytes), b"") else { return };
+    let _ = format!("{d:?} {:?}", d.schema.domains);
+    let g = aikg::graph::KnowledgeGraph::with_index(d, Some(index));
+    for ix in 0..g.node_count() {
+        let d = &g.dataset;
+        let _ = (d.node_id(ix), d.node_name(ix), d.node_kind(ix), d.node_layer(ix));
+        let _ = g.id_lookup(d.node_id(ix));
+    }
+    let query = "MATCH (a)-[r]->(b) RETURN a.id, a.name, type(r), b.id, count(*) ORDER BY a.id LIMIT 50";
+    let _ = aikg::query::run(&g, query, &BTreeMap::new(), None);
+}
+
 fn check(result: Result<Loaded, LoadError>, texts: &Texts) -> Option<Loaded> {
     match result {
         Ok(loaded) => Some(loaded),
@@ -49,7 +87,7 @@ fn check(result: Result<Loaded, LoadError>, texts: &Texts) -> Option<Loaded> {
 fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else { return };
     if which % 5 == 4 {
-        let _ = aikg::cache::decode(rest, b"");
+        forged(rest);
         return;
     }
     let Ok(text) = std::str::from_utf8(rest) else { return };

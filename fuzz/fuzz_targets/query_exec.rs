@@ -1,5 +1,8 @@
 //! The executor on the built-in graph: the input picks a query shape from a small grammar of
-//! patterns, filters and projections, so that most inputs parse and run.
+//! patterns, filters and projections, so that most inputs parse and run. Each query runs on the
+//! graph loaded from the text files (items in vectors) and on the graph opened from the built-in
+//! cache (items decoded on first use, labels, relations and ends read from the store's columns),
+//! as the command line opens it, and the two must answer alike.
 #![no_main]
 
 use std::collections::BTreeMap;
@@ -8,7 +11,7 @@ use std::sync::OnceLock;
 use aikg::graph::KnowledgeGraph;
 use libfuzzer_sys::fuzz_target;
 
-fn built_in() -> &'static KnowledgeGraph {
+fn from_text() -> &'static KnowledgeGraph {
     static G: OnceLock<KnowledgeGraph> = OnceLock::new();
     G.get_or_init(|| {
         let texts = aikg::embedded::texts();
@@ -16,6 +19,14 @@ fn built_in() -> &'static KnowledgeGraph {
             Ok(l) => KnowledgeGraph::new(l.dataset),
             Err(_) => std::process::abort(),
         }
+    })
+}
+
+fn from_cache() -> &'static KnowledgeGraph {
+    static G: OnceLock<KnowledgeGraph> = OnceLock::new();
+    G.get_or_init(|| match aikg::cache::decode_built_in(aikg::embedded::CACHE) {
+        Some((dataset, index)) => KnowledgeGraph::with_index(dataset, Some(index)),
+        None => std::process::abort(),
     })
 }
 
@@ -73,5 +84,14 @@ fuzz_target!(|data: &[u8]| {
         pick(3, WHERES),
         pick(4, RETURNS)
     );
-    let _ = aikg::query::run(built_in(), &query, &BTreeMap::new(), Some(std::time::Duration::from_secs(2)));
+    let run = |g| aikg::query::run(g, &query, &BTreeMap::new(), Some(std::time::Duration::from_secs(2)));
+    let timed_out = |e: &aikg::query::QueryError| e.message.contains("did not finish");
+    match (run(from_text()), run(from_cache())) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{query}"),
+        (Err(a), Err(b)) if !timed_out(&a) && !timed_out(&b) => assert_eq!(a.message, b.message, "{query}"),
+        (a, b) => {
+            let timed = |r: &Result<_, aikg::query::QueryError>| r.as_ref().err().is_some_and(timed_out);
+            assert!(timed(&a) || timed(&b), "{query}: {:?} against {:?}", a.err(), b.err());
+        }
+    }
 });

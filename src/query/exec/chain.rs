@@ -45,9 +45,67 @@ const FAIL: u8 = 2;
 struct Layer {
     nodes: Vec<NodeIx>,
     counts: Vec<u64>,
-    /// `sets[t][i]`: the nodes at tracked position `t` over the partial matches ending at
-    /// `nodes[i]` (empty while the walk has not passed that position).
-    sets: Vec<Vec<Vec<u32>>>,
+    /// `sets[t].get(i)`: the nodes at tracked position `t` over the partial matches ending at
+    /// `nodes[i]` (no sets while the walk has not passed that position).
+    sets: Vec<Sets>,
+}
+
+/// One sorted set of node numbers per node of a layer, all in one arena (no allocation per
+/// node): set `i` is `items[ends[i - 1]..ends[i]]`.
+#[derive(Default, Clone)]
+struct Sets {
+    ends: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Sets {
+    /// Each node's set is the node itself.
+    fn singletons(nodes: &[NodeIx]) -> Sets {
+        Sets { ends: (1..=nodes.len() as u32).collect(), items: nodes.iter().map(|&n| n as u32).collect() }
+    }
+
+    /// Set `i`.
+    fn get(&self, i: usize) -> &[u32] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.items[start..self.ends[i] as usize]
+    }
+
+    /// The sets of a next layer of `len` nodes: each the union of the sets of the nodes that
+    /// reach it, `steps` holding (node here, node there) once per edge taken. The caller has
+    /// bounded the sum of the sets' sizes (by the next layer's number of partial matches).
+    fn merged(&self, steps: &[(u32, u32)], len: usize) -> Sets {
+        // Where each union starts before repeats are removed, then the unions, then each sorted
+        // and its repeats dropped, moved down to close the gaps.
+        let mut start = vec![0usize; len + 1];
+        for &(i, j) in steps {
+            start[j as usize + 1] += self.get(i as usize).len();
+        }
+        for j in 0..len {
+            start[j + 1] += start[j];
+        }
+        let mut items = vec![0u32; start[len]];
+        let mut fill = start.clone();
+        for &(i, j) in steps {
+            let (src, at) = (self.get(i as usize), &mut fill[j as usize]);
+            items[*at..*at + src.len()].copy_from_slice(src);
+            *at += src.len();
+        }
+        let mut ends = Vec::with_capacity(len);
+        let mut kept = 0;
+        for j in 0..len {
+            let set = &mut items[start[j]..start[j + 1]];
+            set.sort_unstable();
+            for k in start[j]..start[j + 1] {
+                if k == start[j] || items[k] != items[k - 1] {
+                    items[kept] = items[k];
+                    kept += 1;
+                }
+            }
+            ends.push(kept as u32);
+        }
+        items.truncate(kept);
+        Sets { ends, items }
+    }
 }
 
 /// What a walk gives: the last layer, the one before it, and per position the number of
@@ -436,7 +494,7 @@ impl Exec<'_> {
     ) -> Result<Option<Walked>, QueryError> {
         let span = chain.p.span.clone();
         let mut totals = vec![0u64; chain.p.nodes.len()];
-        let mut layer = Layer { sets: vec![Vec::new(); tracked.len()], ..Layer::default() };
+        let mut layer = Layer { sets: vec![Sets::default(); tracked.len()], ..Layer::default() };
         for (seen, n) in self.starts(chain, from).into_iter().enumerate() {
             if seen % 4096 == 4095 {
                 self.check_time(&span)?;
@@ -463,7 +521,9 @@ impl Exec<'_> {
             let live: Vec<usize> = (0..tracked.len())
                 .filter(|&t| next_at != to && if to > from { tracked[t] <= at } else { tracked[t] >= at })
                 .collect();
-            let mut next = Layer { sets: vec![Vec::new(); tracked.len()], ..Layer::default() };
+            let mut next = Layer { sets: vec![Sets::default(); tracked.len()], ..Layer::default() };
+            // Each edge taken, (node here, node there), when sets are carried.
+            let mut steps: Vec<(u32, u32)> = Vec::new();
             for (i, &u) in layer.nodes.iter().enumerate() {
                 seen += 1;
                 if seen % 4096 == 0 {
@@ -477,36 +537,31 @@ impl Exec<'_> {
                         0 => {
                             next.nodes.push(v);
                             next.counts.push(0);
-                            for &t in &live {
-                                next.sets[t].push(Vec::new());
-                            }
                             slot[v] = next.nodes.len() as u32;
                             next.nodes.len() - 1
                         }
                         j => j as usize - 1,
                     };
                     next.counts[j] = next.counts[j].saturating_add(layer.counts[i]);
-                    for &t in &live {
-                        let (src, dst) = (&layer.sets[t][i], &mut next.sets[t][j]);
-                        dst.extend_from_slice(src);
+                    if !live.is_empty() {
+                        steps.push((i as u32, j as u32));
                     }
                 }
             }
             for &v in &next.nodes {
                 slot[v] = 0;
             }
-            for &t in &live {
-                for set in next.sets[t].iter_mut() {
-                    set.sort_unstable();
-                    set.dedup();
-                }
-            }
-            start_sets(&mut next, tracked, next_at);
             let total = next.counts.iter().fold(0u64, |a, &b| a.saturating_add(b));
             totals[next_at] = total;
+            // Checked before the sets are merged: their sizes add up to at most this.
             if total > MAX_PARTIAL {
+                self.g.give_back(slot);
                 return Ok(None);
             }
+            for &t in &live {
+                next.sets[t] = layer.sets[t].merged(&steps, next.nodes.len());
+            }
+            start_sets(&mut next, tracked, next_at);
             before = std::mem::replace(&mut layer, next);
             at = next_at;
         }
@@ -560,7 +615,7 @@ impl Exec<'_> {
                     if slot[v] == 0 || !self.rel_passes(chain, s, e) {
                         continue;
                     }
-                    for &x in &walked.before.sets[t][slot[v] as usize - 1] {
+                    for &x in walked.before.sets[t].get(slot[v] as usize - 1) {
                         if stamp[x as usize] != g as u32 + 1 {
                             stamp[x as usize] = g as u32 + 1;
                             n += 1;
@@ -584,7 +639,7 @@ impl Exec<'_> {
 fn start_sets(layer: &mut Layer, tracked: &[usize], at: usize) {
     for (t, &pos) in tracked.iter().enumerate() {
         if pos == at {
-            layer.sets[t] = layer.nodes.iter().map(|&n| vec![n as u32]).collect();
+            layer.sets[t] = Sets::singletons(&layer.nodes);
         }
     }
 }
