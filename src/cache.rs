@@ -1059,7 +1059,8 @@ impl Writer {
         }
     }
     fn origin(&mut self, o: &Origin) {
-        self.str(&o.file);
+        // The file by number in the names table: a million records name a few files.
+        self.sym(&Sym::from(o.file.clone()));
         self.len(o.line);
     }
 }
@@ -1067,14 +1068,13 @@ impl Writer {
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
-    last_file: Option<std::sync::Arc<str>>,
     /// The names table.
     names: &'a [Sym],
 }
 
 impl<'a> Reader<'a> {
     fn new(bytes: &'a [u8], names: &'a [Sym]) -> Self {
-        Reader { bytes, at: 0, last_file: None, names }
+        Reader { bytes, at: 0, names }
     }
     /// `n` numbers of four bytes.
     fn u32s(&mut self, n: usize) -> Option<Vec<u32>> {
@@ -1220,11 +1220,7 @@ impl<'a> Reader<'a> {
     }
     /// An origin; nodes of one file share one copy of its name.
     fn origin(&mut self) -> Option<Origin> {
-        let file = self.str()?;
-        if self.last_file.as_deref() != Some(file) {
-            self.last_file = Some(file.into());
-        }
-        Some(Origin { file: self.last_file.clone()?, line: self.len()? })
+        Some(Origin { file: self.sym()?.into(), line: self.len()? })
     }
 }
 

@@ -11,6 +11,14 @@ const CHUNK: usize = 64;
 /// `size` of them.
 pub type DecodeChunk<T> = Arc<dyn Fn(usize) -> Vec<T> + Send + Sync>;
 
+/// Chunks per group of a stored sequence's table of chunks. A group's cells are made the first
+/// time one of its chunks is read: opening a million items in chunks of 16 makes a thousand
+/// groups, not 62,500 cells (2 MB written at every open).
+const GROUP: usize = 64;
+
+/// The cells of one group of chunks, each decoded on first use.
+type Group<T> = Box<[OnceLock<Vec<T>>]>;
+
 /// A change to one item, kept until its chunk is decoded ([`Items::update`]).
 type Update<T> = Arc<dyn Fn(&mut T) + Send + Sync>;
 
@@ -31,7 +39,8 @@ struct Stored<T> {
     len: usize,
     /// Items per chunk (the last may hold fewer).
     size: usize,
-    chunks: Box<[OnceLock<Vec<T>>]>,
+    /// The chunks, in groups of [`GROUP`] made on first use.
+    groups: Box<[OnceLock<Group<T>>]>,
     decode: DecodeChunk<T>,
     /// Columns the store holds for the items (an edge's ends, say), read without decoding them.
     columns: Option<Arc<dyn std::any::Any + Send + Sync>>,
@@ -42,7 +51,32 @@ struct Stored<T> {
 
 impl<T> Stored<T> {
     fn chunk(&self, c: usize) -> &[T] {
-        self.chunks.get(c).map_or(&[], |cell| cell.get_or_init(|| self.fill(c)))
+        self.cell(c).map_or(&[], |cell| cell.get_or_init(|| self.fill(c)))
+    }
+
+    /// How many chunks there are.
+    fn chunk_count(&self) -> usize {
+        self.len.div_ceil(self.size)
+    }
+
+    /// Chunk `c`'s cell, its group made if it was not.
+    fn cell(&self, c: usize) -> Option<&OnceLock<Vec<T>>> {
+        self.groups.get(c / GROUP)?.get_or_init(new_group).get(c % GROUP)
+    }
+
+    /// The same, to change.
+    fn cell_mut(&mut self, c: usize) -> Option<&mut OnceLock<Vec<T>>> {
+        let group = self.groups.get_mut(c / GROUP)?;
+        if group.get().is_none() {
+            let _ = group.set(new_group());
+        }
+        group.get_mut()?.get_mut(c % GROUP)
+    }
+
+    /// Whether chunk `c` is decoded (without making its group).
+    fn is_decoded(&self, c: usize) -> bool {
+        let group = self.groups.get(c / GROUP).and_then(OnceLock::get);
+        group.and_then(|g| g.get(c % GROUP)).is_some_and(|cell| cell.get().is_some())
     }
 
     /// Chunk `c` decoded, held to its length (a decoder that returns the wrong number of items,
@@ -61,9 +95,14 @@ impl<T> Stored<T> {
     /// Every item, the decoded chunks moved out and the others decoded.
     fn into_vec(mut self) -> Vec<T> {
         let mut all = Vec::with_capacity(self.len);
-        let chunks = std::mem::take(&mut self.chunks).into_vec();
-        for (c, cell) in chunks.into_iter().enumerate() {
-            all.extend(cell.into_inner().unwrap_or_else(|| self.fill(c)));
+        let count = self.chunk_count();
+        let groups = std::mem::take(&mut self.groups).into_vec();
+        for (g, group) in groups.into_iter().enumerate() {
+            let mut cells = group.into_inner().map(Vec::from).unwrap_or_default().into_iter();
+            for c in g * GROUP..((g + 1) * GROUP).min(count) {
+                let decoded = cells.next().and_then(OnceLock::into_inner);
+                all.extend(decoded.unwrap_or_else(|| self.fill(c)));
+            }
         }
         all
     }
@@ -73,8 +112,8 @@ impl<T> Items<T> {
     /// `len` items decoded by `decode`, in chunks of `size` (at least one), on first use.
     pub fn stored(len: usize, size: usize, decode: DecodeChunk<T>) -> Self {
         let size = size.max(1);
-        let chunks = (0..len.div_ceil(size)).map(|_| OnceLock::new()).collect();
-        let stored = Stored { len, size, chunks, decode, columns: None, pending: BTreeMap::new() };
+        let groups = (0..len.div_ceil(size).div_ceil(GROUP)).map(|_| OnceLock::new()).collect();
+        let stored = Stored { len, size, groups, decode, columns: None, pending: BTreeMap::new() };
         Items { built: Vec::new(), stored: Some(stored) }
     }
 
@@ -119,11 +158,12 @@ impl<T> Items<T> {
             Some(s) if i >= s.len => None,
             Some(s) => {
                 let c = i / s.size;
-                if s.chunks.get(c)?.get().is_none() {
+                if !s.is_decoded(c) {
                     let items = s.fill(c);
-                    let _ = s.chunks[c].set(items);
+                    let _ = s.cell_mut(c)?.set(items);
                 }
-                s.chunks[c].get_mut()?.get_mut(i % s.size)
+                let at = i % s.size;
+                s.cell_mut(c)?.get_mut()?.get_mut(at)
             }
         }
     }
@@ -132,7 +172,7 @@ impl<T> Items<T> {
     /// is decoded (so that changing a few items of a stored sequence decodes none).
     pub fn update(&mut self, i: usize, change: impl Fn(&mut T) + Send + Sync + 'static) {
         match &mut self.stored {
-            Some(s) if i < s.len && s.chunks[i / s.size].get().is_none() => {
+            Some(s) if i < s.len && !s.is_decoded(i / s.size) => {
                 s.pending.entry(i / s.size).or_default().push((i % s.size, Arc::new(change)));
             }
             _ => {
@@ -180,7 +220,7 @@ impl<T> Items<T> {
     pub fn decoded(&self) -> (usize, usize) {
         match &self.stored {
             None => (self.built.len().div_ceil(CHUNK), self.built.len().div_ceil(CHUNK)),
-            Some(s) => (s.chunks.iter().filter(|c| c.get().is_some()).count(), s.chunks.len()),
+            Some(s) => ((0..s.chunk_count()).filter(|&c| s.is_decoded(c)).count(), s.chunk_count()),
         }
     }
 
@@ -195,6 +235,11 @@ impl<T> Items<T> {
     fn chunk_size(&self) -> usize {
         self.stored.as_ref().map_or(CHUNK, |s| s.size)
     }
+}
+
+/// The cells of a group of chunks, none decoded.
+fn new_group<T>() -> Group<T> {
+    (0..GROUP).map(|_| OnceLock::new()).collect()
 }
 
 /// The items of an [`Items`] in order.
@@ -288,7 +333,7 @@ impl<T: Clone> Clone for Items<T> {
         let stored = self.stored.as_ref().map(|s| Stored {
             len: s.len,
             size: s.size,
-            chunks: s.chunks.clone(),
+            groups: s.groups.clone(),
             decode: s.decode.clone(),
             columns: s.columns.clone(),
             pending: s.pending.clone(),
@@ -365,6 +410,24 @@ mod tests {
     fn a_decoder_that_returns_too_many_items_cannot_shift_the_rest() {
         let items: Items<usize> = Items::stored(70, 64, Arc::new(|c| vec![c; 200]));
         assert!(items.iter().copied().eq(std::iter::repeat_n(0, 64).chain(std::iter::repeat_n(1, 6))));
+    }
+
+    #[test]
+    fn chunks_in_many_groups_read_and_change_in_order() {
+        // 1,000 chunks of 2: sixteen groups, the last one partly used.
+        let mut items: Items<usize> = Items::stored(1999, 2, Arc::new(|c| vec![2 * c, 2 * c + 1]));
+        assert_eq!((items[1500], items.decoded()), (1500, (1, 1000)));
+        items.update(1998, |i| *i = 0);
+        items.update(3, |i| *i += 1);
+        items[700] = 7;
+        assert_eq!((items[1998], items[3], items.decoded()), (0, 4, (4, 1000)));
+        let clone = items.clone();
+        assert!(clone
+            .iter()
+            .enumerate()
+            .all(|(n, &i)| i == n || [(3, 4), (700, 7), (1998, 0)].contains(&(n, i))));
+        let all = items.into_vec();
+        assert_eq!((all.len(), all[3], all[700], all[1997], all[1998]), (1999, 4, 7, 1997, 0));
     }
 
     #[test]

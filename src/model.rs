@@ -39,6 +39,18 @@ impl AsRef<str> for Sym {
     }
 }
 
+impl From<Arc<str>> for Sym {
+    fn from(s: Arc<str>) -> Self {
+        Sym(s)
+    }
+}
+
+impl From<Sym> for Arc<str> {
+    fn from(s: Sym) -> Self {
+        s.0
+    }
+}
+
 impl From<&str> for Sym {
     fn from(s: &str) -> Self {
         Sym(s.into())
