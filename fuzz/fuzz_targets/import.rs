@@ -19,19 +19,23 @@ const SCHEMA: &str = include_str!("../../tests/fixtures/supply/schema.toml");
 const SOURCES: &str = include_str!("../../tests/fixtures/supply/sources.toml");
 const CHAIN: &str = include_str!("../../tests/fixtures/supply/chain.toml");
 
+/// The fixture, loaded.
+fn fixture() -> aikg::model::Dataset {
+    let texts = Texts {
+        files: vec![
+            ("schema.toml".into(), SCHEMA.into()),
+            ("sources.toml".into(), SOURCES.into()),
+            ("chain.toml".into(), CHAIN.into()),
+        ],
+    };
+    aikg::load::load(&texts).expect("the fixture loads").dataset
+}
+
 /// The fixture's CSV export: nodes, edges, sources.
 fn csv_files() -> &'static Vec<(String, String)> {
     static FILES: OnceLock<Vec<(String, String)>> = OnceLock::new();
     FILES.get_or_init(|| {
-        let texts = Texts {
-            files: vec![
-                ("schema.toml".into(), SCHEMA.into()),
-                ("sources.toml".into(), SOURCES.into()),
-                ("chain.toml".into(), CHAIN.into()),
-            ],
-        };
-        let d = aikg::load::load(&texts).expect("the fixture loads").dataset;
-        let files = aikg::export::to_csv(&d).expect("the fixture exports to CSV");
+        let files = aikg::export::to_csv(&fixture()).expect("the fixture exports to CSV");
         files.into_iter().map(|(n, t)| (n.to_string(), t)).collect()
     })
 }
@@ -39,16 +43,7 @@ fn csv_files() -> &'static Vec<(String, String)> {
 /// The fixture's cache.
 fn cache() -> &'static Vec<u8> {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
-    BYTES.get_or_init(|| {
-        let texts = Texts {
-            files: vec![
-                ("schema.toml".into(), SCHEMA.into()),
-                ("sources.toml".into(), SOURCES.into()),
-                ("chain.toml".into(), CHAIN.into()),
-            ],
-        };
-        aikg::cache::encode(&aikg::load::load(&texts).expect("the fixture loads").dataset, b"")
-    })
+    BYTES.get_or_init(|| aikg::cache::encode(&fixture(), b""))
 }
 
 /// The fixture's cache with the bytes `edits` sets, read whole if it opens.
