@@ -12,8 +12,9 @@
 //! columns of fixed-width numbers (each node's id offset, kind and layer; each edge's ends and
 //! relation; the id order). The rest of each node, edge and source is a record, read on first
 //! use in chunks ([`CHUNK`] nodes or edges, one source; see [`Items`]): opening a million edges
-//! builds no object per edge. Everything read at open is checked then; a record that does not decode (a forged
-//! cache whose checksum was made to match) reads as the item's columns with empty fields.
+//! builds no object per edge. Everything read at open is checked then; a record that does not
+//! decode (a forged cache whose checksum was made to match) reads as the item's columns with
+//! empty fields.
 //!
 //! `encode` and `decode` are pure; `cli` decides where the bytes live.
 
@@ -93,12 +94,32 @@ impl Texts {
         Some(Texts { bytes: bytes.clone(), at, ends })
     }
 
-    /// String `ix` (empty past the end, or if it does not start and end on a character).
-    fn get(&self, ix: usize) -> &str {
+    /// String `ix`, if it is one (`None` past the end, or if it does not start and end on a
+    /// character).
+    fn try_get(&self, ix: usize) -> Option<&str> {
         let all: &[u8] = (*self.bytes).as_ref();
         let start = if ix == 0 { 0 } else { self.ends.get(ix - 1) as usize };
-        let raw = all.get(self.at + start..self.at + self.ends.get(ix) as usize).unwrap_or_default();
-        std::str::from_utf8(raw).unwrap_or_default()
+        std::str::from_utf8(all.get(self.at + start..self.at + self.ends.get(ix) as usize)?).ok()
+    }
+
+    /// Every string in order, the text checked once (`None` if one does not start and end on a
+    /// character).
+    fn all(&self) -> Option<Vec<&str>> {
+        let all: &[u8] = (*self.bytes).as_ref();
+        let len = if self.ends.len == 0 { 0 } else { self.ends.get(self.ends.len - 1) as usize };
+        let text = std::str::from_utf8(all.get(self.at..self.at + len)?).ok()?;
+        let mut start = 0;
+        let each = self.ends.iter().map(|end| {
+            let s = text.get(start..end as usize);
+            start = end as usize;
+            s
+        });
+        each.collect()
+    }
+
+    /// String `ix`, or empty where [`Texts::try_get`] finds none (a forged store).
+    fn get(&self, ix: usize) -> &str {
+        self.try_get(ix).unwrap_or_default()
     }
 }
 
@@ -223,18 +244,8 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     w.parts(&distinct.into_iter().map(|(b, _)| b).collect::<Vec<_>>());
     // Nodes: the id column, the kind and layer columns, then the records in chunks.
     w.len(d.nodes.len());
-    let mut id_end = 0u32;
-    for n in &d.nodes {
-        id_end += n.id.0.len() as u32;
-        w.u32(id_end);
-    }
-    d.nodes.iter().for_each(|n| w.out.extend_from_slice(n.id.0.as_bytes()));
-    let mut name_end = 0u32;
-    for n in &d.nodes {
-        name_end += n.name.len() as u32;
-        w.u32(name_end);
-    }
-    d.nodes.iter().for_each(|n| w.out.extend_from_slice(n.name.as_bytes()));
+    w.texts(d.nodes.iter().map(|n| n.id.0.as_str()));
+    w.texts(d.nodes.iter().map(|n| n.name.as_str()));
     let kinds: Vec<u32> = d.nodes.iter().map(|n| w.sym_ix(&n.kind)).collect();
     let layers: Vec<u32> = d.nodes.iter().map(|n| w.sym_ix(&n.layer)).collect();
     kinds.iter().chain(&layers).for_each(|&x| w.u32(x));
@@ -302,12 +313,7 @@ pub fn encode(d: &Dataset, stamp: &[u8]) -> Vec<u8> {
     // then their text, so that it is checked as text once.
     let mut body = Writer::new();
     body.len(w.table.len());
-    let mut end = 0;
-    for name in &w.table {
-        end += name.len() as u32;
-        body.u32(end);
-    }
-    w.table.iter().for_each(|name| body.out.extend_from_slice(name.as_bytes()));
+    body.texts(w.table.iter().map(Sym::as_str));
     body.out.extend_from_slice(&w.out);
     let mut head = Writer::new();
     head.out.extend_from_slice(MAGIC);
@@ -376,7 +382,9 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
     let all: &[u8] = (*bytes).as_ref();
     let body = all.get(body_at..)?;
     let mut r = Reader::new(body, &[]);
-    let names = read_names(&mut r)?;
+    let count = r.count()?;
+    let table = Texts::read(&mut r, count, &bytes, body_at)?;
+    let names: Arc<[Sym]> = table.all()?.into_iter().map(Sym::from).collect();
     let at = r.at;
     let mut r = Reader::new(body, &names);
     r.at = at;
@@ -481,7 +489,7 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
         }
     }
     for w in by_id.windows(2) {
-        if ids.get(w[0] as usize) >= ids.get(w[1] as usize) {
+        if ids.try_get(w[0] as usize)? >= ids.try_get(w[1] as usize)? {
             return None;
         }
     }
@@ -495,21 +503,6 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
     let nodes = Items::stored(n, CHUNK, Arc::new(move |c| nodes.chunk(c))).with_columns(ids);
     let edges = Items::stored(m, CHUNK, Arc::new(move |c| edges.chunk(c))).with_columns(columns);
     Some((Dataset { schema, sources, nodes, edges, prices, observations }, index))
-}
-
-/// The names table at the reader: each name is text between where the one before ends and where
-/// it ends.
-fn read_names(r: &mut Reader) -> Option<Arc<[Sym]>> {
-    let count = r.count()?;
-    let ends = r.u32s(count)?;
-    let text = std::str::from_utf8(r.take(ends.last().copied().unwrap_or(0) as usize)?).ok()?;
-    let mut names = Vec::with_capacity(count);
-    let mut start = 0;
-    for end in ends.into_iter().map(|e| e as usize) {
-        names.push(Sym::from(text.get(start..end)?));
-        start = end;
-    }
-    Some(names.into())
 }
 
 /// A stored sequence's records, in chunks of `size`: where each chunk ends (from the first
@@ -990,6 +983,15 @@ impl Writer {
     fn bytes(&mut self, b: &[u8]) {
         self.len(b.len());
         self.out.extend_from_slice(b);
+    }
+    /// A column of text ([`Texts`]): where each string ends, then the strings.
+    fn texts<'s>(&mut self, texts: impl Iterator<Item = &'s str> + Clone) {
+        let mut end = 0u32;
+        for t in texts.clone() {
+            end += t.len() as u32;
+            self.u32(end);
+        }
+        texts.for_each(|t| self.out.extend_from_slice(t.as_bytes()));
     }
     fn str(&mut self, s: &str) {
         self.bytes(s.as_bytes());

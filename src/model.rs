@@ -435,12 +435,12 @@ pub fn kind_tier(kind: &str) -> Option<Tier> {
 pub struct Domains {
     read: std::sync::OnceLock<Vec<Domain>>,
     /// Decodes the table from the store, for a table not read yet.
-    stored: Option<std::sync::Arc<dyn Fn() -> Vec<Domain> + Send + Sync>>,
+    stored: Option<Arc<dyn Fn() -> Vec<Domain> + Send + Sync>>,
 }
 
 impl Domains {
     /// A table decoded by `decode` when it is first read.
-    pub(crate) fn stored(decode: std::sync::Arc<dyn Fn() -> Vec<Domain> + Send + Sync>) -> Self {
+    pub(crate) fn stored(decode: Arc<dyn Fn() -> Vec<Domain> + Send + Sync>) -> Self {
         Domains { read: std::sync::OnceLock::new(), stored: Some(decode) }
     }
 }

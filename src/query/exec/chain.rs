@@ -64,7 +64,8 @@ impl Sets {
         Sets { ends: (1..=nodes.len() as u32).collect(), items: nodes.iter().map(|&n| n as u32).collect() }
     }
 
-    /// Set `i`.
+    /// Set `i`. The walk asks only for nodes of the layer these sets were made for, one set per
+    /// node, so `i` is in range and the ends never decrease.
     fn get(&self, i: usize) -> &[u32] {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         &self.items[start..self.ends[i] as usize]
