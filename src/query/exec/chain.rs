@@ -274,7 +274,8 @@ impl Exec<'_> {
                 None => {
                     index.insert(hashed, grouper.groups.len());
                     let accs = wants.iter().map(|_| Acc::Count(0)).collect();
-                    grouper.groups.push(Group { key, first: env.clone(), accs });
+                    // Its first match is bound below, for the groups that make rows.
+                    grouper.groups.push(Group { key, first: Env::default(), accs });
                     members.push(Vec::new());
                     grouper.groups.len() - 1
                 }
@@ -304,6 +305,28 @@ impl Exec<'_> {
                 }
             }
         }
+        // With ORDER BY on output columns and a literal LIMIT, only the groups that can come out
+        // make rows.
+        let mut kept: Vec<usize> = (0..grouper.groups.len()).collect();
+        if let Some(columns) = order_columns(p, &grouper) {
+            let mut keyed = Vec::with_capacity(kept.len());
+            for (at, group) in grouper.groups.iter().enumerate() {
+                let Some(vals) = columns.iter().map(|c| c.of(group)).collect() else { return Ok(None) };
+                keyed.push((vals, at));
+            }
+            let Some(top) = self.total_order(p, keyed) else { return Ok(None) };
+            kept = top;
+        }
+        let mut groups: Vec<Option<Group>> =
+            std::mem::take(&mut grouper.groups).into_iter().map(Some).collect();
+        for &at in &kept {
+            let Some(mut group) = groups[at].take() else { continue };
+            if let Some(v) = key_var {
+                // The group's first match in node order: its first node at the key end.
+                group.first.insert(v.to_string(), Val::Node(layer.nodes[members[at][0]]));
+            }
+            grouper.groups.push(group);
+        }
         let (names, out) = match self.group_rows(grouper) {
             Ok(r) => r,
             Err(_) => return Ok(None),
@@ -320,17 +343,23 @@ impl Exec<'_> {
     /// With a literal LIMIT (and SKIP) and no DISTINCT, only the rows that can come out are
     /// kept, and only ties among them (or with the first row left out) count.
     fn order_is_total(&self, p: &Projection, out: Vec<OutRow>) -> Option<Vec<OutRow>> {
-        if out.len() <= 1 {
-            return Some(out);
-        }
-        if p.order.is_empty() {
-            return None;
-        }
         let mut keyed: Vec<(Vec<Val>, OutRow)> = Vec::with_capacity(out.len());
         for row in out {
             let keys =
                 p.order.iter().map(|(e, _)| self.eval(e, &row.1)).collect::<Result<Vec<_>, _>>().ok()?;
             keyed.push((keys, row));
+        }
+        self.total_order(p, keyed)
+    }
+
+    /// [`Exec::order_is_total`] of rows whose ORDER BY values are known: the rows in order, or
+    /// `None` when two of them that matter tie.
+    fn total_order<T>(&self, p: &Projection, mut keyed: Vec<(Vec<Val>, T)>) -> Option<Vec<T>> {
+        if keyed.len() <= 1 {
+            return Some(keyed.into_iter().map(|(_, row)| row).collect());
+        }
+        if p.order.is_empty() {
+            return None;
         }
         let cmp = |a: &[Val], b: &[Val]| {
             for (i, (_, desc)) in p.order.iter().enumerate() {
@@ -435,7 +464,7 @@ impl Exec<'_> {
     /// Whether a node meets a position's labels and inline properties.
     fn node_passes_fixed(&self, chain: &Chain, at: usize, n: NodeIx) -> bool {
         chain.kind_ok[at][chain.labels.node_kind[n] as usize]
-            && chain.node_props[at].iter().all(|(k, want)| node_prop(self.g, n, k).equals(want) == Some(true))
+            && chain.node_props[at].iter().all(|(k, want)| node_prop_is(self.g, n, k, want))
     }
 
     /// Whether a node passes the node pattern at a position (looked up or worked out once).
@@ -750,6 +779,66 @@ fn shape(
         return None;
     }
     Some((key_end, wants, key_read))
+}
+
+/// Where an ORDER BY value of a group comes from, when it names an output column.
+#[derive(Clone, Copy)]
+enum Column {
+    /// The grouping key at this index.
+    Key(usize),
+    /// The aggregate at this index (a count: the walk makes no other).
+    Count(usize),
+}
+
+impl Column {
+    /// The column's value for a group (as its row will show it); `None` when a count does not
+    /// fit (the matcher reports the overflow).
+    fn of(self, group: &Group) -> Option<Val> {
+        match self {
+            Column::Key(k) => group.key.get(k).cloned(),
+            Column::Count(a) => match group.accs.get(a) {
+                Some(Acc::Count(n)) => i64::try_from(*n).ok().map(Val::Int),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The output columns ORDER BY reads, when it reads nothing else, there is a literal LIMIT to
+/// keep rows for, and a row is made of nothing but keys and whole aggregate calls (so making
+/// only some rows cannot hide an error in another): then the rows can be ordered before they are
+/// made. No DISTINCT and no WITH ... WHERE: both remove rows before the LIMIT.
+fn order_columns(p: &Projection, grouper: &Grouper) -> Option<Vec<Column>> {
+    let items = p.items.as_deref()?;
+    if p.distinct || p.filter.is_some() || p.order.is_empty() {
+        return None;
+    }
+    if !matches!(p.limit.as_ref().map(|e| &e.kind), Some(ExprKind::Lit(Val::Int(_)))) {
+        return None;
+    }
+    let (mut keys, mut aggs) = (0, 0);
+    let mut columns = Vec::with_capacity(items.len());
+    for item in items {
+        if !item.expr.has_aggregate() {
+            columns.push(Column::Key(keys));
+            keys += 1;
+        } else if matches!(&item.expr.kind, ExprKind::Call { name, .. } if AGGREGATES.contains(&name.as_str()))
+        {
+            columns.push(Column::Count(aggs));
+            aggs += 1;
+        } else {
+            return None;
+        }
+    }
+    if keys != grouper.keys.len() || aggs != grouper.aggs.len() {
+        return None;
+    }
+    // A name given twice is the later column, as in the row's scope.
+    let column = |e: &Expr| match &e.kind {
+        ExprKind::Var(name) => items.iter().rposition(|i| i.name == *name).map(|i| columns[i]),
+        _ => None,
+    };
+    p.order.iter().map(|(e, _)| column(e)).collect()
 }
 
 /// Whether two values are the same value of the same type (`1` and `1.0`, `0.0` and `-0.0`

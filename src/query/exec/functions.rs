@@ -216,6 +216,28 @@ pub fn node_prop(g: &KnowledgeGraph, n: NodeIx, key: &str) -> Val {
     }
 }
 
+/// Whether a node's property equals `want` (`=` gives true): what an inline property
+/// `{key: want}` tests. Text is compared where it lies, not copied first.
+pub(super) fn node_prop_is(g: &KnowledgeGraph, n: NodeIx, key: &str, want: &Val) -> bool {
+    if let Val::Str(w) = want {
+        let node = g.node(n);
+        let text = match fields::find(&fields::NODE, key) {
+            Some(f) => match (f.get)(node) {
+                FieldValue::Text(s) => Some(s),
+                _ => None,
+            },
+            None => match node.props.get(key) {
+                Some(Value::Str(s)) => Some(s.as_str()),
+                _ => None,
+            },
+        };
+        if let Some(s) = text {
+            return s == w;
+        }
+    }
+    node_prop(g, n, key).equals(want) == Some(true)
+}
+
 /// A relationship's property: its fields first, then its `props`; null when absent.
 pub fn rel_prop(g: &KnowledgeGraph, e: EdgeIx, key: &str) -> Val {
     let edge = g.edge(e);

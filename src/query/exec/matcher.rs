@@ -169,7 +169,7 @@ impl Exec<'_> {
         }
         for (k, e) in &np.props {
             let want = self.eval(e, env)?;
-            if node_prop(self.g, n, k).equals(&want) != Some(true) {
+            if !node_prop_is(self.g, n, k, &want) {
                 return Ok(false);
             }
         }
