@@ -48,7 +48,8 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::Resettable;
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::evidence::{LeftOut, Policy};
 use crate::analysis::time;
@@ -125,66 +126,106 @@ impl From<MinTier> for Tier {
     }
 }
 
+/// A subcommand's arguments, defined only when that subcommand is the one parsed (clap's
+/// `defer`), not on every run for all of them. Help and completions still see them all: clap
+/// defines what it has deferred before it prints.
+#[derive(Debug)]
+struct Lazy<T>(T);
+
+/// Defines `T`'s arguments on a subcommand whose description is already set: the variant's doc
+/// comment, which a flattened group's own doc comment must not replace (defined up front, the
+/// arguments came first and the variant's description after them).
+fn define<T: Args>(cmd: clap::Command, update: bool) -> clap::Command {
+    let (about, long_about) = (cmd.get_about().cloned(), cmd.get_long_about().cloned());
+    let cmd = if update { T::augment_args_for_update(cmd) } else { T::augment_args(cmd) };
+    let kept = |text: Option<clap::builder::StyledStr>| text.map_or(Resettable::Reset, Resettable::Value);
+    cmd.about(kept(about)).long_about(kept(long_about))
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| define::<T>(cmd, false))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| define::<T>(cmd, true))
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> std::result::Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Lazy)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> std::result::Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Counts per layer, kind and relation; sources; provenance coverage
-    Stats(stats::Args),
+    Stats(Lazy<stats::Args>),
     /// List the nodes that match the filters
-    List(list::Args),
+    List(Lazy<list::Args>),
     /// Every field of one node, its properties, claims, sources and edges
-    Show(show::Args),
+    Show(Lazy<show::Args>),
     /// Fuzzy search over ids, names, Chinese names, aliases and tickers
-    Search(search::Args),
+    Search(Lazy<search::Args>),
     /// Every source with its tier and what rests on it; --weak for the review queue
-    Sources(sources::Args),
+    Sources(Lazy<sources::Args>),
     /// Nodes within N hops of a node
-    Neighbors(neighbors::Args),
+    Neighbors(Lazy<neighbors::Args>),
     /// Suppliers of a node, tier by tier (tier 1 = direct suppliers)
-    Upstream(upstream::Args),
+    Upstream(Lazy<upstream::Args>),
     /// Customers of a node, tier by tier (tier 1 = direct customers)
-    Downstream(downstream::Args),
+    Downstream(Lazy<downstream::Args>),
     /// Shortest path(s) between two nodes, with constraints applied during the search
-    Path(path::Args),
+    Path(Lazy<path::Args>),
     /// What depends on a node, tier by tier, and whether each dependant has another route
-    Impact(impact::Args),
+    Impact(Lazy<impact::Args>),
     /// Single points of failure: sole routes of supply, cut vertices, betweenness
-    Chokepoints(chokepoints::Args),
+    Chokepoints(Lazy<chokepoints::Args>),
     /// Herfindahl-Hirschman index and top shares per market, from share figures; --series for one market over time
-    Concentration(concentration::Args),
+    Concentration(Lazy<concentration::Args>),
     /// What changed in the chain between two dates: nodes, edges, shares, mergers and renames
-    Diff(diff::Args),
+    Diff(Lazy<diff::Args>),
     /// Training or serving compute from the rules of thumb: FLOPs, chip-hours, days, energy, cost per provider
-    Estimate(estimate::Args),
+    Estimate(Lazy<estimate::Args>),
     /// Dated observations of nodes' metrics (token markets, revenue, power), one row each
-    Series(series::Args),
+    Series(Lazy<series::Args>),
     /// The loops money runs in through supply and investment (circular deals), shortest first
-    Cycles(cycles::Args),
+    Cycles(Lazy<cycles::Args>),
     /// Rank nodes by degree, PageRank or betweenness
-    Rank(rank::Args),
+    Rank(Lazy<rank::Args>),
     /// Run a read-only Cypher query (the query text, -f FILE, or standard input)
-    Query(query::Args),
+    Query(Lazy<query::Args>),
     /// The dataset as JSON, CSV or GraphML, or a diagram of a selection as DOT or Mermaid text
-    Export(export::Args),
+    Export(Lazy<export::Args>),
     /// A diagram of a selection as SVG, PNG or PDF, through Graphviz `dot`
-    Render(render::Args),
+    Render(Lazy<render::Args>),
     /// The market map of a layer (crypto x AI by default): one tile per segment, tickers inside
-    Map(map::Args),
+    Map(Lazy<map::Args>),
     /// A grid from a query returning pairs: rows, columns and marks or values
-    Matrix(matrix::Args),
+    Matrix(Lazy<matrix::Args>),
     /// Node kinds with their properties and types, relations with the kinds they join
-    Schema(schema::Args),
+    Schema(Lazy<schema::Args>),
     /// Dated milestones: history events, releases, launches, mergers and renames
-    Timeline(timeline::Args),
+    Timeline(Lazy<timeline::Args>),
     /// Validate the data; list warnings and disputed claims
-    Check(check::Args),
+    Check(Lazy<check::Args>),
     /// A shell completion script (bash, zsh, fish, powershell, elvish) on standard output
-    Completions(completions::Args),
+    Completions(Lazy<completions::Args>),
     /// The man page (roff) on standard output
     Man,
     /// Import a JSON export or Neo4j CSV files into a dataset folder that --data opens
-    Import(import::Args),
+    Import(Lazy<import::Args>),
     /// Generate a dataset folder shaped like the open dataset, for benchmarks and tests
-    Gen(gen::Args),
+    Gen(Lazy<gen::Args>),
 }
 
 /// The entry point: parse, run, report.
@@ -216,8 +257,8 @@ fn run(cli: Cli) -> Result<()> {
     let format = cli.format.unwrap_or(if stdout_tty { Format::Table } else { Format::Tsv });
     let width = if stdout_tty { terminal_width() } else { None };
     let command = match cli.command {
-        Command::Import(a) => return import::run(a),
-        Command::Completions(a) => return completions::run(a),
+        Command::Import(a) => return import::run(a.0),
+        Command::Completions(a) => return completions::run(a.0),
         Command::Man => return man::run(),
         other => other,
     };
@@ -263,32 +304,32 @@ fn run(cli: Cli) -> Result<()> {
         policy,
     };
     let result = match command {
-        Command::Stats(a) => stats::run(&ctx, a),
-        Command::Schema(a) => schema::run(&ctx, a),
-        Command::Map(a) => map::run(&ctx, a),
-        Command::Matrix(a) => matrix::run(&ctx, a),
-        Command::List(a) => list::run(&ctx, a),
-        Command::Show(a) => show::run(&ctx, a),
-        Command::Search(a) => search::run(&ctx, a),
-        Command::Sources(a) => sources::run(&ctx, a),
-        Command::Neighbors(a) => neighbors::run(&ctx, a),
-        Command::Upstream(a) => upstream::run(&ctx, a),
-        Command::Downstream(a) => downstream::run(&ctx, a),
-        Command::Path(a) => path::run(&ctx, a),
-        Command::Impact(a) => impact::run(&ctx, a),
-        Command::Chokepoints(a) => chokepoints::run(&ctx, a),
-        Command::Concentration(a) => concentration::run(&ctx, a),
-        Command::Diff(a) => diff::run(&ctx, a),
-        Command::Cycles(a) => cycles::run(&ctx, a),
-        Command::Series(a) => series::run(&ctx, a),
-        Command::Estimate(a) => estimate::run(&ctx, a),
-        Command::Rank(a) => rank::run(&ctx, a),
-        Command::Query(a) => query::run(&ctx, a),
-        Command::Export(a) => export::run(&ctx, a),
-        Command::Render(a) => render::run(&ctx, a),
-        Command::Timeline(a) => timeline::run(&ctx, a),
-        Command::Check(a) => check::run(&ctx, a),
-        Command::Gen(a) => gen::run(&ctx, a),
+        Command::Stats(a) => stats::run(&ctx, a.0),
+        Command::Schema(a) => schema::run(&ctx, a.0),
+        Command::Map(a) => map::run(&ctx, a.0),
+        Command::Matrix(a) => matrix::run(&ctx, a.0),
+        Command::List(a) => list::run(&ctx, a.0),
+        Command::Show(a) => show::run(&ctx, a.0),
+        Command::Search(a) => search::run(&ctx, a.0),
+        Command::Sources(a) => sources::run(&ctx, a.0),
+        Command::Neighbors(a) => neighbors::run(&ctx, a.0),
+        Command::Upstream(a) => upstream::run(&ctx, a.0),
+        Command::Downstream(a) => downstream::run(&ctx, a.0),
+        Command::Path(a) => path::run(&ctx, a.0),
+        Command::Impact(a) => impact::run(&ctx, a.0),
+        Command::Chokepoints(a) => chokepoints::run(&ctx, a.0),
+        Command::Concentration(a) => concentration::run(&ctx, a.0),
+        Command::Diff(a) => diff::run(&ctx, a.0),
+        Command::Cycles(a) => cycles::run(&ctx, a.0),
+        Command::Series(a) => series::run(&ctx, a.0),
+        Command::Estimate(a) => estimate::run(&ctx, a.0),
+        Command::Rank(a) => rank::run(&ctx, a.0),
+        Command::Query(a) => query::run(&ctx, a.0),
+        Command::Export(a) => export::run(&ctx, a.0),
+        Command::Render(a) => render::run(&ctx, a.0),
+        Command::Timeline(a) => timeline::run(&ctx, a.0),
+        Command::Check(a) => check::run(&ctx, a.0),
+        Command::Gen(a) => gen::run(&ctx, a.0),
         // Handled before the dataset is opened.
         Command::Import(_) | Command::Completions(_) | Command::Man => Ok(()),
     };
@@ -305,7 +346,7 @@ impl Command {
     /// must read back as the same dataset, which carry the observations themselves.
     fn shows_metrics(&self) -> bool {
         match self {
-            Command::Export(a) => !a.round_trip(),
+            Command::Export(a) => !a.0.round_trip(),
             Command::Gen(_) | Command::Check(_) => false,
             _ => true,
         }

@@ -620,6 +620,31 @@ fn a_pathological_query_on_a_generated_graph_stops_cleanly() {
 }
 
 /// The bash completion script loads in a real bash and registers `aikg`.
+/// Each command's own help opens with the summary `aikg --help` gives it (a command's arguments
+/// are defined when it is parsed, and the doc comment of a group they flatten must not replace
+/// the command's own).
+#[test]
+fn each_command_help_opens_with_its_summary() {
+    let exe = env!("CARGO_BIN_EXE_aikg");
+    let help = |args: &[&str]| {
+        let out = std::process::Command::new(exe).args(args).output().expect("the aikg binary runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let top = help(&["--help"]);
+    let listed = top.split("Commands:\n").nth(1).and_then(|t| t.split("\n\n").next()).unwrap_or_default();
+    let mut seen = 0;
+    for line in listed.lines() {
+        let Some((name, summary)) = line.trim().split_once(' ') else { continue };
+        if name == "help" {
+            continue;
+        }
+        let own = help(&[name, "--help"]);
+        assert_eq!(own.lines().next(), Some(summary.trim()), "aikg {name} --help");
+        seen += 1;
+    }
+    assert!(seen >= 28, "only {seen} commands listed in:\n{top}");
+}
+
 #[test]
 fn bash_loads_the_completion_script() {
     let exe = env!("CARGO_BIN_EXE_aikg");
