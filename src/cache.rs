@@ -84,22 +84,32 @@ struct Texts {
 
 impl Texts {
     /// A column of `n` strings at the reader (whose body starts at `body_at` in `bytes`), checked:
-    /// UTF-8, no string ending before the one before it.
+    /// UTF-8, each string ending on a character and not before the one before it (so every
+    /// string is text).
     fn read(r: &mut Reader, n: usize, bytes: &Bytes, body_at: usize) -> Option<Texts> {
         let ends = r.column(n, bytes, body_at)?;
         let len = if n == 0 { 0 } else { ends.get(n - 1) as usize };
         let at = body_at + r.at;
-        std::str::from_utf8(r.take(len)?).ok()?;
-        ends.iter().try_fold(0, |last, end| (end >= last).then_some(end))?;
+        let text = std::str::from_utf8(r.take(len)?).ok()?;
+        ends.iter()
+            .try_fold(0, |last, end| (end >= last && text.is_char_boundary(end as usize)).then_some(end))?;
         Some(Texts { bytes: bytes.clone(), at, ends })
     }
 
-    /// String `ix`, if it is one (`None` past the end, or if it does not start and end on a
-    /// character).
-    fn try_get(&self, ix: usize) -> Option<&str> {
+    /// The bytes of each string by number (`None` past the end), the column looked up once for
+    /// a loop over many: text, as [`Texts::read`] checked, and ordered as the strings are.
+    fn raw<'a>(&'a self) -> impl Fn(usize) -> Option<&'a [u8]> + 'a {
         let all: &[u8] = (*self.bytes).as_ref();
-        let start = if ix == 0 { 0 } else { self.ends.get(ix - 1) as usize };
-        std::str::from_utf8(all.get(self.at + start..self.at + self.ends.get(ix) as usize)?).ok()
+        let (ends, len, at) = (self.ends.raw(), self.ends.len, self.at);
+        move |ix| {
+            let start = if ix == 0 { 0 } else { le_u32(ends, ix - 1) as usize };
+            (ix < len).then(|| all.get(at + start..at + le_u32(ends, ix) as usize)).flatten()
+        }
+    }
+
+    /// String `ix` (`None` past the end).
+    fn try_get(&self, ix: usize) -> Option<&str> {
+        std::str::from_utf8(self.raw()(ix)?).ok()
     }
 
     /// Every string in order, the text checked once (`None` if one does not start and end on a
@@ -488,9 +498,13 @@ fn decode_body(bytes: Bytes, body_at: usize) -> Option<(Dataset, Index)> {
             return None;
         }
     }
-    for w in by_id.windows(2) {
-        if ids.try_get(w[0] as usize)? >= ids.try_get(w[1] as usize)? {
-            return None;
+    // Byte order is text order, and the ids are text (checked when read).
+    {
+        let id = ids.raw();
+        for w in by_id.windows(2) {
+            if id(w[0] as usize)? >= id(w[1] as usize)? {
+                return None;
+            }
         }
     }
     let ids = Arc::new(NodeColumns { ids, names: node_names, kinds, layers, table: names.clone() });
@@ -1316,6 +1330,22 @@ mod tests {
         }
         // Most changes are caught at open; some land in a record, which then reads as bare.
         assert!(opened > 10 && bare > 0, "{opened} opened, {bare} with a bare node");
+    }
+
+    #[test]
+    fn a_text_column_reads_only_whole_characters() {
+        let column = |first_end: u32| {
+            let mut w = Writer::new();
+            w.texts(["é", "a"].into_iter());
+            w.out[..4].copy_from_slice(&first_end.to_le_bytes());
+            let bytes: Bytes = Arc::new(w.out);
+            let all: &[u8] = (*bytes).as_ref();
+            let texts = Texts::read(&mut Reader::new(all, &[]), 2, &bytes, 0);
+            texts.map(|t| (t.get(0).to_string(), t.get(1).to_string()))
+        };
+        assert_eq!(column(2), Some(("é".to_string(), "a".to_string())));
+        // The first string ending inside `é`: the column is not text.
+        assert_eq!(column(1), None);
     }
 
     #[test]
