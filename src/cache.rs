@@ -160,6 +160,11 @@ impl NodeColumns {
         &self.table[self.kinds.get(ix) as usize]
     }
 
+    /// Every node's kind in order.
+    pub fn kinds(&self) -> impl Iterator<Item = &Sym> + '_ {
+        self.kinds.iter().map(|x| &self.table[x as usize])
+    }
+
     /// The layer of node `ix`.
     pub fn layer(&self, ix: NodeIx) -> &Sym {
         &self.table[self.layers.get(ix) as usize]
@@ -182,6 +187,11 @@ impl EdgeColumns {
     /// The relation of edge `ix`.
     pub fn rel(&self, ix: EdgeIx) -> &Sym {
         &self.names[self.rel.get(ix) as usize]
+    }
+
+    /// Every edge's relation in order.
+    pub fn rels(&self) -> impl Iterator<Item = &Sym> + '_ {
+        self.rel.iter().map(|x| &self.names[x as usize])
     }
 }
 

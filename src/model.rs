@@ -754,6 +754,23 @@ impl Dataset {
             None => &self.edges[ix].rel,
         }
     }
+
+    /// Every node's kind in order: [`Dataset::node_kind`] for a pass over all of them (the
+    /// columns looked up once).
+    pub fn node_kinds(&self) -> Box<dyn Iterator<Item = &Sym> + '_> {
+        match self.nodes.columns::<crate::cache::NodeColumns>() {
+            Some(stored) => Box::new(stored.kinds()),
+            None => Box::new(self.nodes.iter().map(|n| &n.kind)),
+        }
+    }
+
+    /// Every edge's relation in order: [`Dataset::edge_rel`] for a pass over all of them.
+    pub fn edge_rels(&self) -> Box<dyn Iterator<Item = &Sym> + '_> {
+        match self.edges.columns::<crate::cache::EdgeColumns>() {
+            Some(stored) => Box::new(stored.rels()),
+            None => Box::new(self.edges.iter().map(|e| &e.rel)),
+        }
+    }
 }
 
 /// A dated value of a node's metric, as a source reports it (`[[observation]]`): a token's

@@ -1,7 +1,7 @@
 //! Kinds and relations as numbers, one per node and one per edge, built on first use: a traversal
 //! tests a node's kind or an edge's relation by reading four bytes instead of its record.
 
-use crate::model::Dataset;
+use crate::model::{Dataset, Sym};
 
 /// The kind of every node and the relation of every edge, as numbers into sorted name lists.
 pub struct Labels {
@@ -20,46 +20,43 @@ pub struct Labels {
 impl Labels {
     pub(super) fn build(d: &Dataset) -> Labels {
         // Read through the dataset's columns: a stored dataset decodes no record for them.
-        let node_kinds = || (0..d.nodes.len()).map(|ix| d.node_kind(ix).as_str());
-        let edge_rels = || (0..d.edges.len()).map(|e| d.edge_rel(e).as_str());
-        let kinds = sorted_names(node_kinds());
-        let node_kind = numbers(node_kinds(), &kinds);
+        let (kinds, node_kind) = numbered(d.node_kinds());
         let mut of_kind = vec![Vec::new(); kinds.len()];
         for (ix, &k) in node_kind.iter().enumerate() {
             of_kind[k as usize].push(ix as u32);
         }
-        let rels = sorted_names(edge_rels());
-        let edge_rel = numbers(edge_rels(), &rels);
+        let (rels, edge_rel) = numbered(d.edge_rels());
         Labels { kinds, node_kind, of_kind, rels, edge_rel }
     }
 }
 
-/// The distinct names, sorted.
-fn sorted_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+/// The distinct names, sorted, and each name's place among them, in one pass: each name is
+/// numbered in the order first met, then the numbers are mapped to the sorted places.
+fn numbered<'a>(names: impl Iterator<Item = &'a Sym>) -> (Vec<String>, Vec<u32>) {
     let mut shared = Shared::default();
-    let mut set = std::collections::BTreeSet::new();
-    for name in names {
-        // A shared text is looked at once.
-        if shared.get(name).is_none() {
-            shared.put(name, 0);
-            set.insert(name);
-        }
-    }
-    set.into_iter().map(str::to_string).collect()
-}
-
-/// Each name's place in `sorted` (which holds every one of them, so the search finds it).
-fn numbers<'a>(names: impl Iterator<Item = &'a str>, sorted: &[String]) -> Vec<u32> {
-    let mut shared = Shared::default();
-    names
+    let mut met: crate::model::FastMap<&str, u32> = crate::model::FastMap::default();
+    let mut first: Vec<&str> = Vec::new();
+    let numbers: Vec<u32> = names
         .map(|name| {
+            let name = name.as_str();
             shared.get(name).unwrap_or_else(|| {
-                let at = sorted.binary_search_by(|s| s.as_str().cmp(name)).unwrap_or(0) as u32;
-                shared.put(name, at);
-                at
+                let n = *met.entry(name).or_insert_with(|| {
+                    first.push(name);
+                    first.len() as u32 - 1
+                });
+                shared.put(name, n);
+                n
             })
         })
-        .collect()
+        .collect();
+    let mut order: Vec<usize> = (0..first.len()).collect();
+    order.sort_unstable_by_key(|&n| first[n]);
+    let mut place = vec![0u32; first.len()];
+    for (at, &n) in order.iter().enumerate() {
+        place[n] = at as u32;
+    }
+    let sorted = order.iter().map(|&n| first[n].to_string()).collect();
+    (sorted, numbers.into_iter().map(|n| place[n as usize]).collect())
 }
 
 /// Names already met, known by the address of their text: records share the text of their kind
@@ -106,5 +103,12 @@ mod tests {
             assert_eq!(l.rels[l.edge_rel[ix] as usize], *e.rel);
         }
         assert_eq!(l.of_kind.iter().map(Vec::len).sum::<usize>(), d.nodes.len());
+        // Read from the store's columns, the same numbers.
+        let stored = crate::cache::decode(&crate::cache::encode(&d, b"stamp"), b"stamp").expect("decodes");
+        let s = Labels::build(&stored);
+        assert_eq!(
+            (s.kinds, s.node_kind, s.of_kind, s.rels, s.edge_rel),
+            (l.kinds, l.node_kind, l.of_kind, l.rels, l.edge_rel)
+        );
     }
 }
