@@ -771,6 +771,16 @@ impl Dataset {
             None => Box::new(self.edges.iter().map(|e| &e.rel)),
         }
     }
+
+    /// Every edge's ends (from, to) in order: [`Dataset::edge_ends`] for a pass over all of them.
+    pub fn edge_end_pairs(&self) -> Box<dyn Iterator<Item = (NodeIx, NodeIx)> + '_> {
+        match self.edges.columns::<crate::cache::EdgeColumns>() {
+            Some(stored) => {
+                Box::new(stored.from.iter().zip(stored.to.iter()).map(|(f, t)| (f as NodeIx, t as NodeIx)))
+            }
+            None => Box::new(self.edges.iter().map(|e| (e.from, e.to))),
+        }
+    }
 }
 
 /// A dated value of a node's metric, as a source reports it (`[[observation]]`): a token's

@@ -88,9 +88,8 @@ pub fn dependency_arcs(g: &KnowledgeGraph) -> Arcs {
     let mut known: Vec<(*const u8, Option<Supply>)> = Vec::new();
     let mut last: (*const u8, Option<Supply>) = (std::ptr::null(), None);
     let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(g.dataset.edges.len());
-    for e in 0..g.dataset.edges.len() {
-        // Read from the columns: a stored dataset decodes no edge for it.
-        let rel = g.dataset.edge_rel(e);
+    // Read from the columns: a stored dataset decodes no edge for it.
+    for (rel, (from, to)) in g.dataset.edge_rels().zip(g.dataset.edge_end_pairs()) {
         let key = rel.as_str().as_ptr();
         if key != last.0 {
             last = match known.iter().find(|k| k.0 == key) {
@@ -106,7 +105,6 @@ pub fn dependency_arcs(g: &KnowledgeGraph) -> Arcs {
         }
         let supply = last.1;
         // (customer, supplier)
-        let (from, to) = g.dataset.edge_ends(e);
         let pair = match supply {
             Some(Supply::Forward) => (to, from),
             Some(Supply::Reverse) => (from, to),
