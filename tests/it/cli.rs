@@ -619,7 +619,6 @@ fn a_pathological_query_on_a_generated_graph_stops_cleanly() {
     assert!(limited, "{out}");
 }
 
-/// The bash completion script loads in a real bash and registers `aikg`.
 /// Each command's own help opens with the summary `aikg --help` gives it (a command's arguments
 /// are defined when it is parsed, and the doc comment of a group they flatten must not replace
 /// the command's own).
@@ -645,6 +644,7 @@ fn each_command_help_opens_with_its_summary() {
     assert!(seen >= 28, "only {seen} commands listed in:\n{top}");
 }
 
+/// The bash completion script loads in a real bash and registers `aikg`.
 #[test]
 fn bash_loads_the_completion_script() {
     let exe = env!("CARGO_BIN_EXE_aikg");
