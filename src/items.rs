@@ -289,6 +289,9 @@ impl<'a, T> IntoIterator for &'a Items<T> {
     }
 }
 
+/// Indexing panics past the end, as a slice's does: the program indexes only with numbers taken
+/// from the dataset's own lengths and columns (checked at open), never with input; `get` is the
+/// checked form.
 impl<T> std::ops::Index<usize> for Items<T> {
     type Output = T;
 
